@@ -1,0 +1,53 @@
+skip-to-content = Skoči na vsebino
+switch-language = English
+footer-contact = Kontakt
+footer-phone = Telefon:
+footer-fax = Faks:
+footer-office-hours = Uradne ure
+weekday-monday = Ponedeljek
+weekday-tuesday = Torek
+weekday-wednesday = Sreda
+weekday-thursday = Četrtek
+weekday-friday = Petek
+weekday-saturday = Sobota
+weekday-sunday = Nedelja
+count-rows = { $count ->
+    [one] { $count } vrstica
+    [two] { $count } vrstici
+    [few] { $count } vrstice
+   *[other] { $count } vrstic
+}
+
+field-username = Uporabniško ime
+field-password = Geslo
+
+sign-in-title = Prijava
+sign-in-lead = Prijavite se s šifro plačnika in geslom.
+sign-in-username-hint = Šifra plačnika z računa. Vpišete lahko tudi svoj elektronski naslov.
+sign-in-submit = Prijava
+sign-in-forgot = Pozabljeno geslo
+sign-in-new-title = Prvič na ePortalu?
+sign-in-new-text = Za registracijo potrebujete šifro plačnika in kontrolno številko, ki ju najdete na računu.
+sign-in-register = Registracija za nove uporabnike
+sign-in-no-invoice = Nimate računa ali ne najdete šifre plačnika?
+sign-in-access-request = Pošljite zahtevek za uporabo ePortala
+sign-in-features-title = Kaj omogoča ePortal
+sign-in-feature-points = pregled podatkov o odjemnem mestu,
+sign-in-feature-consumption = pregled porabe z grafom porabe po časovnih obdobjih,
+sign-in-feature-prices = cenik storitev z zadnjimi cenami,
+sign-in-feature-readings = vnos števnega stanja s potrditvijo po elektronski pošti,
+sign-in-feature-finance = izstavljene račune in stanje odprtih postavk.
+
+demo-mail-title = Poslana pošta (demo)
+demo-mail-lead = V predstavitvenem načinu se sporočila ne pošiljajo. Tu so vsa sporočila, ki bi jih portal poslal.
+demo-mail-empty = Portal še ni poslal nobenega sporočila.
+demo-mail-when = Čas
+demo-mail-to = Prejemnik
+demo-mail-subject = Zadeva
+demo-mail-status = Stanje
+demo-mail-back = Nazaj na seznam sporočil
+demo-mail-links = Povezave v sporočilu
+demo-mail-text = Besedilo sporočila
+mail-status-queued = v čakalni vrsti
+mail-status-sent = poslano
+mail-status-failed = ni bilo mogoče poslati

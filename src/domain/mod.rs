@@ -1,0 +1,13 @@
+//! The rules of the domain, with no I/O.
+
+pub mod billing;
+pub mod dates;
+pub mod decimal;
+pub mod money;
+mod number_format;
+pub mod payer_code;
+pub mod quantity;
+pub mod tax_number;
+pub mod vat;
+
+pub use number_format::NBSP;

@@ -1,0 +1,177 @@
+//! Messages in Slovenian (the default) and English, from the Fluent files in `locales/`,
+//! compiled into the binary.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use unic_langid::{LanguageIdentifier, langid};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "sl",
+        // Bidi isolation marks around arguments would show up in plain-text e-mails.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static SL: LanguageIdentifier = langid!("sl");
+static EN: LanguageIdentifier = langid!("en");
+
+/// A language of the user interface.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Sl,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Sl, Lang::En];
+
+    /// The BCP 47 tag, as in `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sl => "sl",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|lang| lang.code() == code)
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::Sl => &SL,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The message `key`; a missing one shows as its key (the tests keep that from happening).
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
+    }
+
+    /// The message `key` with named arguments; numbers select the plural form.
+    pub fn t_with(self, key: &str, args: &[(&'static str, Arg)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent()))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &args)
+    }
+
+    /// Whether the message exists in this language (without falling back).
+    pub fn has(self, key: &str) -> bool {
+        LOCALES.try_lookup(self.id(), key).is_some()
+    }
+}
+
+/// A message argument.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+impl Arg {
+    fn to_fluent(&self) -> FluentValue<'static> {
+        match self {
+            Arg::Text(text) => FluentValue::from(text.clone()),
+            Arg::Number(number) => FluentValue::from(*number),
+        }
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Self {
+        Arg::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(text: String) -> Self {
+        Arg::Text(text)
+    }
+}
+
+impl From<i64> for Arg {
+    fn from(number: i64) -> Self {
+        Arg::Number(number)
+    }
+}
+
+/// A moment as shown to users: in Ljubljana's time, Slovenian style (`31. 1. 2020 ob 14.05`
+/// reads oddly in English, so both use the numeric form `31. 1. 2020, 14:05`).
+pub fn format_date_time_sl(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Ljubljana)
+        .format("%-d. %-m. %Y, %H:%M")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn message_ids(lang: &str) -> BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut ids = BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in text.lines() {
+                if let Some((id, _)) = line.split_once(" =")
+                    && !id.starts_with([' ', '#', '.', '*', '['])
+                    && !id.is_empty()
+                {
+                    ids.insert(id.trim().to_owned());
+                }
+            }
+        }
+        ids
+    }
+
+    #[test]
+    fn both_languages_have_the_same_messages() {
+        let sl = message_ids("sl");
+        let en = message_ids("en");
+        assert!(!sl.is_empty());
+        let only_sl: Vec<_> = sl.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&sl).collect();
+        assert!(
+            only_sl.is_empty() && only_en.is_empty(),
+            "only sl: {only_sl:?}, only en: {only_en:?}"
+        );
+        for id in &sl {
+            assert!(Lang::Sl.has(id) && Lang::En.has(id), "{id} does not load");
+        }
+    }
+
+    #[test]
+    fn times_show_in_ljubljana() {
+        use chrono::TimeZone;
+        let winter = chrono::Utc.with_ymd_and_hms(2020, 1, 31, 13, 5, 0).unwrap();
+        assert_eq!(format_date_time_sl(winter), "31. 1. 2020, 14:05");
+        let summer = chrono::Utc.with_ymd_and_hms(2020, 7, 1, 22, 30, 0).unwrap();
+        assert_eq!(format_date_time_sl(summer), "2. 7. 2020, 00:30");
+    }
+
+    #[test]
+    fn slovenian_has_four_plural_forms() {
+        let forms: Vec<String> = [1, 2, 3, 5]
+            .into_iter()
+            .map(|n| Lang::Sl.t_with("count-rows", &[("count", Arg::Number(n))]))
+            .collect();
+        assert_eq!(forms, ["1 vrstica", "2 vrstici", "3 vrstice", "5 vrstic"]);
+        assert_eq!(
+            Lang::En.t_with("count-rows", &[("count", Arg::Number(1))]),
+            "1 row"
+        );
+    }
+}

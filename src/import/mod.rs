@@ -1,0 +1,1 @@
+//! Billing-file import (SPEC §5.1).

@@ -1,0 +1,176 @@
+//! A billing file decoded into a header and rows of text, each row knowing its line.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use csv::StringRecord;
+
+use super::kind::Kind;
+use super::problem::FileError;
+
+/// The header and the non-blank rows of a file.
+#[derive(Debug)]
+pub(super) struct Table {
+    kind: Kind,
+    /// Lower-case column name → field index; unnamed columns are left out.
+    columns: HashMap<String, usize>,
+    pub(super) width: usize,
+    pub(super) rows: Vec<TableRow>,
+}
+
+#[derive(Debug)]
+pub(super) struct TableRow {
+    /// As an editor shows it: the header is line 1.
+    pub(super) line: u64,
+    pub(super) fields: StringRecord,
+}
+
+impl Table {
+    pub(super) fn read(kind: Kind, bytes: &[u8]) -> Result<Table, FileError> {
+        let text = decode(bytes);
+        let header_line = text.lines().next().unwrap_or_default();
+        if header_line.trim().is_empty() {
+            return Err(FileError::Empty);
+        }
+        let separator = if header_line.contains(';') {
+            b';'
+        } else if header_line.contains(',') {
+            b','
+        } else {
+            return Err(FileError::NoSeparator);
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(separator)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+
+        let header = reader.headers().map_err(not_csv)?;
+        let width = header.len();
+        let mut columns = HashMap::new();
+        for (index, name) in header.iter().enumerate() {
+            let name = name.to_lowercase();
+            if name.is_empty() {
+                continue;
+            }
+            if columns.insert(name.clone(), index).is_some() {
+                return Err(FileError::DuplicateColumn { column: name });
+            }
+        }
+        let missing: Vec<_> = kind
+            .required_columns()
+            .filter(|column| !columns.contains_key(*column))
+            .collect();
+        if !missing.is_empty() {
+            return Err(FileError::MissingColumns { columns: missing });
+        }
+
+        let mut rows = Vec::new();
+        for fields in reader.records() {
+            let fields = fields.map_err(not_csv)?;
+            // Spreadsheets leave rows of empty fields (`;;;`) below the data.
+            if fields.iter().all(str::is_empty) {
+                continue;
+            }
+            let line = fields.position().map_or(0, csv::Position::line);
+            rows.push(TableRow { line, fields });
+        }
+        Ok(Table {
+            kind,
+            columns,
+            width,
+            rows,
+        })
+    }
+
+    pub(super) fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The trimmed value of `column` in `row`; `None` when empty or the column is absent.
+    pub(super) fn value<'row>(&self, row: &'row TableRow, column: &str) -> Option<&'row str> {
+        debug_assert!(
+            self.kind.columns().iter().any(|known| known.name == column),
+            "{column} is not a column of {}",
+            self.kind.as_str()
+        );
+        let index = *self.columns.get(column)?;
+        row.fields.get(index).filter(|value| !value.is_empty())
+    }
+}
+
+/// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, otherwise Windows-1250, the
+/// usual encoding of Slovenian Windows programs.
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => encoding_rs::WINDOWS_1250
+            .decode_without_bom_handling(bytes)
+            .0,
+    }
+}
+
+fn not_csv(error: csv::Error) -> FileError {
+    FileError::NotCsv {
+        line: error.position().map_or(0, csv::Position::line),
+        reason: error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_with_and_without_bom() {
+        assert_eq!(decode("Čebelar".as_bytes()), "Čebelar");
+        assert_eq!(decode(b"\xEF\xBB\xBFa;b"), "a;b");
+    }
+
+    #[test]
+    fn decodes_windows_1250_when_not_utf8() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode("Čšž ČŠŽ ćđ");
+        assert_eq!(decode(&bytes), "Čšž ČŠŽ ćđ");
+    }
+
+    #[test]
+    fn counts_lines_as_an_editor_does() {
+        let table = Table::read(
+            Kind::Readings,
+            b"meter_serial;date;value\nA;1.1.2020;1\n\n\"B\nC\";2.1.2020;2\nD;3.1.2020;3\n;;\n",
+        )
+        .unwrap();
+        let lines: Vec<_> = table.rows.iter().map(|row| row.line).collect();
+        assert_eq!(lines, [2, 4, 6]);
+    }
+
+    #[test]
+    fn prefers_semicolon_as_separator() {
+        let table = Table::read(Kind::Readings, b"meter_serial;date;value,x\nA;1.1.2020;1,5\n").unwrap();
+        let row = &table.rows[0];
+        assert_eq!(table.value(row, "value"), Some("1,5"));
+    }
+
+    #[test]
+    fn file_errors() {
+        assert_eq!(Table::read(Kind::Readings, b"").unwrap_err(), FileError::Empty);
+        assert_eq!(Table::read(Kind::Readings, b"\xEF\xBB\xBF \n").unwrap_err(), FileError::Empty);
+        assert_eq!(
+            Table::read(Kind::Readings, b"meter_serial\tdate\tvalue\n").unwrap_err(),
+            FileError::NoSeparator
+        );
+        assert_eq!(
+            Table::read(Kind::Readings, b"meter_serial;Date;date;value\n").unwrap_err(),
+            FileError::DuplicateColumn {
+                column: "date".into()
+            }
+        );
+        assert_eq!(
+            Table::read(Kind::Readings, b"meter_serial;source\n").unwrap_err(),
+            FileError::MissingColumns {
+                columns: vec!["date", "value"]
+            }
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! Builds the application from a `Config`: database, migrations, mail worker, listener.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::mail::worker::MailWorker;
+use crate::store::{self, Db};
+use crate::web::{self, AppState};
+
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    db: Db,
+    router: axum::Router,
+    worker: MailWorker,
+}
+
+impl Application {
+    /// Connects, migrates, fills the demo data when asked and binds the listener (port 0 picks
+    /// a free port, as the tests do).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        config.company()?;
+        let db = store::connect(&config.database_url).await?;
+        store::migrate(&db).await?;
+        if config.demo {
+            crate::demo::fill_if_empty(&db, &config).await?;
+        }
+        let worker = MailWorker::new(db.clone(), &config)?;
+        let listener = TcpListener::bind(config.listen).await.map_err(|error| {
+            anyhow::anyhow!("setting listen: cannot bind {}: {error}", config.listen)
+        })?;
+        let address = listener.local_addr()?;
+        let router = web::router(AppState {
+            db: db.clone(),
+            config: std::sync::Arc::new(config),
+        });
+        Ok(Self {
+            listener,
+            address,
+            db,
+            router,
+            worker,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight and the mail worker's
+    /// current message finish.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let stop = CancellationToken::new();
+        let worker = tokio::spawn(self.worker.run(stop.child_token()));
+        tracing::info!(address = %self.address, "ePortal listening");
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        stop.cancel();
+        worker.await?;
+        self.db.close().await?;
+        tracing::info!("ePortal stopped");
+        Ok(served?)
+    }
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

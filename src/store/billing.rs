@@ -1,0 +1,675 @@
+//! The copy of billing data: upserts by natural key that write only what differs, so applying
+//! the same data twice changes nothing, and the look-ups that reference checks need.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::Hash;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QuerySelect,
+};
+
+use super::entity::{
+    import_run, invoice, invoice_line, invoice_pdf, meter, open_item, payer, point, point_service,
+    price, reading, service,
+};
+use crate::domain::billing::{
+    InvoiceLineRecord, InvoiceRecord, MeterRecord, OpenItemRecord, PayerRecord, PointRecord,
+    PriceRecord, ReadingRecord,
+};
+
+/// Keeps each statement well under SQLite's limit on bound parameters.
+const CHUNK: usize = 500;
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Rows that a complete set (open items) no longer has.
+    pub deleted: usize,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.inserted == 0 && self.updated == 0 && self.deleted == 0
+    }
+}
+
+/// The things billing rows refer to, by their natural key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyTable {
+    Payers,
+    Points,
+    Meters,
+    Services,
+    Invoices,
+}
+
+/// Which of `keys` exist in `table`.
+pub async fn known_keys<C: ConnectionTrait>(
+    conn: &C,
+    table: KeyTable,
+    keys: &BTreeSet<String>,
+) -> Result<HashSet<String>, DbErr> {
+    let mut known = HashSet::new();
+    let keys: Vec<&String> = keys.iter().collect();
+    for chunk in keys.chunks(CHUNK) {
+        let chunk = chunk.iter().map(|key| key.as_str());
+        let found: Vec<String> = match table {
+            KeyTable::Payers => {
+                select_keys::<payer::Entity, _>(conn, payer::Column::Code, chunk).await?
+            }
+            KeyTable::Points => {
+                select_keys::<point::Entity, _>(conn, point::Column::Code, chunk).await?
+            }
+            KeyTable::Meters => {
+                select_keys::<meter::Entity, _>(conn, meter::Column::Serial, chunk).await?
+            }
+            KeyTable::Services => {
+                select_keys::<service::Entity, _>(conn, service::Column::Code, chunk).await?
+            }
+            KeyTable::Invoices => {
+                select_keys::<invoice::Entity, _>(conn, invoice::Column::Number, chunk).await?
+            }
+        };
+        known.extend(found);
+    }
+    Ok(known)
+}
+
+async fn select_keys<'a, E, C>(
+    conn: &C,
+    column: E::Column,
+    keys: impl Iterator<Item = &'a str>,
+) -> Result<Vec<String>, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    E::find()
+        .select_only()
+        .column(column)
+        .filter(column.is_in(keys))
+        .into_tuple()
+        .all(conn)
+        .await
+}
+
+/// Loads the existing rows whose `column` is among `values`, keyed by `key`.
+async fn existing<E, C, K>(
+    conn: &C,
+    column: E::Column,
+    values: impl IntoIterator<Item = String>,
+    key: impl Fn(&E::Model) -> K,
+) -> Result<HashMap<K, E::Model>, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    K: Hash + Eq,
+{
+    let values: BTreeSet<String> = values.into_iter().collect();
+    let values: Vec<String> = values.into_iter().collect();
+    let mut found = HashMap::new();
+    for chunk in values.chunks(CHUNK) {
+        for model in E::find()
+            .filter(column.is_in(chunk.iter().cloned()))
+            .all(conn)
+            .await?
+        {
+            found.insert(key(&model), model);
+        }
+    }
+    Ok(found)
+}
+
+/// Inserts the new rows and updates the changed ones. `same` tells whether a new row equals
+/// the stored one apart from bookkeeping (the time it was last written).
+async fn write_rows<E, C, K>(
+    conn: &C,
+    rows: Vec<E::Model>,
+    stored: &HashMap<K, E::Model>,
+    key: impl Fn(&E::Model) -> K,
+    same: impl Fn(&E::Model, &E::Model) -> bool,
+) -> Result<Changes, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    K: Hash + Eq,
+    E::Model: IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+{
+    let mut changes = Changes::default();
+    let mut inserts = Vec::new();
+    for row in rows {
+        match stored.get(&key(&row)) {
+            None => inserts.push(row.into_active_model()),
+            Some(old) if same(&row, old) => changes.unchanged += 1,
+            Some(_) => {
+                E::update(row.into_active_model().reset_all())
+                    .exec(conn)
+                    .await?;
+                changes.updated += 1;
+            }
+        }
+    }
+    changes.inserted = inserts.len();
+    let mut inserts = inserts.into_iter().peekable();
+    while inserts.peek().is_some() {
+        let chunk: Vec<_> = inserts.by_ref().take(CHUNK / 16).collect();
+        E::insert_many(chunk).exec_without_returning(conn).await?;
+    }
+    Ok(changes)
+}
+
+pub async fn upsert_payers<C: ConnectionTrait>(
+    conn: &C,
+    records: &[PayerRecord],
+    now: DateTime<Utc>,
+) -> Result<Changes, DbErr> {
+    let stored = existing::<payer::Entity, _, _>(
+        conn,
+        payer::Column::Code,
+        records.iter().map(|r| r.code.as_str().to_owned()),
+        |m| m.code.clone(),
+    )
+    .await?;
+    let rows = records
+        .iter()
+        .map(|r| payer::Model {
+            code: r.code.as_str().to_owned(),
+            name: r.name.clone(),
+            street: r.street.clone(),
+            postal_code: r.postal_code.clone(),
+            city: r.city.clone(),
+            tax_number: r.tax_number.as_ref().map(|t| t.as_str().to_owned()),
+            email: r.email.clone(),
+            phone: r.phone.clone(),
+            updated_at: now,
+        })
+        .collect();
+    write_rows::<payer::Entity, _, _>(
+        conn,
+        rows,
+        &stored,
+        |m| m.code.clone(),
+        |new, old| {
+            payer::Model {
+                updated_at: old.updated_at,
+                ..new.clone()
+            } == *old
+        },
+    )
+    .await
+}
+
+/// Prices, and the services they name (name and unit from the newest price of the file).
+pub async fn upsert_prices<C: ConnectionTrait>(
+    conn: &C,
+    records: &[PriceRecord],
+    now: DateTime<Utc>,
+) -> Result<Changes, DbErr> {
+    let mut newest: HashMap<&str, &PriceRecord> = HashMap::new();
+    for record in records {
+        let entry = newest.entry(&record.service_code).or_insert(record);
+        if record.valid_from > entry.valid_from {
+            *entry = record;
+        }
+    }
+    let stored_services = existing::<service::Entity, _, _>(
+        conn,
+        service::Column::Code,
+        newest.keys().map(|code| (*code).to_owned()),
+        |m| m.code.clone(),
+    )
+    .await?;
+    let services = newest
+        .values()
+        .map(|r| service::Model {
+            code: r.service_code.clone(),
+            name: r.name.clone(),
+            unit: r.unit.clone(),
+            updated_at: now,
+        })
+        .collect();
+    write_rows::<service::Entity, _, _>(
+        conn,
+        services,
+        &stored_services,
+        |m| m.code.clone(),
+        |new, old| {
+            service::Model {
+                updated_at: old.updated_at,
+                ..new.clone()
+            } == *old
+        },
+    )
+    .await?;
+
+    let stored = existing::<price::Entity, _, _>(
+        conn,
+        price::Column::ServiceCode,
+        records.iter().map(|r| r.service_code.clone()),
+        |m| (m.service_code.clone(), m.valid_from),
+    )
+    .await?;
+    let rows = records
+        .iter()
+        .map(|r| price::Model {
+            service_code: r.service_code.clone(),
+            valid_from: r.valid_from,
+            price_ten_thousandths: r.price.0,
+            vat_rate_bp: r.vat_rate.as_basis_points(),
+            updated_at: now,
+        })
+        .collect();
+    write_rows::<price::Entity, _, _>(
+        conn,
+        rows,
+        &stored,
+        |m| (m.service_code.clone(), m.valid_from),
+        |new, old| {
+            price::Model {
+                updated_at: old.updated_at,
+                ..new.clone()
+            } == *old
+        },
+    )
+    .await
+}
+
+/// Points and the services billed at each (a point's set is replaced by the file's).
+pub async fn upsert_points<C: ConnectionTrait>(
+    conn: &C,
+    records: &[PointRecord],
+    now: DateTime<Utc>,
+) -> Result<Changes, DbErr> {
+    let codes = || records.iter().map(|r| r.code.clone());
+    let stored =
+        existing::<point::Entity, _, _>(conn, point::Column::Code, codes(), |m| m.code.clone())
+            .await?;
+    let rows: Vec<point::Model> = records
+        .iter()
+        .map(|r| point::Model {
+            code: r.code.clone(),
+            payer_code: r.payer_code.as_str().to_owned(),
+            street: r.street.clone(),
+            postal_code: r.postal_code.clone(),
+            city: r.city.clone(),
+            kind: r.kind.clone(),
+            active: r.active,
+            updated_at: now,
+        })
+        .collect();
+    let same = |new: &point::Model, old: &point::Model| {
+        point::Model {
+            updated_at: old.updated_at,
+            ..new.clone()
+        } == *old
+    };
+
+    let mut stored_services: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let links = existing::<point_service::Entity, _, _>(
+        conn,
+        point_service::Column::PointCode,
+        codes(),
+        |m| (m.point_code.clone(), m.service_code.clone()),
+    )
+    .await?;
+    for (point_code, service_code) in links.into_keys() {
+        stored_services
+            .entry(point_code)
+            .or_default()
+            .insert(service_code);
+    }
+    let mut changed_services = Vec::new();
+    let mut changed_only_in_services = 0;
+    for (record, row) in records.iter().zip(&rows) {
+        let wanted: BTreeSet<String> = record.services.iter().cloned().collect();
+        let had = stored_services.remove(&record.code).unwrap_or_default();
+        if had != wanted {
+            if stored.get(&record.code).is_some_and(|old| same(row, old)) {
+                changed_only_in_services += 1;
+            }
+            changed_services.push((record.code.clone(), wanted));
+        }
+    }
+
+    let mut changes =
+        write_rows::<point::Entity, _, _>(conn, rows, &stored, |m| m.code.clone(), same).await?;
+    changes.unchanged -= changed_only_in_services;
+    changes.updated += changed_only_in_services;
+
+    for (point_code, services) in changed_services {
+        point_service::Entity::delete_many()
+            .filter(point_service::Column::PointCode.eq(&point_code))
+            .exec(conn)
+            .await?;
+        let links = services.into_iter().map(|service_code| {
+            point_service::Model {
+                point_code: point_code.clone(),
+                service_code,
+            }
+            .into_active_model()
+        });
+        point_service::Entity::insert_many(links)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(changes)
+}
+
+pub async fn upsert_meters<C: ConnectionTrait>(
+    conn: &C,
+    records: &[MeterRecord],
+    now: DateTime<Utc>,
+) -> Result<Changes, DbErr> {
+    let stored = existing::<meter::Entity, _, _>(
+        conn,
+        meter::Column::Serial,
+        records.iter().map(|r| r.serial.clone()),
+        |m| m.serial.clone(),
+    )
+    .await?;
+    let rows = records
+        .iter()
+        .map(|r| meter::Model {
+            serial: r.serial.clone(),
+            point_code: r.point_code.clone(),
+            medium: r.medium.clone(),
+            unit: r.unit.clone(),
+            digits: i16::from(r.digits),
+            decimals: i16::from(r.decimals),
+            dn: r.dn.map(i32::from),
+            installed_on: r.installed_on,
+            removed_on: r.removed_on,
+            updated_at: now,
+        })
+        .collect();
+    write_rows::<meter::Entity, _, _>(
+        conn,
+        rows,
+        &stored,
+        |m| m.serial.clone(),
+        |new, old| {
+            meter::Model {
+                updated_at: old.updated_at,
+                ..new.clone()
+            } == *old
+        },
+    )
+    .await
+}
+
+pub async fn upsert_readings<C: ConnectionTrait>(
+    conn: &C,
+    records: &[ReadingRecord],
+    now: DateTime<Utc>,
+) -> Result<Changes, DbErr> {
+    let key = |m: &reading::Model| (m.meter_serial.clone(), m.read_on, m.source.clone());
+    let stored = existing::<reading::Entity, _, _>(
+        conn,
+        reading::Column::MeterSerial,
+        records.iter().map(|r| r.meter_serial.clone()),
+        key,
+    )
+    .await?;
+    let rows = records
+        .iter()
+        .map(|r| reading::Model {
+            meter_serial: r.meter_serial.clone(),
+            read_on: r.read_on,
+            source: r.source.as_str().to_owned(),
+            litres: r.value.litres(),
+            updated_at: now,
+        })
+        .collect();
+    write_rows::<reading::Entity, _, _>(conn, rows, &stored, key, |new, old| {
+        reading::Model {
+            updated_at: old.updated_at,
+            ..new.clone()
+        } == *old
+    })
+    .await
+}
+
+pub async fn upsert_invoices<C: ConnectionTrait>(
+    conn: &C,
+    records: &[InvoiceRecord],
+    now: DateTime<Utc>,
+) -> Result<Changes, DbErr> {
+    let stored = existing::<invoice::Entity, _, _>(
+        conn,
+        invoice::Column::Number,
+        records.iter().map(|r| r.number.clone()),
+        |m| m.number.clone(),
+    )
+    .await?;
+    let rows = records
+        .iter()
+        .map(|r| invoice::Model {
+            number: r.number.clone(),
+            payer_code: r.payer_code.as_str().to_owned(),
+            point_code: r.point_code.clone(),
+            issue_date: r.issue_date,
+            period_from: r.period_from,
+            period_to: r.period_to,
+            due_date: r.due_date,
+            net_cents: r.net.0,
+            vat_cents: r.vat.0,
+            total_cents: r.total.0,
+            reference: r.reference.clone(),
+            updated_at: now,
+        })
+        .collect();
+    write_rows::<invoice::Entity, _, _>(
+        conn,
+        rows,
+        &stored,
+        |m| m.number.clone(),
+        |new, old| {
+            invoice::Model {
+                updated_at: old.updated_at,
+                ..new.clone()
+            } == *old
+        },
+    )
+    .await
+}
+
+pub async fn upsert_invoice_lines<C: ConnectionTrait>(
+    conn: &C,
+    records: &[InvoiceLineRecord],
+    now: DateTime<Utc>,
+) -> Result<Changes, DbErr> {
+    let key = |m: &invoice_line::Model| (m.invoice_number.clone(), m.line_no);
+    let stored = existing::<invoice_line::Entity, _, _>(
+        conn,
+        invoice_line::Column::InvoiceNumber,
+        records.iter().map(|r| r.invoice_number.clone()),
+        key,
+    )
+    .await?;
+    let rows = records
+        .iter()
+        .map(|r| invoice_line::Model {
+            invoice_number: r.invoice_number.clone(),
+            line_no: i32::try_from(r.line_no).unwrap_or(i32::MAX),
+            service_code: r.service_code.clone(),
+            description: r.description.clone(),
+            quantity_thousandths: r.quantity.map(|q| q.0),
+            unit: r.unit.clone(),
+            unit_price_ten_thousandths: r.unit_price.map(|p| p.0),
+            vat_rate_bp: r.vat_rate.map(|v| v.as_basis_points()),
+            amount_cents: r.amount.0,
+            updated_at: now,
+        })
+        .collect();
+    write_rows::<invoice_line::Entity, _, _>(conn, rows, &stored, key, |new, old| {
+        invoice_line::Model {
+            updated_at: old.updated_at,
+            ..new.clone()
+        } == *old
+    })
+    .await
+}
+
+/// Replaces every open item with the given complete set; an identical set writes nothing.
+pub async fn replace_open_items<C: ConnectionTrait>(
+    conn: &C,
+    records: &[OpenItemRecord],
+) -> Result<Changes, DbErr> {
+    type Item = (
+        String,
+        String,
+        chrono::NaiveDate,
+        chrono::NaiveDate,
+        i64,
+        i64,
+    );
+    let as_item = |m: &open_item::Model| -> Item {
+        (
+            m.payer_code.clone(),
+            m.document_number.clone(),
+            m.document_date,
+            m.due_date,
+            m.amount_cents,
+            m.open_cents,
+        )
+    };
+    let stored: Vec<Item> = open_item::Entity::find()
+        .all(conn)
+        .await?
+        .iter()
+        .map(as_item)
+        .collect();
+    let wanted: Vec<Item> = records
+        .iter()
+        .map(|r| {
+            (
+                r.payer_code.as_str().to_owned(),
+                r.document_number.clone(),
+                r.document_date,
+                r.due_date,
+                r.amount.0,
+                r.open_amount.0,
+            )
+        })
+        .collect();
+    let mut stored_sorted = stored.clone();
+    let mut wanted_sorted = wanted.clone();
+    stored_sorted.sort();
+    wanted_sorted.sort();
+    if stored_sorted == wanted_sorted {
+        return Ok(Changes {
+            unchanged: wanted.len(),
+            ..Changes::default()
+        });
+    }
+    open_item::Entity::delete_many().exec(conn).await?;
+    let rows: Vec<open_item::ActiveModel> = wanted
+        .into_iter()
+        .map(
+            |(payer_code, document_number, document_date, due_date, amount_cents, open_cents)| {
+                open_item::ActiveModel {
+                    payer_code: sea_orm::Set(payer_code),
+                    document_number: sea_orm::Set(document_number),
+                    document_date: sea_orm::Set(document_date),
+                    due_date: sea_orm::Set(due_date),
+                    amount_cents: sea_orm::Set(amount_cents),
+                    open_cents: sea_orm::Set(open_cents),
+                    ..Default::default()
+                }
+            },
+        )
+        .collect();
+    let inserted = rows.len();
+    for chunk in rows.chunks(CHUNK / 8) {
+        open_item::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(Changes {
+        inserted,
+        deleted: stored.len(),
+        ..Changes::default()
+    })
+}
+
+/// Stores an invoice's PDF; the same content again writes nothing.
+pub async fn upsert_invoice_pdf<C: ConnectionTrait>(
+    conn: &C,
+    invoice_number: &str,
+    content: Vec<u8>,
+    sha256: String,
+    now: DateTime<Utc>,
+) -> Result<Changes, DbErr> {
+    let stored = invoice_pdf::Entity::find_by_id(invoice_number.to_owned())
+        .select_only()
+        .column(invoice_pdf::Column::Sha256)
+        .into_tuple::<String>()
+        .one(conn)
+        .await?;
+    let row = invoice_pdf::Model {
+        invoice_number: invoice_number.to_owned(),
+        content,
+        sha256: sha256.clone(),
+        updated_at: now,
+    }
+    .into_active_model();
+    match stored {
+        Some(old) if old == sha256 => Ok(Changes {
+            unchanged: 1,
+            ..Changes::default()
+        }),
+        Some(_) => {
+            invoice_pdf::Entity::update(row.reset_all())
+                .exec(conn)
+                .await?;
+            Ok(Changes {
+                updated: 1,
+                ..Changes::default()
+            })
+        }
+        None => {
+            invoice_pdf::Entity::insert(row)
+                .exec_without_returning(conn)
+                .await?;
+            Ok(Changes {
+                inserted: 1,
+                ..Changes::default()
+            })
+        }
+    }
+}
+
+/// Remembers an applied file (for the back office's import history).
+pub async fn record_import_run<C: ConnectionTrait>(
+    conn: &C,
+    kind: &str,
+    file_name: &str,
+    sha256: &str,
+    rows: usize,
+    changes: Changes,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    import_run::ActiveModel {
+        kind: sea_orm::Set(kind.to_owned()),
+        file_name: sea_orm::Set(file_name.to_owned()),
+        sha256: sea_orm::Set(sha256.to_owned()),
+        rows: sea_orm::Set(count(rows)),
+        inserted: sea_orm::Set(count(changes.inserted)),
+        updated: sea_orm::Set(count(changes.updated + changes.deleted)),
+        unchanged: sea_orm::Set(count(changes.unchanged)),
+        origin: sea_orm::Set(origin.to_owned()),
+        applied_at: sea_orm::Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! SeaORM entities, one per table; the migrations are the schema's source of truth.
+
+pub mod import_run;
+pub mod invoice;
+pub mod invoice_line;
+pub mod invoice_pdf;
+pub mod meter;
+pub mod open_item;
+pub mod outbox_message;
+pub mod payer;
+pub mod point;
+pub mod point_service;
+pub mod price;
+pub mod reading;
+pub mod service;

@@ -1,0 +1,15 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "point_services")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub point_code: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub service_code: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,19 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "readings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub meter_serial: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub read_on: Date,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub source: String,
+    pub litres: i64,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

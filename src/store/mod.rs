@@ -1,0 +1,62 @@
+//! The only place that touches the database: connection, migrations, one file per aggregate.
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+
+use crate::config::DatabaseUrl;
+
+pub mod billing;
+pub mod entity;
+pub mod migration;
+pub mod outbox;
+
+pub type Db = DatabaseConnection;
+
+/// Opens the pool. SQLite gets WAL, `synchronous=FULL` (no acknowledged write is lost on power
+/// failure), foreign keys and a busy timeout on every connection.
+pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbErr> {
+    let mut options = ConnectOptions::new(url.expose().to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10));
+    if url.is_sqlite() {
+        options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    } else {
+        options.max_connections(16);
+    }
+    Database::connect(options).await
+}
+
+/// Brings the schema up to date; safe to run from several instances at once on PostgreSQL
+/// only when they start one after another, so `serve` runs it before it listens.
+pub async fn migrate(db: &Db) -> Result<(), DbErr> {
+    migration::Migrator::up(db, None).await
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once, so two
+/// writers queue on the busy timeout instead of failing when a read lock would be upgraded.
+pub async fn begin_write(db: &Db) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Answers whether the database takes queries (for `/readyz`).
+pub async fn ping(db: &Db) -> Result<(), DbErr> {
+    db.execute_unprepared("SELECT 1").await.map(|_| ())
+}

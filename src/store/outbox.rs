@@ -1,0 +1,144 @@
+//! The mail outbox: messages are written in the transaction of the change that causes them and
+//! delivered by the worker, which claims due messages so that several instances never send the
+//! same message at once.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::entity::outbox_message::{self, Model};
+use super::{Db, begin_write};
+
+pub use outbox_message::Model as OutboxMessage;
+
+pub const QUEUED: &str = "queued";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+/// A message ready to be queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub message_id: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+pub async fn enqueue<C: ConnectionTrait>(
+    conn: &C,
+    message: NewMessage,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let stored = outbox_message::ActiveModel {
+        message_id: Set(message.message_id),
+        to_addr: Set(message.to),
+        subject: Set(message.subject),
+        body_text: Set(message.text),
+        body_html: Set(message.html),
+        status: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(stored.id)
+}
+
+/// Takes up to `limit` due messages for `lease`; nobody else takes them until the lease ends,
+/// so a worker that dies mid-send only delays its messages.
+pub async fn claim_due(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    let txn = begin_write(db).await?;
+    let mut due = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Status.eq(QUEUED))
+        .filter(outbox_message::Column::NextAttemptAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(outbox_message::Column::ClaimedUntil.is_null())
+                .add(outbox_message::Column::ClaimedUntil.lt(now)),
+        )
+        .order_by_asc(outbox_message::Column::Id)
+        .limit(limit);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let mut messages = due.all(&txn).await?;
+    if !messages.is_empty() {
+        let until = now + lease;
+        outbox_message::Entity::update_many()
+            .col_expr(
+                outbox_message::Column::ClaimedUntil,
+                sea_orm::sea_query::Expr::value(until),
+            )
+            .filter(outbox_message::Column::Id.is_in(messages.iter().map(|m| m.id)))
+            .exec(&txn)
+            .await?;
+        for message in &mut messages {
+            message.claimed_until = Some(until);
+        }
+    }
+    txn.commit().await?;
+    Ok(messages)
+}
+
+pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+    outbox_message::ActiveModel {
+        id: Set(id),
+        status: Set(SENT.to_owned()),
+        sent_at: Set(Some(now)),
+        claimed_until: Set(None),
+        last_error: Set(None),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Counts a failed attempt: tries again at `retry_at`, or gives up when there is none.
+pub async fn mark_attempt_failed(
+    db: &Db,
+    message: &Model,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    let status = if retry_at.is_some() { QUEUED } else { FAILED };
+    outbox_message::ActiveModel {
+        id: Set(message.id),
+        status: Set(status.to_owned()),
+        attempts: Set(message.attempts + 1),
+        next_attempt_at: Set(retry_at.unwrap_or(message.next_attempt_at)),
+        claimed_until: Set(None),
+        last_error: Set(Some(error.chars().take(2000).collect())),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Model>, DbErr> {
+    outbox_message::Entity::find_by_id(id).one(db).await
+}
+
+/// The newest messages first (for the back office and the demo's mail page).
+pub async fn recent(db: &Db, limit: u64) -> Result<Vec<Model>, DbErr> {
+    outbox_message::Entity::find()
+        .order_by_desc(outbox_message::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -1,0 +1,104 @@
+//! What every page shows around its content: language, company, navigation.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::response::Html;
+
+use super::WebError;
+use crate::config::{Company, Config, Weekday};
+use crate::i18n::Lang;
+
+/// The frame of a page, handed to every template as `page`.
+pub struct Chrome {
+    pub lang: Lang,
+    pub config: Arc<Config>,
+    /// The path of this page, so the language switch can come back to it.
+    pub path: String,
+    /// The page's own title, before the site's name.
+    pub title: String,
+}
+
+impl Chrome {
+    pub fn new(lang: Lang, config: Arc<Config>, path: &str, title_key: &str) -> Self {
+        Self {
+            title: lang.t(title_key),
+            lang,
+            config,
+            path: path.to_owned(),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// The company, which `serve` requires before it starts.
+    pub fn company(&self) -> &Company {
+        self.config
+            .company
+            .as_ref()
+            .expect("serve checks that a company is configured")
+    }
+
+    /// The other language, offered in the header.
+    pub fn other_lang(&self) -> Lang {
+        match self.lang {
+            Lang::Sl => Lang::En,
+            Lang::En => Lang::Sl,
+        }
+    }
+
+    pub fn lang_switch_href(&self) -> String {
+        let next: String = url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect();
+        format!("/lang/{}?next={next}", self.other_lang().code())
+    }
+
+    /// A `tel:` link in international form: "01/363 30 20" becomes `tel:+38613633020`.
+    pub fn phone_href(&self) -> String {
+        let digits: String = self
+            .company()
+            .phone
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        match digits.strip_prefix('0') {
+            Some(national) => format!("tel:+386{national}"),
+            None => format!("tel:{digits}"),
+        }
+    }
+
+    /// The web address as people write it, without the scheme.
+    pub fn web_label(&self) -> String {
+        let web = self.company().web.as_deref().unwrap_or_default();
+        web.trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// Office hours as (day, hours) lines in the page's language.
+    pub fn office_hours(&self) -> Vec<(String, String)> {
+        self.company()
+            .office_hours
+            .iter()
+            .map(|(day, hours)| (self.t(weekday_key(*day)), hours.clone()))
+            .collect()
+    }
+}
+
+fn weekday_key(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "weekday-monday",
+        Weekday::Tuesday => "weekday-tuesday",
+        Weekday::Wednesday => "weekday-wednesday",
+        Weekday::Thursday => "weekday-thursday",
+        Weekday::Friday => "weekday-friday",
+        Weekday::Saturday => "weekday-saturday",
+        Weekday::Sunday => "weekday-sunday",
+    }
+}
+
+pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
+    Ok(Html(template.render()?))
+}

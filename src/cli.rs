@@ -5,8 +5,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::auth::password::hash_password;
 use crate::config::Config;
+use crate::domain::quantity::Volume;
+use crate::import::{self, ImportError, Origin, ParseFailure};
 use crate::startup::{Application, shutdown_signal};
+use crate::store::{staff, submitted_readings};
 use crate::{store, telemetry};
 
 #[derive(Debug, Parser)]
@@ -35,6 +39,65 @@ enum Command {
     Migrate,
     /// Fill an empty database with the demo data.
     Demo,
+    /// Import a billing file (payers, points, meters, readings, prices, invoices,
+    /// invoice_lines, open_items) or a folder of invoice PDFs (invoice_pdfs).
+    ///
+    /// A file is stored whole or not at all; every bad line is reported and the exit status
+    /// is 1. See docs/import.md for the formats.
+    Import {
+        /// What the file holds.
+        #[arg(value_parser = import_kinds())]
+        kind: String,
+        /// The CSV file, or for invoice_pdfs the folder of <invoice_number>.pdf files.
+        path: PathBuf,
+        /// Check everything and report what would change, but store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export data for the billing system.
+    Export {
+        #[command(subcommand)]
+        what: Export,
+    },
+    /// Manage back-office staff accounts.
+    Staff {
+        #[command(subcommand)]
+        action: Staff,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Export {
+    /// Write every submitted reading not yet exported as CSV (the readings format of
+    /// docs/import.md) and mark them exported.
+    Readings {
+        /// The file to write (default: standard output).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Staff {
+    /// Add a staff user. The password comes from EPORTAL_STAFF_PASSWORD or a prompt.
+    Add {
+        username: String,
+        #[arg(long, value_enum)]
+        role: StaffRole,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum StaffRole {
+    Operator,
+    Admin,
+}
+
+const INVOICE_PDFS: &str = "invoice_pdfs";
+
+fn import_kinds() -> clap::builder::PossibleValuesParser {
+    let kinds = import::Kind::ALL.iter().map(|kind| kind.as_str());
+    clap::builder::PossibleValuesParser::new(kinds.chain([INVOICE_PDFS]))
 }
 
 pub async fn run() -> ExitCode {
@@ -68,9 +131,153 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("The database already holds payers; the demo data was not added.");
             }
         }
+        Command::Export {
+            what: Export::Readings { output },
+        } => {
+            let db = store::connect(&config.database_url).await?;
+            store::migrate(&db).await?;
+            export_readings(&db, output.as_deref()).await?;
+        }
+        Command::Staff {
+            action: Staff::Add { username, role },
+        } => {
+            let db = store::connect(&config.database_url).await?;
+            store::migrate(&db).await?;
+            add_staff(&db, &username, role).await?;
+        }
+        Command::Import {
+            kind,
+            path,
+            dry_run,
+        } => {
+            let db = store::connect(&config.database_url).await?;
+            store::migrate(&db).await?;
+            return run_import(&db, &kind, &path, dry_run).await;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
+
+async fn run_import(
+    db: &store::Db,
+    kind: &str,
+    path: &std::path::Path,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let name = path.display().to_string();
+    let result = match import::Kind::parse(kind) {
+        Some(kind) => {
+            let bytes = std::fs::read(path)
+                .map_err(|error| anyhow::anyhow!("cannot read {name}: {error}"))?;
+            import::import_file(db, kind, &name, &bytes, Origin::CommandLine, dry_run).await
+        }
+        None => import::import_invoice_pdfs(db, path, Origin::CommandLine, dry_run).await,
+    };
+    match result {
+        Ok(outcome) => {
+            let changes = outcome.changes;
+            let removed = match changes.deleted {
+                0 => String::new(),
+                n => format!(", {n} removed"),
+            };
+            println!(
+                "{name}: {} rows: {} new, {} changed, {} unchanged{removed}.",
+                outcome.rows, changes.inserted, changes.updated, changes.unchanged
+            );
+            if outcome.dry_run {
+                println!("Dry run: nothing was stored.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Rejected(ParseFailure::Lines(lines))) => {
+            for line in &lines {
+                eprintln!("{name}: {line}");
+            }
+            eprintln!("{name}: nothing was stored; {} bad lines.", lines.len());
+            Ok(ExitCode::FAILURE)
+        }
+        Err(ImportError::PdfsRejected(problems)) => {
+            for problem in &problems {
+                eprintln!("{name}: {problem}");
+            }
+            eprintln!("{name}: nothing was stored.");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(error) => {
+            eprintln!("{name}: {error}; nothing was stored.");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Written in the same transaction that marks the readings exported, so a failed write leaves
+/// them for the next export.
+async fn export_readings(db: &store::Db, output: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let txn = store::begin_write(db).await?;
+    let rows = submitted_readings::take_for_export(&txn, chrono::Utc::now()).await?;
+    let mut csv =
+        String::from("meter_serial;date;value;source;point_code;payer_code;submitted_at;id\n");
+    for row in &rows {
+        csv.push_str(&format!(
+            "{};{};{};customer;{};{};{};{}\n",
+            row.meter_serial,
+            row.read_on.format("%Y-%m-%d"),
+            Volume::from_litres(row.litres).to_m3_decimal(),
+            row.point_code,
+            row.payer_code,
+            row.submitted_at.to_rfc3339(),
+            row.id,
+        ));
+    }
+    match output {
+        Some(path) => std::fs::write(path, &csv)
+            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?,
+        None => print!("{csv}"),
+    }
+    txn.commit().await?;
+    eprintln!("{} readings exported.", rows.len());
+    Ok(())
+}
+
+async fn add_staff(db: &store::Db, username: &str, role: StaffRole) -> anyhow::Result<()> {
+    let valid = (3..=32).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if !valid {
+        anyhow::bail!("a staff user name has 3 to 32 of a–z, 0–9, '.', '_', '-'");
+    }
+    let password = match std::env::var("EPORTAL_STAFF_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let first = rpassword::prompt_password(format!("Password for {username}: "))?;
+            let again = rpassword::prompt_password("The same password again: ")?;
+            if first != again {
+                anyhow::bail!("the two passwords differ");
+            }
+            first
+        }
+    };
+    let length = password.chars().count();
+    if !(STAFF_PASSWORD_MIN..=128).contains(&length) {
+        anyhow::bail!("a staff password has {STAFF_PASSWORD_MIN} to 128 characters");
+    }
+    let role = match role {
+        StaffRole::Operator => staff::Role::Operator,
+        StaffRole::Admin => staff::Role::Admin,
+    };
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await?;
+    match staff::add(db, username, hash, role, chrono::Utc::now()).await? {
+        Some(_) => {
+            println!("Staff user {username} ({}) added.", role.as_str());
+            Ok(())
+        }
+        None => anyhow::bail!("a staff user named {username} exists already"),
+    }
+}
+
+/// Staff reach every customer's data, so their passwords are longer than customers'.
+const STAFF_PASSWORD_MIN: usize = 12;
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     if config.test_captcha.is_some() {

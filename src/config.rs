@@ -112,8 +112,8 @@ const DEFAULTS: Defaults = Defaults {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("setting {0}")]
-    Invalid(#[from] Box<figment::Error>),
+    #[error("{0}")]
+    Invalid(String),
     #[error("configuration file {0} does not exist")]
     MissingFile(PathBuf),
     #[error(
@@ -122,11 +122,36 @@ pub enum ConfigError {
     MissingCompany(&'static str),
 }
 
+/// One line per bad setting, naming it as the file and the environment spell it.
+fn describe(errors: figment::Error) -> ConfigError {
+    let lines: Vec<String> = errors
+        .into_iter()
+        .map(|error| {
+            let key = error.path.join(".").to_lowercase();
+            let source = error
+                .metadata
+                .as_ref()
+                .map(|metadata| format!(" (from {})", metadata.name))
+                .unwrap_or_default();
+            format!("setting {key}{source}: {}", error.kind)
+        })
+        .collect();
+    ConfigError::Invalid(lines.join("; "))
+}
+
 impl Config {
     /// Reads the defaults, then the file (`eportal.toml` if present, or the named one, which
     /// must exist), then the environment. `demo` adds the demo company beneath the file.
     pub fn load(file: Option<&Path>, demo: bool) -> Result<Self, ConfigError> {
         Self::from_figment(Self::figment(file, demo)?, demo)
+    }
+
+    /// The demo configuration alone, without file or environment: a known base that tools and
+    /// tests adjust in code.
+    pub fn demo() -> Result<Self, ConfigError> {
+        let figment =
+            Figment::from(Serialized::defaults(DEFAULTS)).merge(Toml::string(DEMO_SETTINGS));
+        Self::from_figment(figment, true)
     }
 
     fn figment(file: Option<&Path>, demo: bool) -> Result<Figment, ConfigError> {
@@ -146,7 +171,7 @@ impl Config {
     }
 
     fn from_figment(figment: Figment, demo: bool) -> Result<Self, ConfigError> {
-        let mut config: Config = figment.extract().map_err(Box::new)?;
+        let mut config: Config = figment.extract().map_err(describe)?;
         config.demo = demo;
         Ok(config)
     }
@@ -219,6 +244,10 @@ impl fmt::Display for DatabaseUrl {
 pub struct SmtpUrl(SecretString);
 
 impl SmtpUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(SecretString::from(url.into()))
+    }
+
     pub fn expose(&self) -> &str {
         self.0.expose_secret()
     }

@@ -1,5 +1,6 @@
 //! ePortal: the self-service web portal of a communal utility company.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -163,10 +163,11 @@ export async function startServer({ extraEnv = {}, args = [] } = {}) {
     async stop() {
       if (!exited) {
         child.kill('SIGTERM');
+        let timer;
         const timedOut = await Promise.race([
           exitPromise.then(() => false),
-          sleep(STOP_TIMEOUT_MS).then(() => true),
-        ]);
+          new Promise((resolve) => { timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS); }),
+        ]).finally(() => clearTimeout(timer));
         if (timedOut) {
           child.kill('SIGKILL');
           await exitPromise;

@@ -76,8 +76,8 @@ describe('sign-in page (/)', () => {
           assert.equal(res.status(), 200);
           await expectSignInForm(page);
           await expectNoHorizontalScroll(page, width);
-          await checkA11y(page, `signin-${js}`);
           await screenshot(page, `signin-${js}`, { widths: [width] });
+          await checkA11y(page, `signin-${js}`);
         } finally {
           await page.context().close();
         }
@@ -95,8 +95,8 @@ describe('sign-in page (/)', () => {
         assert.equal(await page.getAttribute('html', 'lang'), 'en', '<html lang> should be "en" after "English"');
         assert.ok(await page.locator('h1').count() >= 1, 'English page has no <h1>');
         await expectNoHorizontalScroll(page, 360);
-        await checkA11y(page, `signin-en-${js}`);
         await screenshot(page, `signin-en-${js}`);
+        await checkA11y(page, `signin-en-${js}`);
       } finally {
         await page.context().close();
       }

@@ -18,11 +18,11 @@ pub(crate) fn format_scaled(units: i64, scale: u32, min_decimals: u32) -> String
     if units < 0 {
         text.push('-');
     }
-    for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
-            text.push('.');
-        }
-        text.push(digit);
+    let first_group = (whole.len() - 1) % 3 + 1;
+    text.push_str(&whole[..first_group]);
+    for group in whole.as_bytes()[first_group..].chunks(3) {
+        text.push('.');
+        text.extend(group.iter().map(|&digit| char::from(digit)));
     }
     if !decimals.is_empty() {
         text.push(',');

@@ -9,7 +9,8 @@ use super::number_format::{NBSP, format_scaled};
 pub struct VatRate(i32);
 
 impl VatRate {
-    const FULL: i32 = 100_00;
+    /// 100 %.
+    const FULL: i32 = 10_000;
 
     /// `9,5`, `9.5`, `22`, `22 %` or `9,5%`: a percentage from 0 to 100 with at most 2
     /// decimals.

@@ -66,83 +66,115 @@ impl Kind {
 
     pub fn columns(self) -> &'static [Column] {
         match self {
-            Kind::Payers => &[
-                required("payer_code"),
-                required("name"),
-                optional("street"),
-                optional("postal_code"),
-                optional("city"),
-                optional("tax_number"),
-                optional("email"),
-                optional("phone"),
-            ],
-            Kind::Points => &[
-                required("point_code"),
-                required("payer_code"),
-                optional("street"),
-                optional("postal_code"),
-                optional("city"),
-                optional("kind"),
-                optional("services"),
-                optional("active"),
-            ],
-            Kind::Meters => &[
-                required("meter_serial"),
-                required("point_code"),
-                optional("medium"),
-                optional("unit"),
-                optional("digits"),
-                optional("decimals"),
-                optional("dn"),
-                required("installed_on"),
-                optional("removed_on"),
-            ],
-            Kind::Readings => &[
-                required("meter_serial"),
-                required("date"),
-                required("value"),
-                optional("source"),
-            ],
-            Kind::Prices => &[
-                required("service_code"),
-                required("name"),
-                required("unit"),
-                required("price"),
-                required("vat_rate"),
-                required("valid_from"),
-            ],
-            Kind::Invoices => &[
-                required("invoice_number"),
-                required("payer_code"),
-                optional("point_code"),
-                required("issue_date"),
-                optional("period_from"),
-                optional("period_to"),
-                required("due_date"),
-                required("net"),
-                required("vat"),
-                required("total"),
-                optional("reference"),
-            ],
-            Kind::InvoiceLines => &[
-                required("invoice_number"),
-                required("line_no"),
-                optional("service_code"),
-                required("description"),
-                optional("quantity"),
-                optional("unit"),
-                optional("unit_price"),
-                optional("vat_rate"),
-                required("amount"),
-            ],
-            Kind::OpenItems => &[
-                required("payer_code"),
-                required("document_number"),
-                required("document_date"),
-                required("due_date"),
-                required("amount"),
-                required("open_amount"),
-            ],
+            Kind::Payers => {
+                const {
+                    &[
+                        required("payer_code"),
+                        required("name"),
+                        optional("street"),
+                        optional("postal_code"),
+                        optional("city"),
+                        optional("tax_number"),
+                        optional("email"),
+                        optional("phone"),
+                    ]
+                }
+            }
+            Kind::Points => {
+                const {
+                    &[
+                        required("point_code"),
+                        required("payer_code"),
+                        optional("street"),
+                        optional("postal_code"),
+                        optional("city"),
+                        optional("kind"),
+                        optional("services"),
+                        optional("active"),
+                    ]
+                }
+            }
+            Kind::Meters => {
+                const {
+                    &[
+                        required("meter_serial"),
+                        required("point_code"),
+                        optional("medium"),
+                        optional("unit"),
+                        optional("digits"),
+                        optional("decimals"),
+                        optional("dn"),
+                        required("installed_on"),
+                        optional("removed_on"),
+                    ]
+                }
+            }
+            Kind::Readings => {
+                const {
+                    &[
+                        required("meter_serial"),
+                        required("date"),
+                        required("value"),
+                        optional("source"),
+                    ]
+                }
+            }
+            Kind::Prices => {
+                const {
+                    &[
+                        required("service_code"),
+                        required("name"),
+                        required("unit"),
+                        required("price"),
+                        required("vat_rate"),
+                        required("valid_from"),
+                    ]
+                }
+            }
+            Kind::Invoices => {
+                const {
+                    &[
+                        required("invoice_number"),
+                        required("payer_code"),
+                        optional("point_code"),
+                        required("issue_date"),
+                        optional("period_from"),
+                        optional("period_to"),
+                        required("due_date"),
+                        required("net"),
+                        required("vat"),
+                        required("total"),
+                        optional("reference"),
+                    ]
+                }
+            }
+            Kind::InvoiceLines => {
+                const {
+                    &[
+                        required("invoice_number"),
+                        required("line_no"),
+                        optional("service_code"),
+                        required("description"),
+                        optional("quantity"),
+                        optional("unit"),
+                        optional("unit_price"),
+                        optional("vat_rate"),
+                        required("amount"),
+                    ]
+                }
+            }
+            Kind::OpenItems => {
+                const {
+                    &[
+                        required("payer_code"),
+                        required("document_number"),
+                        required("document_date"),
+                        required("due_date"),
+                        required("amount"),
+                        required("open_amount"),
+                    ]
+                }
+            }
         }
     }
 

@@ -96,7 +96,9 @@ impl Problem {
     /// The arguments of [`Self::message_id`].
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
-            Problem::MissingValue | Problem::PeriodToBeforeFrom | Problem::RemovedBeforeInstalled => {
+            Problem::MissingValue
+            | Problem::PeriodToBeforeFrom
+            | Problem::RemovedBeforeInstalled => {
                 vec![]
             }
             Problem::BadNumber { text }
@@ -168,7 +170,11 @@ impl LineError {
 impl fmt::Display for LineError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.column {
-            Some(column) => write!(formatter, "line {}, column {column}: {}", self.line, self.problem),
+            Some(column) => write!(
+                formatter,
+                "line {}, column {column}: {}",
+                self.line, self.problem
+            ),
             None => write!(formatter, "line {}: {}", self.line, self.problem),
         }
     }
@@ -229,14 +235,11 @@ mod tests {
 
     #[test]
     fn line_errors_read_well_in_english() {
-        let error = LineError::new(
-            5,
-            Some("price"),
-            Problem::BadNumber {
-                text: "12x".into(),
-            },
+        let error = LineError::new(5, Some("price"), Problem::BadNumber { text: "12x".into() });
+        assert_eq!(
+            error.to_string(),
+            "line 5, column price: “12x” is not a number"
         );
-        assert_eq!(error.to_string(), "line 5, column price: “12x” is not a number");
         let error = LineError::new(
             7,
             None,

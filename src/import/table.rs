@@ -65,6 +65,11 @@ impl Table {
             return Err(FileError::MissingColumns { columns: missing });
         }
 
+        let mut lines = LineCounter {
+            text: text.as_bytes(),
+            counted_to: 0,
+            line: 1,
+        };
         let mut rows = Vec::new();
         for fields in reader.records() {
             let fields = fields.map_err(not_csv)?;
@@ -72,7 +77,8 @@ impl Table {
             if fields.iter().all(str::is_empty) {
                 continue;
             }
-            let line = fields.position().map_or(0, csv::Position::line);
+            let byte = fields.position().map_or(0, csv::Position::byte);
+            let line = lines.record_line(usize::try_from(byte).unwrap_or(usize::MAX));
             rows.push(TableRow { line, fields });
         }
         Ok(Table {
@@ -81,10 +87,6 @@ impl Table {
             width,
             rows,
         })
-    }
-
-    pub(super) fn kind(&self) -> Kind {
-        self.kind
     }
 
     /// The trimmed value of `column` in `row`; `None` when empty or the column is absent.
@@ -99,15 +101,44 @@ impl Table {
     }
 }
 
+/// Line numbers from csv's byte positions. Its own line count goes astray after blank lines
+/// and with CRLF line ends, and its position may point at the line breaks before a record.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    counted_to: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The line of the record at `byte` (or after the line breaks there); records come in order.
+    fn record_line(&mut self, byte: usize) -> u64 {
+        let rest = self.text.get(byte..).unwrap_or_default();
+        let start = byte
+            + rest
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+        let breaks = self.text[self.counted_to..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line += breaks as u64;
+        self.counted_to = start;
+        self.line
+    }
+}
+
 /// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, otherwise Windows-1250, the
 /// usual encoding of Slovenian Windows programs.
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
-        Err(_) => encoding_rs::WINDOWS_1250
-            .decode_without_bom_handling(bytes)
-            .0,
+        Err(_) => {
+            encoding_rs::WINDOWS_1250
+                .decode_without_bom_handling(bytes)
+                .0
+        }
     }
 }
 
@@ -134,28 +165,44 @@ mod tests {
         assert_eq!(decode(&bytes), "Čšž ČŠŽ ćđ");
     }
 
+    fn lines_of(bytes: &[u8]) -> Vec<u64> {
+        let table = Table::read(Kind::Readings, bytes).unwrap();
+        table.rows.iter().map(|row| row.line).collect()
+    }
+
     #[test]
     fn counts_lines_as_an_editor_does() {
-        let table = Table::read(
-            Kind::Readings,
-            b"meter_serial;date;value\nA;1.1.2020;1\n\n\"B\nC\";2.1.2020;2\nD;3.1.2020;3\n;;\n",
-        )
-        .unwrap();
-        let lines: Vec<_> = table.rows.iter().map(|row| row.line).collect();
-        assert_eq!(lines, [2, 4, 6]);
+        assert_eq!(
+            lines_of(b"meter_serial;date;value\nA;1.1.2020;1\n\n\"B\nC\";2.1.2020;2\n\n\n\nD;3.1.2020;3\n;;\n"),
+            [2, 4, 9]
+        );
+        assert_eq!(
+            lines_of(b"meter_serial;date;value\r\nA;1.1.2020;1\r\n\r\n\r\nB;2.1.2020;2\r\n  \r\nC;3.1.2020;3"),
+            [2, 5, 7]
+        );
+        assert_eq!(lines_of(b"meter_serial;date;value\n\nA;1.1.2020;1\n"), [3]);
     }
 
     #[test]
     fn prefers_semicolon_as_separator() {
-        let table = Table::read(Kind::Readings, b"meter_serial;date;value,x\nA;1.1.2020;1,5\n").unwrap();
-        let row = &table.rows[0];
-        assert_eq!(table.value(row, "value"), Some("1,5"));
+        let table = Table::read(
+            Kind::Readings,
+            b"meter_serial;date;value;remark, comma\nA;1.1.2020;1,5;x\n",
+        )
+        .unwrap();
+        assert_eq!(table.value(&table.rows[0], "value"), Some("1,5"));
     }
 
     #[test]
     fn file_errors() {
-        assert_eq!(Table::read(Kind::Readings, b"").unwrap_err(), FileError::Empty);
-        assert_eq!(Table::read(Kind::Readings, b"\xEF\xBB\xBF \n").unwrap_err(), FileError::Empty);
+        assert_eq!(
+            Table::read(Kind::Readings, b"").unwrap_err(),
+            FileError::Empty
+        );
+        assert_eq!(
+            Table::read(Kind::Readings, b"\xEF\xBB\xBF \n").unwrap_err(),
+            FileError::Empty
+        );
         assert_eq!(
             Table::read(Kind::Readings, b"meter_serial\tdate\tvalue\n").unwrap_err(),
             FileError::NoSeparator

@@ -11,10 +11,13 @@ use sea_orm_migration::MigratorTrait;
 
 use crate::config::DatabaseUrl;
 
+pub mod accounts;
 pub mod billing;
 pub mod entity;
 pub mod migration;
 pub mod outbox;
+pub mod staff;
+pub mod submitted_readings;
 
 pub type Db = DatabaseConnection;
 

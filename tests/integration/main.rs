@@ -1,1 +1,8 @@
+//! The integration tests: one binary; every test runs on SQLite and on PostgreSQL.
 
+mod support;
+
+mod cli;
+mod mail;
+mod pages;
+mod storage;

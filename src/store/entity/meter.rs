@@ -17,6 +17,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::point::Entity",
+        from = "Column::PointCode",
+        to = "super::point::Column::Code"
+    )]
+    Point,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

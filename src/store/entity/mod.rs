@@ -1,5 +1,7 @@
 //! SeaORM entities, one per table; the migrations are the schema's source of truth.
 
+pub mod account;
+pub mod consent;
 pub mod import_run;
 pub mod invoice;
 pub mod invoice_line;
@@ -13,3 +15,5 @@ pub mod point_service;
 pub mod price;
 pub mod reading;
 pub mod service;
+pub mod staff_user;
+pub mod submitted_reading;

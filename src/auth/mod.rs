@@ -1,0 +1,3 @@
+//! Customer authentication.
+
+pub mod password;

@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "submitted_readings")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub account_id: i64,
+    pub meter_serial: String,
+    pub read_on: Date,
+    pub litres: i64,
+    pub status: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub reason: Option<String>,
+    pub client_addr: Option<String>,
+    pub submitted_at: DateTimeUtc,
+    pub exported_at: Option<DateTimeUtc>,
+    pub feedback_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::meter::Entity",
+        from = "Column::MeterSerial",
+        to = "super::meter::Column::Serial"
+    )]
+    Meter,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,317 @@
+//! The outbox and its worker: delivery by SMTP or into a folder, retries, limits, claims.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use eportal::config::SmtpUrl;
+use eportal::mail::worker::MailWorker;
+use eportal::mail::{OutgoingMail, enqueue};
+use eportal::store::outbox::{self, OutboxMessage};
+use eportal::store::{self, Db};
+use sea_orm::TransactionTrait;
+
+use crate::on_both_databases;
+use crate::support::smtp::{Answer, SmtpSink};
+use crate::support::{Backend, TestApp, TestDatabase, test_config};
+
+on_both_databases!(
+    smtp_delivers_each_message_once_with_its_own_message_id,
+    a_temporary_refusal_is_retried_later,
+    a_permanent_refusal_is_not_retried,
+    delivery_is_abandoned_after_the_attempt_limit,
+    without_smtp_mail_goes_into_the_folder,
+    a_rolled_back_change_sends_nothing,
+    queued_mail_survives_a_restart,
+    claims_never_overlap,
+);
+
+fn mail(to: &str, subject: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text: "Pozdravljeni,\n\nto je preskusno sporočilo: č š ž.\n".to_owned(),
+        html: Some("<p>Pozdravljeni, <b>č š ž</b>.</p>".to_owned()),
+    }
+}
+
+/// Waits until `done` holds for the outbox, or fails after ten seconds.
+async fn wait_for(db: &Db, done: impl Fn(&[OutboxMessage]) -> bool) -> Vec<OutboxMessage> {
+    for _ in 0..100 {
+        let messages = outbox::recent(db, 100).await.unwrap();
+        if done(&messages) {
+            return messages;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the outbox did not reach the expected state: {:#?}",
+        outbox::recent(db, 100).await
+    );
+}
+
+fn all_with_status(status: &'static str) -> impl Fn(&[OutboxMessage]) -> bool {
+    move |messages| !messages.is_empty() && messages.iter().all(|m| m.status == status)
+}
+
+async fn smtp_delivers_each_message_once_with_its_own_message_id(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with(backend, |config| {
+        config.smtp_url = Some(SmtpUrl::new(sink.url()));
+    })
+    .await;
+    enqueue(
+        &app.db,
+        &app.config,
+        mail("janez.novak@example.si", "Aktivacija računa – ePortal"),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    enqueue(
+        &app.db,
+        &app.config,
+        mail("ana.kovac@example.si", "Potrditev števnega stanja"),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let messages = wait_for(&app.db, all_with_status(outbox::SENT)).await;
+    assert_eq!(messages.len(), 2);
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.attempts == 0 && m.sent_at.is_some())
+    );
+
+    let received = sink.received();
+    assert_eq!(received.len(), 2, "each message exactly once");
+    let parsed: Vec<_> = received
+        .iter()
+        .map(|raw| {
+            mail_parser::MessageParser::default()
+                .parse(raw.as_bytes())
+                .unwrap()
+        })
+        .collect();
+    let ids: Vec<&str> = parsed.iter().map(|m| m.message_id().unwrap()).collect();
+    assert_ne!(ids[0], ids[1]);
+    for message in &messages {
+        assert!(
+            ids.contains(&message.message_id.as_str()),
+            "{ids:?} lacks {}",
+            message.message_id
+        );
+        assert!(message.message_id.ends_with("@127.0.0.1"));
+    }
+    let subjects: Vec<&str> = parsed.iter().map(|m| m.subject().unwrap()).collect();
+    assert!(
+        subjects.contains(&"Potrditev števnega stanja"),
+        "{subjects:?}"
+    );
+    let first = &parsed[0];
+    assert_eq!(
+        first.from().unwrap().first().unwrap().address().unwrap(),
+        "info@jkp-brezovica.si"
+    );
+    assert!(first.body_text(0).unwrap().contains("č š ž"));
+    assert!(first.body_html(0).unwrap().contains("<b>č š ž</b>"));
+}
+
+async fn a_temporary_refusal_is_retried_later(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    sink.answer(Answer::RefuseForNow);
+    let app = TestApp::spawn_with(backend, |config| {
+        config.smtp_url = Some(SmtpUrl::new(sink.url()));
+    })
+    .await;
+    enqueue(
+        &app.db,
+        &app.config,
+        mail("janez.novak@example.si", "Poskus"),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let messages = wait_for(&app.db, |m| m.first().is_some_and(|m| m.attempts == 1)).await;
+    let message = &messages[0];
+    assert_eq!(message.status, outbox::QUEUED);
+    assert!(message.next_attempt_at > Utc::now(), "the retry waits");
+    assert!(message.last_error.as_deref().unwrap().contains("451"));
+
+    sink.answer(Answer::Accept);
+    let worker = MailWorker::new(app.db.clone(), &app.config).unwrap();
+    let handled = worker
+        .deliver_due(Utc::now() + chrono::Duration::minutes(2))
+        .await
+        .unwrap();
+    assert_eq!(handled, 1);
+    let messages = wait_for(&app.db, all_with_status(outbox::SENT)).await;
+    assert_eq!(messages[0].attempts, 1);
+    assert_eq!(sink.received().len(), 1);
+}
+
+async fn a_permanent_refusal_is_not_retried(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    sink.answer(Answer::RefuseForever);
+    let app = TestApp::spawn_with(backend, |config| {
+        config.smtp_url = Some(SmtpUrl::new(sink.url()));
+    })
+    .await;
+    enqueue(
+        &app.db,
+        &app.config,
+        mail("nobody@example.si", "Poskus"),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let messages = wait_for(&app.db, all_with_status(outbox::FAILED)).await;
+    assert_eq!(messages[0].attempts, 1);
+    assert!(messages[0].last_error.as_deref().unwrap().contains("550"));
+}
+
+async fn delivery_is_abandoned_after_the_attempt_limit(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    sink.answer(Answer::RefuseForNow);
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let mut config = test_config(&database);
+    config.smtp_url = Some(SmtpUrl::new(sink.url()));
+    config.mail_max_attempts = 3;
+    enqueue(
+        &db,
+        &config,
+        mail("janez.novak@example.si", "Poskus"),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let worker = MailWorker::new(db.clone(), &config).unwrap();
+    let mut now = Utc::now();
+    for _ in 0..5 {
+        worker.deliver_due(now).await.unwrap();
+        now += chrono::Duration::days(1);
+    }
+    let message = &outbox::recent(&db, 1).await.unwrap()[0];
+    assert_eq!(message.status, outbox::FAILED);
+    assert_eq!(message.attempts, 3);
+}
+
+async fn without_smtp_mail_goes_into_the_folder(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    enqueue(
+        &app.db,
+        &app.config,
+        mail("janez.novak@example.si", "Aktivacija"),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let messages = wait_for(&app.db, all_with_status(outbox::SENT)).await;
+    let files: Vec<_> = std::fs::read_dir(&app.mail_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let raw = std::fs::read(&files[0]).unwrap();
+    let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(parsed.message_id().unwrap(), messages[0].message_id);
+    assert_eq!(parsed.subject().unwrap(), "Aktivacija");
+}
+
+async fn a_rolled_back_change_sends_nothing(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let config = test_config(&database);
+    let txn = store::begin_write(&db).await.unwrap();
+    enqueue(
+        &txn,
+        &config,
+        mail("janez.novak@example.si", "Ne bo poslano"),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    txn.rollback().await.unwrap();
+    assert!(outbox::recent(&db, 10).await.unwrap().is_empty());
+
+    let txn = db.begin().await.unwrap();
+    enqueue(
+        &txn,
+        &config,
+        mail("janez.novak@example.si", "Bo poslano"),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(outbox::recent(&db, 10).await.unwrap().len(), 1);
+}
+
+async fn queued_mail_survives_a_restart(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let config = test_config(&database);
+    enqueue(
+        &db,
+        &config,
+        mail("janez.novak@example.si", "Pred ponovnim zagonom"),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    // A worker that claimed it and died before sending leaves a lease behind.
+    let claimed = outbox::claim_due(&db, Utc::now(), chrono::Duration::seconds(1), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    db.close().await.unwrap();
+
+    // The next instance on the same database delivers it once the lease has run out.
+    let mut restarted = test_config(&database);
+    restarted.mail_dir = database.dir.path().join("mail-after-restart");
+    let app = eportal::startup::Application::build(restarted.clone())
+        .await
+        .unwrap();
+    let db = app.db().clone();
+    let server = tokio::spawn(app.run_until_stopped(tokio::time::sleep(Duration::from_secs(30))));
+    let messages = wait_for(&db, all_with_status(outbox::SENT)).await;
+    assert_eq!(messages.len(), 1);
+    assert_eq!(std::fs::read_dir(&restarted.mail_dir).unwrap().count(), 1);
+    server.abort();
+}
+
+async fn claims_never_overlap(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let config = test_config(&database);
+    for n in 0..30 {
+        enqueue(
+            &db,
+            &config,
+            mail("janez.novak@example.si", &format!("Sporočilo {n}")),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    let lease = chrono::Duration::minutes(5);
+    let claims = futures::future::join_all((0..4).map(|_| {
+        let db = db.clone();
+        async move { outbox::claim_due(&db, Utc::now(), lease, 10).await.unwrap() }
+    }))
+    .await;
+    let mut ids: Vec<i64> = claims.iter().flatten().map(|m| m.id).collect();
+    let claimed = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), claimed, "no message was claimed twice");
+    assert_eq!(claimed, 30, "four workers of ten took all thirty");
+    assert!(
+        outbox::claim_due(&db, Utc::now(), lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

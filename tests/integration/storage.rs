@@ -1,0 +1,74 @@
+//! The database: pragmas, constraints and migrations on both engines.
+
+use chrono::Utc;
+use eportal::store;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use crate::on_both_databases;
+use crate::support::{Backend, TestDatabase};
+
+on_both_databases!(
+    migrations_run_twice_without_harm,
+    foreign_keys_are_enforced,
+    sqlite_runs_with_durable_settings,
+);
+
+async fn migrations_run_twice_without_harm(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    store::migrate(&db)
+        .await
+        .expect("a second migration changes nothing");
+    let ping = store::ping(&db).await;
+    assert!(ping.is_ok());
+}
+
+async fn foreign_keys_are_enforced(backend: Backend) {
+    use eportal::domain::billing::PointRecord;
+    use eportal::domain::payer_code::PayerCode;
+
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let orphan = PointRecord {
+        code: "0000001".into(),
+        payer_code: PayerCode::parse("999999").unwrap(),
+        street: None,
+        postal_code: None,
+        city: None,
+        kind: None,
+        services: vec![],
+        active: true,
+    };
+    let refused = store::billing::upsert_points(&db, &[orphan], Utc::now()).await;
+    assert!(
+        refused.is_err(),
+        "a point of an unknown payer must be refused by the database"
+    );
+}
+
+async fn sqlite_runs_with_durable_settings(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    if backend != Backend::Sqlite {
+        assert_eq!(db.get_database_backend(), DbBackend::Postgres);
+        return;
+    }
+    let pragma = |name: &str| {
+        let db = db.clone();
+        let sql = format!("PRAGMA {name}");
+        async move {
+            let row = db
+                .query_one_raw(Statement::from_string(DbBackend::Sqlite, sql))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .unwrap()
+        }
+    };
+    assert_eq!(pragma("journal_mode").await, "wal");
+    assert_eq!(pragma("synchronous").await, "2", "FULL");
+    assert_eq!(pragma("foreign_keys").await, "1");
+    assert_eq!(pragma("busy_timeout").await, "10000");
+}

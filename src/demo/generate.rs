@@ -151,7 +151,8 @@ pub fn generate(today: NaiveDate) -> DemoData {
             if let (Some(water), Some(usage)) = (&point.water, &usage) {
                 for meter in &water.meters {
                     meter_index += 1;
-                    data.meters.push(meter_record(meter, &point.record.code, water.dn));
+                    data.meters
+                        .push(meter_record(meter, &point.record.code, water.dn));
                     data.readings
                         .extend(readings(meter, usage, meter_index, today));
                 }
@@ -213,9 +214,10 @@ impl Identities {
     /// Seven random digits and the check digit that makes them valid (some have none).
     fn tax_number(&mut self) -> TaxNumber {
         loop {
-            let first_seven = self.unique(|random| random.between(1_000_000, 9_999_999).to_string());
-            if let Some(valid) = (0..10)
-                .find_map(|check| TaxNumber::parse(&format!("{first_seven}{check}")).ok())
+            let first_seven =
+                self.unique(|random| random.between(1_000_000, 9_999_999).to_string());
+            if let Some(valid) =
+                (0..10).find_map(|check| TaxNumber::parse(&format!("{first_seven}{check}")).ok())
             {
                 return valid;
             }
@@ -228,7 +230,8 @@ impl Identities {
     }
 
     fn address(&mut self, settlement: &'static Settlement) -> Address {
-        let street = (!settlement.streets.is_empty()).then(|| *self.random.pick(settlement.streets));
+        let street =
+            (!settlement.streets.is_empty()).then(|| *self.random.pick(settlement.streets));
         let house = self.random.between(1, 120);
         settlement.address(street, house)
     }
@@ -325,11 +328,29 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
     // The manual's payer: five and more years of readings, the manual's invoice among its own.
     let brezovica = places::settlement(places::BREZOVICA);
     let address = brezovica.address(Some("STARA ULICA"), 1);
-    let record = payer(code(MANUAL_PAYER), "NOVAK JANEZ", &address, ids.tax_number());
+    let record = payer(
+        code(MANUAL_PAYER),
+        "NOVAK JANEZ",
+        &address,
+        ids.tax_number(),
+    );
     let mut meters = one_meter(ids.serial(), 5, date(2014, 4, 16));
     meters[0].fixed_readings = vec![date(2020, 1, 31), today - Days::new(26)];
-    let water = Water { litres_per_year: 145_000, dn: 20, sewer: true, meters };
-    let home = point(ids.point_code(), &record, &address, HOUSEHOLD, Some(water), 3, 0);
+    let water = Water {
+        litres_per_year: 145_000,
+        dn: 20,
+        sewer: true,
+        meters,
+    };
+    let home = point(
+        ids.point_code(),
+        &record,
+        &address,
+        HOUSEHOLD,
+        Some(water),
+        3,
+        0,
+    );
     plans.push(PayerPlan {
         record,
         cadence: Cadence::Monthly,
@@ -342,7 +363,12 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
     // weekend house at Rakitna with waste collection only.
     let gorice = places::settlement(places::VNANJE_GORICE);
     let address = gorice.address(Some("LIPOVA ULICA"), 12);
-    let record = payer(code(ACCOUNT_PAYER), "KOVAČIČ MOJCA", &address, ids.tax_number());
+    let record = payer(
+        code(ACCOUNT_PAYER),
+        "KOVAČIČ MOJCA",
+        &address,
+        ids.tax_number(),
+    );
     let exchanged_on = date(2022, 9, 14);
     let meters = vec![
         MeterPlan {
@@ -360,15 +386,49 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
             fixed_readings: Vec::new(),
         },
     ];
-    let water = Water { litres_per_year: 172_000, dn: 20, sewer: true, meters };
-    let house = point(ids.point_code(), &record, &address, HOUSEHOLD, Some(water), 4, 1);
+    let water = Water {
+        litres_per_year: 172_000,
+        dn: 20,
+        sewer: true,
+        meters,
+    };
+    let house = point(
+        ids.point_code(),
+        &record,
+        &address,
+        HOUSEHOLD,
+        Some(water),
+        4,
+        1,
+    );
     let flat_address = brezovica.address(Some("TRŽAŠKA CESTA"), 215);
     let meters = one_meter(ids.serial(), 5, date(2017, 3, 2));
-    let water = Water { litres_per_year: 74_000, dn: 20, sewer: true, meters };
-    let flat = point(ids.point_code(), &record, &flat_address, HOUSEHOLD, Some(water), 2, 0);
+    let water = Water {
+        litres_per_year: 74_000,
+        dn: 20,
+        sewer: true,
+        meters,
+    };
+    let flat = point(
+        ids.point_code(),
+        &record,
+        &flat_address,
+        HOUSEHOLD,
+        Some(water),
+        2,
+        0,
+    );
     let rakitna = places::settlement(places::RAKITNA);
     let cottage_address = rakitna.address(None, 87);
-    let cottage = point(ids.point_code(), &record, &cottage_address, HOUSEHOLD, None, 1, 0);
+    let cottage = point(
+        ids.point_code(),
+        &record,
+        &cottage_address,
+        HOUSEHOLD,
+        None,
+        1,
+        0,
+    );
     plans.push(PayerPlan {
         record,
         cadence: Cadence::Monthly,
@@ -381,8 +441,21 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
     let address = plesivica.address(None, 33);
     let record = payer(code(OVERDUE_PAYER), "KOS MARKO", &address, ids.tax_number());
     let meters = one_meter(ids.serial(), 5, date(2013, 10, 7));
-    let water = Water { litres_per_year: 118_000, dn: 20, sewer: true, meters };
-    let home = point(ids.point_code(), &record, &address, HOUSEHOLD, Some(water), 2, 0);
+    let water = Water {
+        litres_per_year: 118_000,
+        dn: 20,
+        sewer: true,
+        meters,
+    };
+    let home = point(
+        ids.point_code(),
+        &record,
+        &address,
+        HOUSEHOLD,
+        Some(water),
+        2,
+        0,
+    );
     plans.push(PayerPlan {
         record,
         cadence: Cadence::Monthly,
@@ -397,8 +470,21 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
     let name = "OKREPČEVALNICA PRI JEZERU, ANA KOLAR S.P.";
     let record = payer(code(ROLL_OVER_PAYER), name, &address, ids.tax_number());
     let meters = one_meter(ids.serial(), 4, date(2016, 4, 12));
-    let water = Water { litres_per_year: 1_450_000, dn: 25, sewer: true, meters };
-    let premises = point(ids.point_code(), &record, &address, BUSINESS, Some(water), 6, 2);
+    let water = Water {
+        litres_per_year: 1_450_000,
+        dn: 25,
+        sewer: true,
+        meters,
+    };
+    let premises = point(
+        ids.point_code(),
+        &record,
+        &address,
+        BUSINESS,
+        Some(water),
+        6,
+        2,
+    );
     plans.push(PayerPlan {
         record,
         cadence: Cadence::Monthly,
@@ -418,7 +504,15 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
             sewer: settlement.sewer,
             meters,
         };
-        let premises = point(ids.point_code(), &record, &address, BUSINESS, Some(water), 3, 1);
+        let premises = point(
+            ids.point_code(),
+            &record,
+            &address,
+            BUSINESS,
+            Some(water),
+            3,
+            1,
+        );
         plans.push(PayerPlan {
             record,
             cadence: Cadence::Monthly,
@@ -436,9 +530,26 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
         let persons = ids.random.between(1, 5);
         let litres_per_year = 25_000 * persons + ids.random.between(20_000, 60_000);
         let meters = one_meter(ids.serial(), 5, ids.install_date());
-        let water = Water { litres_per_year, dn: 20, sewer: settlement.sewer, meters };
-        let cadence = if ids.random.chance(35) { Cadence::Quarterly } else { Cadence::Monthly };
-        let home = point(ids.point_code(), &record, &address, HOUSEHOLD, Some(water), persons, 0);
+        let water = Water {
+            litres_per_year,
+            dn: 20,
+            sewer: settlement.sewer,
+            meters,
+        };
+        let cadence = if ids.random.chance(35) {
+            Cadence::Quarterly
+        } else {
+            Cadence::Monthly
+        };
+        let home = point(
+            ids.point_code(),
+            &record,
+            &address,
+            HOUSEHOLD,
+            Some(water),
+            persons,
+            0,
+        );
         plans.push(PayerPlan {
             record,
             cadence,
@@ -488,7 +599,8 @@ impl Usage {
     }
 
     fn month_index(date: NaiveDate) -> usize {
-        let months = (date.year() - Self::FROM_YEAR) * 12 + i32::try_from(date.month0()).expect("a month");
+        let months =
+            (date.year() - Self::FROM_YEAR) * 12 + i32::try_from(date.month0()).expect("a month");
         usize::try_from(months).expect("the demo starts in 2010")
     }
 
@@ -569,7 +681,11 @@ fn readings(meter: &MeterPlan, usage: &Usage, index: u64, today: NaiveDate) -> V
         last = litres;
     }
     if let Some(removed_on) = meter.removed_on {
-        result.push(record(removed_on, used_by(removed_on), ReadingSource::Removal));
+        result.push(record(
+            removed_on,
+            used_by(removed_on),
+            ReadingSource::Removal,
+        ));
     }
     result
 }
@@ -603,7 +719,10 @@ fn point_invoices(
         let net: Cents = lines.iter().map(|line| line.amount).sum();
         let vat: Cents = lines
             .iter()
-            .map(|line| line.vat_rate.map_or(Cents::ZERO, |rate| rate.vat_on(line.amount)))
+            .map(|line| {
+                line.vat_rate
+                    .map_or(Cents::ZERO, |rate| rate.vat_on(line.amount))
+            })
             .sum();
         invoices.push(DemoInvoice {
             record: InvoiceRecord {
@@ -713,7 +832,11 @@ fn open_items(owing: Owing, invoices: &[DemoInvoice]) -> Vec<OpenItemRecord> {
                 .map(|(index, invoice)| {
                     let total = invoice.record.total;
                     // The oldest was paid in part.
-                    let open_amount = if index == 0 { Cents(total.0 - total.0 / 2) } else { total };
+                    let open_amount = if index == 0 {
+                        Cents(total.0 - total.0 / 2)
+                    } else {
+                        total
+                    };
                     item(invoice, open_amount)
                 })
                 .collect()
@@ -744,17 +867,28 @@ mod tests {
                 .collect()
         };
         let later_numbers = numbers(&later);
-        assert!(numbers(&first).iter().all(|invoice| later_numbers.contains(invoice)));
+        assert!(
+            numbers(&first)
+                .iter()
+                .all(|invoice| later_numbers.contains(invoice))
+        );
         assert!(later_numbers.len() > numbers(&first).len());
     }
 
     #[test]
     fn invoice_numbers_are_nine_digits_and_unique() {
         let data = generate(today());
-        let numbers: HashSet<&str> =
-            data.invoices.iter().map(|invoice| invoice.record.number.as_str()).collect();
+        let numbers: HashSet<&str> = data
+            .invoices
+            .iter()
+            .map(|invoice| invoice.record.number.as_str())
+            .collect();
         assert_eq!(numbers.len(), data.invoices.len());
-        assert!(numbers.iter().all(|n| n.len() == 9 && n.bytes().all(|b| b.is_ascii_digit())));
+        assert!(
+            numbers
+                .iter()
+                .all(|n| n.len() == 9 && n.bytes().all(|b| b.is_ascii_digit()))
+        );
         assert!(numbers.contains(MANUAL_INVOICE));
     }
 

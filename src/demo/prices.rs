@@ -90,7 +90,11 @@ impl Service {
 
     /// The price valid on `date` (the demo bills nothing before the first list).
     pub fn price_on(&self, date: NaiveDate) -> UnitPrice {
-        UnitPrice(if date < price_rise() { self.prices[0] } else { self.prices[1] })
+        UnitPrice(if date < price_rise() {
+            self.prices[0]
+        } else {
+            self.prices[1]
+        })
     }
 }
 

@@ -63,11 +63,6 @@ impl Lang {
             .collect();
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
-
-    /// Whether the message exists in this language (without falling back).
-    pub fn has(self, key: &str) -> bool {
-        LOCALES.try_lookup(self.id(), key).is_some()
-    }
 }
 
 /// A message argument.
@@ -148,9 +143,6 @@ mod tests {
             only_sl.is_empty() && only_en.is_empty(),
             "only sl: {only_sl:?}, only en: {only_en:?}"
         );
-        for id in &sl {
-            assert!(Lang::Sl.has(id) && Lang::En.has(id), "{id} does not load");
-        }
     }
 
     #[test]

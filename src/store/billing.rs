@@ -164,6 +164,11 @@ where
     Ok(changes)
 }
 
+/// Whether billing data has arrived at all (the demo fills only an empty database).
+pub async fn has_payers<C: ConnectionTrait>(conn: &C) -> Result<bool, DbErr> {
+    Ok(payer::Entity::find().one(conn).await?.is_some())
+}
+
 pub async fn upsert_payers<C: ConnectionTrait>(
     conn: &C,
     records: &[PayerRecord],

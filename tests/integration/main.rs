@@ -3,6 +3,7 @@
 mod support;
 
 mod cli;
+mod import;
 mod mail;
 mod pages;
 mod storage;

@@ -1,0 +1,382 @@
+//! Billing-file import: another utility's hand-written files (Windows-1250, `;`, decimal
+//! commas), whole-or-nothing, re-import, dry run, open items as a complete set, PDFs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use eportal::import::{self, ImportError, Kind, Origin, ParseFailure, Problem};
+use eportal::store::Db;
+use eportal::store::entity::{
+    invoice, invoice_pdf, meter, open_item, payer, point_service, price, reading,
+};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::on_both_databases;
+use crate::support::{Backend, TestDatabase};
+
+on_both_databases!(
+    another_utilitys_files_import_whole_and_exact,
+    a_second_import_changes_nothing,
+    a_dry_run_reports_but_stores_nothing,
+    a_broken_line_in_the_middle_stores_nothing,
+    rows_that_name_unknown_things_are_bad_lines,
+    open_items_are_replaced_as_a_complete_set,
+    invoice_pdfs_come_from_a_folder,
+    the_command_line_reports_and_exits_non_zero_on_bad_lines,
+);
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/komunala-vrhnika")
+}
+
+fn fixture(kind: Kind) -> Vec<u8> {
+    std::fs::read(fixtures().join(format!("{}.csv", kind.as_str()))).unwrap()
+}
+
+async fn import(
+    db: &Db,
+    kind: Kind,
+    bytes: &[u8],
+    dry_run: bool,
+) -> Result<import::Outcome, ImportError> {
+    import::import_file(
+        db,
+        kind,
+        &format!("{}.csv", kind.as_str()),
+        bytes,
+        Origin::CommandLine,
+        dry_run,
+    )
+    .await
+}
+
+async fn import_all(db: &Db) -> Vec<import::Outcome> {
+    let mut outcomes = Vec::new();
+    for kind in Kind::ALL {
+        let outcome = import(db, kind, &fixture(kind), false).await;
+        outcomes.push(outcome.unwrap_or_else(|error| panic!("{}: {error:?}", kind.as_str())));
+    }
+    outcomes
+}
+
+fn bad_lines(result: Result<import::Outcome, ImportError>) -> Vec<(u64, Option<String>, Problem)> {
+    match result {
+        Err(ImportError::Rejected(ParseFailure::Lines(lines))) => lines
+            .into_iter()
+            .map(|line| (line.line, line.column, line.problem))
+            .collect(),
+        other => panic!("expected bad lines, got {other:?}"),
+    }
+}
+
+async fn another_utilitys_files_import_whole_and_exact(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let outcomes = import_all(&db).await;
+    let inserted: Vec<usize> = outcomes.iter().map(|o| o.changes.inserted).collect();
+    // payers, prices, points, meters, readings, invoices, invoice_lines, open_items
+    assert_eq!(inserted, [3, 6, 4, 3, 8, 2, 7, 2]);
+
+    let zagar = payer::Entity::find_by_id("700101")
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(zagar.name, "ŽAGAR MARIJA", "Windows-1250 decoded");
+    assert_eq!(zagar.street.as_deref(), Some("Tržaška cesta 12"));
+    assert_eq!(zagar.tax_number.as_deref(), Some("10000003"));
+    let cerne = payer::Entity::find_by_id("700102")
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (cerne.tax_number, cerne.email),
+        (None, None),
+        "empty optional fields"
+    );
+
+    let water = price::Entity::find().all(&db).await.unwrap();
+    let newest = water
+        .iter()
+        .find(|p| p.service_code == "VD" && p.valid_from.to_string() == "2025-07-01")
+        .unwrap();
+    assert_eq!(
+        (newest.price_ten_thousandths, newest.vat_rate_bp),
+        (7890, 950)
+    );
+    assert_eq!(point_service::Entity::find().count(&db).await.unwrap(), 9);
+
+    let old_meter = meter::Entity::find_by_id("V-1002")
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            old_meter.medium.as_str(),
+            old_meter.unit.as_str(),
+            old_meter.digits
+        ),
+        ("cold_water", "m3", 4)
+    );
+    assert!(old_meter.removed_on.is_some());
+
+    let readings = reading::Entity::find().all(&db).await.unwrap();
+    let litres = |serial: &str, source: &str| {
+        readings
+            .iter()
+            .find(|r| r.meter_serial == serial && r.source == source)
+            .unwrap()
+            .litres
+    };
+    assert_eq!(litres("V-1001", "reader"), 1_234_567);
+    assert_eq!(litres("V-1001", "estimate"), 1_301_200);
+    assert_eq!(litres("V-1002", "removal"), 120_500);
+
+    let invoice = invoice::Entity::find_by_id("2025000101")
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (invoice.net_cents, invoice.vat_cents, invoice.total_cents),
+        (3133, 298, 3431)
+    );
+    assert_eq!(invoice.point_code.as_deref(), Some("VR-0001"));
+    let open: i64 = open_item::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| o.open_cents)
+        .sum();
+    assert_eq!(open, 3431 + 652);
+}
+
+/// Replaces ASCII text in a Windows-1250 file without touching its other bytes.
+fn replace(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let at = bytes
+        .windows(from.len())
+        .position(|window| window == from.as_bytes())
+        .expect("the text");
+    [&bytes[..at], to.as_bytes(), &bytes[at + from.len()..]].concat()
+}
+
+async fn a_second_import_changes_nothing(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    import_all(&db).await;
+    let before = invoice::Entity::find().all(&db).await.unwrap();
+    for outcome in import_all(&db).await {
+        assert!(outcome.changes.is_empty(), "{outcome:?}");
+        assert_eq!(outcome.changes.unchanged, outcome.rows);
+    }
+    assert_eq!(
+        invoice::Entity::find().all(&db).await.unwrap(),
+        before,
+        "not even a timestamp moved"
+    );
+
+    // A changed value is an update of that row alone.
+    let changed = replace(&fixture(Kind::Payers), "041 555 123", "041 555 999");
+    let outcome = import(&db, Kind::Payers, &changed, false).await.unwrap();
+    assert_eq!((outcome.changes.updated, outcome.changes.unchanged), (1, 2));
+    // Points whose services alone change count as changed.
+    let points = replace(&fixture(Kind::Points), "VD OMV KAN ODP", "VD OMV KAN");
+    let outcome = import(&db, Kind::Points, &points, false).await.unwrap();
+    assert_eq!((outcome.changes.updated, outcome.changes.unchanged), (1, 3));
+    assert_eq!(point_service::Entity::find().count(&db).await.unwrap(), 8);
+}
+
+async fn a_dry_run_reports_but_stores_nothing(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let outcome = import(&db, Kind::Payers, &fixture(Kind::Payers), true)
+        .await
+        .unwrap();
+    assert!(outcome.dry_run);
+    assert_eq!(outcome.changes.inserted, 3);
+    assert_eq!(payer::Entity::find().count(&db).await.unwrap(), 0);
+    let outcome = import(&db, Kind::Payers, &fixture(Kind::Payers), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome.changes.inserted, 3,
+        "the dry run left nothing behind"
+    );
+}
+
+async fn a_broken_line_in_the_middle_stores_nothing(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let file = "payer_code;name;tax_number\n\
+                800001;NOVAK ANA;10000003\n\
+                800002;HORVAT JOŽE;12345678\n\
+                800003;KRANJC MIHA;\n\
+                80x004;ZUPAN EVA;\n\
+                800005;;\n\
+                800006;POTOČNIK LUKA;\n";
+    let lines = bad_lines(import(&db, Kind::Payers, file.as_bytes(), false).await);
+    let places: Vec<(u64, Option<&str>)> = lines
+        .iter()
+        .map(|(line, column, _)| (*line, column.as_deref()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (3, Some("tax_number")),
+            (5, Some("payer_code")),
+            (6, Some("name"))
+        ]
+    );
+    assert!(matches!(lines[0].2, Problem::BadTaxNumber { .. }));
+    assert_eq!(
+        payer::Entity::find().count(&db).await.unwrap(),
+        0,
+        "nothing of the file was stored"
+    );
+}
+
+async fn rows_that_name_unknown_things_are_bad_lines(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    for kind in [Kind::Payers, Kind::Prices] {
+        import(&db, kind, &fixture(kind), false).await.unwrap();
+    }
+    let file = "point_code;payer_code;services\nP-1;700101;VD\nP-2;999999;VD\nP-3;700102;VD XYZ\n";
+    let lines = bad_lines(import(&db, Kind::Points, file.as_bytes(), false).await);
+    let found: Vec<(u64, String)> = lines
+        .iter()
+        .map(|(line, _, problem)| (*line, problem.to_string()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, 3);
+    assert!(found[0].1.contains("999999"), "{found:?}");
+    assert_eq!(found[1].0, 4);
+    assert!(found[1].1.contains("XYZ"), "{found:?}");
+    assert_eq!(
+        eportal::store::entity::point::Entity::find()
+            .count(&db)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+async fn open_items_are_replaced_as_a_complete_set(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    import_all(&db).await;
+    let one = "payer_code;document_number;document_date;due_date;amount;open_amount\n\
+               700102;2025000200;28.02.2025;18.03.2025;10,00;10,00\n";
+    let outcome = import(&db, Kind::OpenItems, one.as_bytes(), false)
+        .await
+        .unwrap();
+    assert_eq!((outcome.changes.inserted, outcome.changes.deleted), (1, 2));
+    let items = open_item::Entity::find().all(&db).await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].payer_code, "700102");
+
+    let everything_paid = "payer_code;document_number;document_date;due_date;amount;open_amount\n";
+    let outcome = import(&db, Kind::OpenItems, everything_paid.as_bytes(), false)
+        .await
+        .unwrap();
+    assert_eq!(outcome.changes.deleted, 1);
+    assert_eq!(open_item::Entity::find().count(&db).await.unwrap(), 0);
+}
+
+async fn invoice_pdfs_come_from_a_folder(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    import_all(&db).await;
+    let folder = fixtures().join("pdfs");
+    let outcome = import::import_invoice_pdfs(&db, &folder, Origin::CommandLine, false)
+        .await
+        .unwrap();
+    assert_eq!(outcome.changes.inserted, 1);
+    let again = import::import_invoice_pdfs(&db, &folder, Origin::CommandLine, false)
+        .await
+        .unwrap();
+    assert!(again.changes.is_empty());
+    let stored = invoice_pdf::Entity::find_by_id("2025000101")
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.content.starts_with(b"%PDF-"));
+
+    let bad = database.dir.path().join("bad-pdfs");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("2025000102.pdf"), b"%PDF-1.4 fine").unwrap();
+    std::fs::write(bad.join("9999.pdf"), b"%PDF-1.4 no such invoice").unwrap();
+    std::fs::write(bad.join("2025000101.pdf"), b"not a pdf").unwrap();
+    let refused = import::import_invoice_pdfs(&db, &bad, Origin::CommandLine, false).await;
+    let Err(ImportError::PdfsRejected(problems)) = refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        invoice_pdf::Entity::find_by_id("2025000102")
+            .one(&db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+fn eportal(database: &TestDatabase, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_eportal"))
+        .current_dir(database.dir.path())
+        .env_clear()
+        .env("EPORTAL_DATABASE_URL", database.url.expose())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn the_command_line_reports_and_exits_non_zero_on_bad_lines(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let payers = fixtures().join("payers.csv");
+    let payers = payers.to_str().unwrap();
+
+    let (ok, stdout, _) = eportal(&database, &["import", "payers", payers, "--dry-run"]);
+    assert!(ok);
+    assert!(
+        stdout.contains("3 rows: 3 new, 0 changed, 0 unchanged."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Dry run: nothing was stored."), "{stdout}");
+
+    let (ok, stdout, _) = eportal(&database, &["import", "payers", payers]);
+    assert!(ok);
+    assert!(stdout.contains("3 rows: 3 new"), "{stdout}");
+    let (ok, stdout, _) = eportal(&database, &["import", "payers", payers]);
+    assert!(ok);
+    assert!(
+        stdout.contains("3 rows: 0 new, 0 changed, 3 unchanged."),
+        "{stdout}"
+    );
+
+    let broken = database.dir.path().join("broken.csv");
+    std::fs::write(&broken, "payer_code;name\n900001;A\n9x;B\n900003;C\n").unwrap();
+    let (ok, _, stderr) = eportal(&database, &["import", "payers", broken.to_str().unwrap()]);
+    assert!(!ok, "a bad line makes the exit status non-zero");
+    assert!(stderr.contains("line 3, column payer_code"), "{stderr}");
+    assert!(
+        stderr.contains("nothing was stored; 1 bad lines"),
+        "{stderr}"
+    );
+
+    let (ok, _, stderr) = eportal(&database, &["import", "nonsense", payers]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("invoice_lines"),
+        "lists the kinds: {stderr}"
+    );
+}

@@ -9,7 +9,7 @@ use sea_orm::{DatabaseTransaction, DbErr};
 use sha2::{Digest, Sha256};
 
 use super::{Kind, LineError, Lined, ParseFailure, ParsedFile, Problem, Reference, parse_file};
-use crate::store::billing::{self, Changes, KeyTable};
+use crate::store::billing::{self, Changes, ImportRun, KeyTable};
 use crate::store::{Db, begin_write};
 
 /// Who applied a file, for the import history.
@@ -82,12 +82,14 @@ pub async fn import_file(
         let sha256 = hex_sha256(bytes);
         billing::record_import_run(
             &txn,
-            kind.as_str(),
-            file_name,
-            &sha256,
-            outcome.rows,
-            changes,
-            origin.as_str(),
+            ImportRun {
+                kind: kind.as_str(),
+                file_name,
+                sha256: &sha256,
+                rows: outcome.rows,
+                changes,
+                origin: origin.as_str(),
+            },
             now,
         )
         .await?;
@@ -353,18 +355,15 @@ pub async fn import_invoice_pdfs(
         txn.rollback().await?;
     } else {
         let name = folder.display().to_string();
-        let origin = origin.as_str();
-        billing::record_import_run(
-            &txn,
-            "invoice_pdfs",
-            &name,
-            "",
-            files.len(),
+        let run = ImportRun {
+            kind: "invoice_pdfs",
+            file_name: &name,
+            sha256: "",
+            rows: files.len(),
             changes,
-            origin,
-            now,
-        )
-        .await?;
+            origin: origin.as_str(),
+        };
+        billing::record_import_run(&txn, run, now).await?;
         txn.commit().await?;
     }
     Ok(outcome)

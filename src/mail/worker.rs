@@ -142,7 +142,7 @@ impl MailWorker {
 
     async fn send(&self, stored: &OutboxMessage) -> Result<(), Failure> {
         let message = self.compose(stored)?;
-        let result = match &self.transport {
+        match &self.transport {
             Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|error| {
                 if error.is_permanent() {
                     Failure::Permanent(error.to_string())
@@ -155,8 +155,7 @@ impl MailWorker {
                 .await
                 .map(drop)
                 .map_err(|error| Failure::Transient(error.to_string())),
-        };
-        result
+        }
     }
 
     fn compose(&self, stored: &OutboxMessage) -> Result<Message, Failure> {

@@ -650,27 +650,31 @@ pub async fn upsert_invoice_pdf<C: ConnectionTrait>(
     }
 }
 
-/// Remembers an applied file (for the back office's import history).
+/// An applied file, for the back office's import history.
+pub struct ImportRun<'a> {
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub rows: usize,
+    pub changes: Changes,
+    pub origin: &'a str,
+}
+
 pub async fn record_import_run<C: ConnectionTrait>(
     conn: &C,
-    kind: &str,
-    file_name: &str,
-    sha256: &str,
-    rows: usize,
-    changes: Changes,
-    origin: &str,
+    run: ImportRun<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     import_run::ActiveModel {
-        kind: sea_orm::Set(kind.to_owned()),
-        file_name: sea_orm::Set(file_name.to_owned()),
-        sha256: sea_orm::Set(sha256.to_owned()),
-        rows: sea_orm::Set(count(rows)),
-        inserted: sea_orm::Set(count(changes.inserted)),
-        updated: sea_orm::Set(count(changes.updated + changes.deleted)),
-        unchanged: sea_orm::Set(count(changes.unchanged)),
-        origin: sea_orm::Set(origin.to_owned()),
+        kind: sea_orm::Set(run.kind.to_owned()),
+        file_name: sea_orm::Set(run.file_name.to_owned()),
+        sha256: sea_orm::Set(run.sha256.to_owned()),
+        rows: sea_orm::Set(count(run.rows)),
+        inserted: sea_orm::Set(count(run.changes.inserted)),
+        updated: sea_orm::Set(count(run.changes.updated + run.changes.deleted)),
+        unchanged: sea_orm::Set(count(run.changes.unchanged)),
+        origin: sea_orm::Set(run.origin.to_owned()),
         applied_at: sea_orm::Set(now),
         ..Default::default()
     }

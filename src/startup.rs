@@ -34,10 +34,7 @@ impl Application {
             anyhow::anyhow!("setting listen: cannot bind {}: {error}", config.listen)
         })?;
         let address = listener.local_addr()?;
-        let router = web::router(AppState {
-            db: db.clone(),
-            config: std::sync::Arc::new(config),
-        });
+        let router = web::router(AppState::new(db.clone(), config));
         Ok(Self {
             listener,
             address,

@@ -142,3 +142,15 @@ pub async fn recent(db: &Db, limit: u64) -> Result<Vec<Model>, DbErr> {
         .all(db)
         .await
 }
+
+/// How many messages have each status (for metrics).
+pub async fn count_by_status(db: &Db) -> Result<Vec<(String, i64)>, DbErr> {
+    outbox_message::Entity::find()
+        .select_only()
+        .column(outbox_message::Column::Status)
+        .column_as(outbox_message::Column::Id.count(), "count")
+        .group_by(outbox_message::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await
+}

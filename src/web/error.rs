@@ -12,13 +12,15 @@ pub enum WebError {
     Database(#[from] sea_orm::DbErr),
     #[error("template: {0}")]
     Template(#[from] askama::Error),
+    #[error("formatting: {0}")]
+    Format(#[from] std::fmt::Error),
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = match &self {
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Database(_) | WebError::Template(_) => {
+            WebError::Database(_) | WebError::Template(_) | WebError::Format(_) => {
                 tracing::error!(error = %self, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }

@@ -6,6 +6,7 @@ mod error;
 mod headers;
 mod health;
 mod lang;
+mod metrics;
 mod page;
 mod router;
 mod sign_in;
@@ -23,4 +24,15 @@ use crate::store::Db;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            metrics: Arc::default(),
+        }
+    }
 }

@@ -6,7 +6,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use super::{AppState, assets, demo_mail, headers, health, lang, sign_in};
+use super::{AppState, assets, demo_mail, headers, health, lang, metrics, sign_in};
 
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
@@ -14,14 +14,20 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(lang::switch))
         .route("/static/{name}", get(assets::serve))
         .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready));
+        .route("/readyz", get(health::ready))
+        .route("/metrics", get(metrics::show));
     if state.config.demo {
         router = router
             .route("/demo/mail", get(demo_mail::list))
             .route("/demo/mail/{id}", get(demo_mail::show));
     }
     let https = state.config.is_https();
+    let metrics = state.metrics.clone();
     router
+        .route_layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
         .fallback(super::error::not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(move |request, next| {

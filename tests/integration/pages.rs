@@ -119,3 +119,32 @@ async fn shutdown_finishes_cleanly(backend: Backend) {
     let refused = reqwest::get(format!("http://{address}/healthz")).await;
     assert!(refused.is_err(), "the listener is closed");
 }
+
+on_both_databases!(metrics_count_requests_and_the_outbox);
+
+async fn metrics_count_requests_and_the_outbox(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mail = eportal::mail::OutgoingMail {
+        to: "janez.novak@example.si".into(),
+        subject: "Preskus".into(),
+        text: "Preskus.".into(),
+        html: None,
+    };
+    eportal::mail::enqueue(&app.db, &app.config, mail, chrono::Utc::now())
+        .await
+        .unwrap();
+    app.get("/").await;
+    app.get("/").await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains(r#"eportal_http_requests_total{method="GET",route="/",status="200"} 2"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("eportal_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(text.contains("eportal_outbox_messages{status="), "{text}");
+}

@@ -31,6 +31,15 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Messages the worker tries before it gives up on one.
     pub mail_max_attempts: u32,
+    /// Minutes without a request after which a session ends.
+    pub session_idle_minutes: u32,
+    /// Hours after sign-in after which a session ends however busy.
+    pub session_absolute_hours: u32,
+    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// Password hashes computed at once; more wait, so a burst of sign-ins cannot starve
+    /// the other requests of CPU.
+    pub password_hash_concurrency: usize,
     /// Lists delivered mail at `/demo/mail`; set by `serve --demo`.
     #[serde(default)]
     pub demo: bool,
@@ -100,6 +109,10 @@ struct Defaults {
     mail_dir: &'static str,
     log_format: LogFormat,
     mail_max_attempts: u32,
+    session_idle_minutes: u32,
+    session_absolute_hours: u32,
+    trust_forwarded_for: bool,
+    password_hash_concurrency: usize,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -108,6 +121,10 @@ const DEFAULTS: Defaults = Defaults {
     mail_dir: "./mail",
     log_format: LogFormat::Text,
     mail_max_attempts: 8,
+    session_idle_minutes: 30,
+    session_absolute_hours: 12,
+    trust_forwarded_for: false,
+    password_hash_concurrency: 2,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +136,7 @@ pub enum ConfigError {
     #[error(
         "setting company: {0} is required; set [company] in eportal.toml (see docs/configuration.md)"
     )]
-    MissingCompany(&'static str),
+    MissingSection(&'static str),
 }
 
 /// One line per bad setting, naming it as the file and the environment spell it.
@@ -180,7 +197,14 @@ impl Config {
     pub fn company(&self) -> Result<&Company, ConfigError> {
         self.company
             .as_ref()
-            .ok_or(ConfigError::MissingCompany("[company]"))
+            .ok_or(ConfigError::MissingSection("[company]"))
+    }
+
+    /// The consent text; a command that serves pages needs one.
+    pub fn consent(&self) -> Result<&Consent, ConfigError> {
+        self.consent
+            .as_ref()
+            .ok_or(ConfigError::MissingSection("[consent]"))
     }
 
     pub fn public_url(&self) -> Url {

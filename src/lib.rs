@@ -1,6 +1,7 @@
 //! ePortal: the self-service web portal of a communal utility company.
 
 pub mod auth;
+pub mod captcha;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -8,7 +8,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::mail::worker::MailWorker;
+use crate::store::sessions::DbSessionStore;
 use crate::store::{self, Db};
+
 use crate::web::{self, AppState};
 
 pub struct Application {
@@ -22,8 +24,9 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, fills the demo data when asked and binds the listener (port 0 picks
     /// a free port, as the tests do).
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
+    pub async fn build(mut config: Config) -> anyhow::Result<Self> {
         config.company()?;
+        config.consent()?;
         let db = store::connect(&config.database_url).await?;
         store::migrate(&db).await?;
         if config.demo {
@@ -34,6 +37,10 @@ impl Application {
             anyhow::anyhow!("setting listen: cannot bind {}: {error}", config.listen)
         })?;
         let address = listener.local_addr()?;
+        // Links and the same-origin check need the address actually bound (port 0 in tests).
+        if config.public_url.is_none() {
+            config.public_url = Some(url::Url::parse(&format!("http://{address}"))?);
+        }
         let router = web::router(AppState::new(db.clone(), config));
         Ok(Self {
             listener,
@@ -60,6 +67,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let stop = CancellationToken::new();
         let worker = tokio::spawn(self.worker.run(stop.child_token()));
+        let sweeper = tokio::spawn(sweep_sessions(self.db.clone(), stop.child_token()));
         tracing::info!(address = %self.address, "ePortal listening");
         let service = self
             .router
@@ -69,6 +77,8 @@ impl Application {
             .await;
         stop.cancel();
         worker.await?;
+        sweeper.await?;
+
         self.db.close().await?;
         tracing::info!("ePortal stopped");
         Ok(served?)
@@ -102,4 +112,20 @@ pub async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// Deletes expired sessions every ten minutes.
+async fn sweep_sessions(db: Db, stop: CancellationToken) {
+    let store = DbSessionStore::new(db);
+    loop {
+        match store.delete_expired(chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::debug!(deleted, "expired sessions deleted"),
+            Err(error) => tracing::warn!(%error, "cannot delete expired sessions"),
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+        }
+    }
 }

@@ -1,3 +1,5 @@
 //! Customer authentication.
 
+pub mod hasher;
 pub mod password;
+pub mod secret;

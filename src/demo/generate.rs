@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use super::places::{self, Address, BUSINESSES, FIRST_NAMES, SETTLEMENTS, SURNAMES, Settlement};
+use super::places::{self, Address, BUSINESSES, FIRST_NAMES, SURNAMES, Settlement};
 use super::prices::{self, network_fee};
 use super::random::Random;
 use super::reference;
@@ -82,7 +82,7 @@ impl Cadence {
 }
 
 /// What the payer still owes.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Owing {
     Nothing,
     /// The invoices of the latest billing run.
@@ -523,7 +523,7 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
     }
 
     while plans.len() < PAYERS {
-        let settlement = ids.random.pick(SETTLEMENTS);
+        let settlement = places::draw_settlement(&mut ids.random);
         let address = ids.address(settlement);
         let name = ids.person();
         let record = payer(ids.payer_code(), &name, &address, ids.tax_number());
@@ -754,13 +754,58 @@ fn lines(
     to: NaiveDate,
     months: i64,
 ) -> Vec<InvoiceLineRecord> {
-    let mut lines = Vec::new();
-    let mut add = |code: &str, quantity: i64| {
+    let mut lines = Lines {
+        number,
+        priced_on: to,
+        lines: Vec::new(),
+    };
+    if let (Some(water), Some(usage)) = (&point.water, usage) {
+        // A litre is a thousandth of a cubic metre, the unit of quantities.
+        let litres = usage.between(from, to);
+        let (network, factor) = network_fee(water.dn);
+        lines.add(prices::WATER, litres);
+        lines.add(network, months * 1000);
+        lines.add(prices::WATER_LEVY, litres);
+        if water.sewer {
+            let with_factor = |line: &mut InvoiceLineRecord| {
+                if factor > 1 {
+                    line.description = format!("{}, faktor {factor}", line.description);
+                }
+            };
+            lines.add(prices::SEWAGE, litres);
+            with_factor(lines.add(prices::SEWAGE_NETWORK, months * factor * 1000));
+            lines.add(prices::TREATMENT, litres);
+            with_factor(lines.add(prices::TREATMENT_NETWORK, months * factor * 1000));
+            lines.add(prices::POLLUTION_LEVY, litres);
+        }
+    }
+    if point.persons > 0 {
+        let mixed = point.persons * months * MIXED_WASTE_GRAMS;
+        lines.add(prices::MIXED_WASTE, mixed);
+        lines.add(prices::BIO_WASTE, point.persons * months * BIO_WASTE_GRAMS);
+        lines.add(prices::WASTE_TREATMENT, mixed);
+        lines.add(prices::WASTE_DISPOSAL, mixed * DISPOSED_PERCENT / 100);
+    }
+    if point.containers > 0 {
+        lines.add(prices::CONTAINER_RENT, point.containers * months * 1000);
+    }
+    lines.lines
+}
+
+struct Lines<'a> {
+    number: &'a str,
+    priced_on: NaiveDate,
+    lines: Vec<InvoiceLineRecord>,
+}
+
+impl Lines<'_> {
+    /// `quantity` in thousandths of the service's unit.
+    fn add(&mut self, code: &str, quantity: i64) -> &mut InvoiceLineRecord {
         let service = prices::service(code);
-        let unit_price = service.price_on(to);
-        lines.push(InvoiceLineRecord {
-            invoice_number: number.to_owned(),
-            line_no: u32::try_from(lines.len() + 1).expect("a short invoice"),
+        let unit_price = service.price_on(self.priced_on);
+        self.lines.push(InvoiceLineRecord {
+            invoice_number: self.number.to_owned(),
+            line_no: u32::try_from(self.lines.len() + 1).expect("a short invoice"),
             service_code: Some(code.to_owned()),
             description: service.name.to_owned(),
             quantity: Some(Quantity(quantity)),
@@ -769,33 +814,8 @@ fn lines(
             vat_rate: Some(service.vat_rate()),
             amount: amount(Quantity(quantity), unit_price.0),
         });
-    };
-    if let (Some(water), Some(usage)) = (&point.water, usage) {
-        // A litre is a thousandth of a cubic metre, the unit of quantities.
-        let litres = usage.between(from, to);
-        let (network, factor) = network_fee(water.dn);
-        add(prices::WATER, litres);
-        add(network, months * 1000);
-        add(prices::WATER_LEVY, litres);
-        if water.sewer {
-            add(prices::SEWAGE, litres);
-            add(prices::SEWAGE_NETWORK, months * factor * 1000);
-            add(prices::TREATMENT, litres);
-            add(prices::TREATMENT_NETWORK, months * factor * 1000);
-            add(prices::POLLUTION_LEVY, litres);
-        }
+        self.lines.last_mut().expect("the line just added")
     }
-    if point.persons > 0 {
-        let mixed = point.persons * months * MIXED_WASTE_GRAMS;
-        add(prices::MIXED_WASTE, mixed);
-        add(prices::BIO_WASTE, point.persons * months * BIO_WASTE_GRAMS);
-        add(prices::WASTE_TREATMENT, mixed);
-        add(prices::WASTE_DISPOSAL, mixed * DISPOSED_PERCENT / 100);
-    }
-    if point.containers > 0 {
-        add(prices::CONTAINER_RENT, point.containers * months * 1000);
-    }
-    lines
 }
 
 /// Quantity (thousandths) × unit price (1/10,000 €) in cents, rounded half away from zero.

@@ -177,10 +177,10 @@ fn page_content(document: &InvoiceDocument<'_>) -> Content {
     y -= 16.0;
     let columns: [(&str, f32, bool); 6] = [
         ("Storitev", LEFT, false),
-        ("Količina", 330.0, true),
-        ("EM", 338.0, false),
-        ("Cena brez DDV", 440.0, true),
-        ("DDV", 480.0, true),
+        ("Količina", 300.0, true),
+        ("EM", 308.0, false),
+        ("Cena brez DDV", 410.0, true),
+        ("DDV", 450.0, true),
         ("Znesek brez DDV", RIGHT, true),
     ];
     let row = |page: &mut Page, font, y, cells: [String; 6]| {
@@ -244,7 +244,7 @@ fn page_content(document: &InvoiceDocument<'_>) -> Content {
     let payment = [
         format!("Rok plačila: {}", day(invoice.due_date)),
         format!("Sklic: {}", invoice.reference.as_deref().unwrap_or("SI99")),
-        format!("IBAN: {}, BIC: {}", company.iban, company.bic),
+        format!("IBAN: {}, BIC: {}", grouped(&company.iban), company.bic),
         format!(
             "Prejemnik: {}, {}, {} {}",
             company.short_name, company.street, company.postal_code, company.city
@@ -300,6 +300,16 @@ impl Page {
 
 fn day(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
+}
+
+/// `SI56 0201 0001 8712 456`, as IBANs are printed.
+fn grouped(iban: &str) -> String {
+    let chars: Vec<char> = iban.chars().filter(|c| !c.is_whitespace()).collect();
+    chars
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn one_line(street: Option<&str>, city: Option<&str>) -> String {
@@ -427,6 +437,11 @@ mod tests {
         assert!(contains(&pdf, &shown("KONTROLNA ŠTEVILKA")));
         assert!(contains(&pdf, &shown("Čiščenje odpadnih voda")));
         assert!(contains(&pdf, b"/Differences"));
+    }
+
+    #[test]
+    fn groups_an_iban_by_four() {
+        assert_eq!(grouped("SI56020100018712456"), "SI56 0201 0001 8712 456");
     }
 
     #[test]

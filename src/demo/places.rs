@@ -1,6 +1,8 @@
 //! Where and who the demo's payers are: settlements of the Brezovica municipality with their
 //! post offices, and common Slovenian names, written in capitals as billing prints them.
 
+use super::random::Random;
+
 pub struct Settlement {
     pub name: &'static str,
     pub postal_code: &'static str,
@@ -9,6 +11,8 @@ pub struct Settlement {
     pub streets: &'static [&'static str],
     /// Whether the public sewer reaches it.
     pub sewer: bool,
+    /// How many of the demo's households live there, relative to the others.
+    pub weight: i64,
 }
 
 pub struct Address {
@@ -41,21 +45,34 @@ pub const RAKITNA: &str = "RAKITNA";
 
 #[rustfmt::skip]
 pub const SETTLEMENTS: &[Settlement] = &[
-    Settlement { name: BREZOVICA, postal_code: "1351", post: "BREZOVICA PRI LJUBLJANI", streets: &["STARA ULICA", "TRŽAŠKA CESTA", "PODPEŠKA CESTA", "ŠOLSKA ULICA", "VRTNA ULICA", "KOLODVORSKA ULICA", "CESTA NA GMAJNO"], sewer: true },
-    Settlement { name: VNANJE_GORICE, postal_code: "1351", post: "BREZOVICA PRI LJUBLJANI", streets: &["CESTA NA POSTAJO", "GASILSKA ULICA", "LIPOVA ULICA", "CERKVENA ULICA", "POT NA BARJE"], sewer: true },
-    Settlement { name: NOTRANJE_GORICE, postal_code: "1357", post: "NOTRANJE GORICE", streets: &["PODPEŠKA CESTA", "OB ŽELEZNICI", "POT V MLAKE", "GORIČKA CESTA"], sewer: true },
-    Settlement { name: "PLEŠIVICA", postal_code: "1357", post: "NOTRANJE GORICE", streets: &[], sewer: true },
-    Settlement { name: "VRBLJENE", postal_code: "1357", post: "NOTRANJE GORICE", streets: &[], sewer: false },
-    Settlement { name: "LUKOVICA PRI BREZOVICI", postal_code: "1351", post: "BREZOVICA PRI LJUBLJANI", streets: &[], sewer: true },
-    Settlement { name: "ŽABNICA", postal_code: "1351", post: "BREZOVICA PRI LJUBLJANI", streets: &[], sewer: false },
-    Settlement { name: "PODPEČ", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: true },
-    Settlement { name: "PRESERJE", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: true },
-    Settlement { name: JEZERO, postal_code: "1352", post: "PRESERJE", streets: &[], sewer: true },
-    Settlement { name: "KAMNIK POD KRIMOM", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: true },
-    Settlement { name: RAKITNA, postal_code: "1352", post: "PRESERJE", streets: &[], sewer: false },
-    Settlement { name: "GORIČICA POD KRIMOM", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: false },
-    Settlement { name: "PREVALJE POD KRIMOM", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: false },
+    Settlement { name: BREZOVICA, postal_code: "1351", post: "BREZOVICA PRI LJUBLJANI", streets: &["STARA ULICA", "TRŽAŠKA CESTA", "PODPEŠKA CESTA", "ŠOLSKA ULICA", "VRTNA ULICA", "KOLODVORSKA ULICA", "CESTA NA GMAJNO"], sewer: true, weight: 12 },
+    Settlement { name: VNANJE_GORICE, postal_code: "1351", post: "BREZOVICA PRI LJUBLJANI", streets: &["CESTA NA POSTAJO", "GASILSKA ULICA", "LIPOVA ULICA", "CERKVENA ULICA", "POT NA BARJE"], sewer: true, weight: 8 },
+    Settlement { name: NOTRANJE_GORICE, postal_code: "1357", post: "NOTRANJE GORICE", streets: &["PODPEŠKA CESTA", "OB ŽELEZNICI", "POT V MLAKE", "GORIČKA CESTA"], sewer: true, weight: 7 },
+    Settlement { name: "PLEŠIVICA", postal_code: "1357", post: "NOTRANJE GORICE", streets: &[], sewer: true, weight: 3 },
+    Settlement { name: "VRBLJENE", postal_code: "1357", post: "NOTRANJE GORICE", streets: &[], sewer: false, weight: 1 },
+    Settlement { name: "LUKOVICA PRI BREZOVICI", postal_code: "1351", post: "BREZOVICA PRI LJUBLJANI", streets: &[], sewer: true, weight: 2 },
+    Settlement { name: "ŽABNICA", postal_code: "1351", post: "BREZOVICA PRI LJUBLJANI", streets: &[], sewer: false, weight: 1 },
+    Settlement { name: "PODPEČ", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: true, weight: 3 },
+    Settlement { name: "PRESERJE", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: true, weight: 3 },
+    Settlement { name: JEZERO, postal_code: "1352", post: "PRESERJE", streets: &[], sewer: true, weight: 1 },
+    Settlement { name: "KAMNIK POD KRIMOM", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: true, weight: 2 },
+    Settlement { name: RAKITNA, postal_code: "1352", post: "PRESERJE", streets: &[], sewer: false, weight: 3 },
+    Settlement { name: "GORIČICA POD KRIMOM", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: false, weight: 1 },
+    Settlement { name: "PREVALJE POD KRIMOM", postal_code: "1352", post: "PRESERJE", streets: &[], sewer: false, weight: 1 },
 ];
+
+/// A settlement drawn by its weight.
+pub fn draw_settlement(random: &mut Random) -> &'static Settlement {
+    let total: i64 = SETTLEMENTS.iter().map(|settlement| settlement.weight).sum();
+    let mut drawn = random.between(1, total);
+    SETTLEMENTS
+        .iter()
+        .find(|settlement| {
+            drawn -= settlement.weight;
+            drawn <= 0
+        })
+        .expect("a draw within the total weight")
+}
 
 pub fn settlement(name: &str) -> &'static Settlement {
     SETTLEMENTS

@@ -5,9 +5,11 @@ pub mod dates;
 pub mod decimal;
 pub mod money;
 mod number_format;
+pub mod password;
 pub mod payer_code;
 pub mod quantity;
 pub mod tax_number;
+pub mod throttle;
 pub mod vat;
 
 pub use number_format::NBSP;

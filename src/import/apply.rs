@@ -6,9 +6,9 @@ use std::path::Path;
 
 use chrono::Utc;
 use sea_orm::{DatabaseTransaction, DbErr};
-use sha2::{Digest, Sha256};
 
 use super::{Kind, LineError, Lined, ParseFailure, ParsedFile, Problem, Reference, parse_file};
+use crate::auth::secret::sha256_hex;
 use crate::store::billing::{self, Changes, ImportRun, KeyTable};
 use crate::store::{Db, begin_write};
 
@@ -79,7 +79,7 @@ pub async fn import_file(
     if dry_run {
         txn.rollback().await?;
     } else {
-        let sha256 = hex_sha256(bytes);
+        let sha256 = sha256_hex(bytes);
         billing::record_import_run(
             &txn,
             ImportRun {
@@ -254,13 +254,6 @@ async fn unknown_references(
         .collect())
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
 /// What is wrong with one file of an invoice PDF folder.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PdfProblem {
@@ -340,7 +333,7 @@ pub async fn import_invoice_pdfs(
     let now = Utc::now();
     let mut changes = Changes::default();
     for (number, content) in contents {
-        let sha256 = hex_sha256(&content);
+        let sha256 = sha256_hex(&content);
         let one = billing::upsert_invoice_pdf(&txn, number, content, sha256, now).await?;
         changes.inserted += one.inserted;
         changes.updated += one.updated;

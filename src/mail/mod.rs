@@ -1,5 +1,6 @@
 //! Outgoing mail: messages go into the outbox in the caller's transaction; the worker delivers.
 
+pub mod letter;
 pub mod worker;
 
 use chrono::{DateTime, Utc};

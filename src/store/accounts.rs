@@ -1,7 +1,10 @@
 //! Customer accounts (user name = payer code) and the history of their consents.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
 
 use super::entity::{account, consent};
 
@@ -53,4 +56,86 @@ pub async fn insert_active_account<C: ConnectionTrait>(
     .insert(conn)
     .await?;
     Ok(stored.id)
+}
+
+pub const PENDING: &str = "pending";
+pub const LOCKED: &str = "locked";
+pub const CONSENT_DECLINED: &str = "declined";
+pub const CONSENT_WITHDRAWN: &str = "withdrawn";
+
+pub use super::entity::account::Model as Account;
+
+pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Account>, DbErr> {
+    account::Entity::find_by_id(id).one(conn).await
+}
+
+pub async fn find_by_payer_code<C: ConnectionTrait>(
+    conn: &C,
+    payer_code: &str,
+) -> Result<Option<Account>, DbErr> {
+    account::Entity::find()
+        .filter(account::Column::PayerCode.eq(payer_code))
+        .one(conn)
+        .await
+}
+
+/// Accounts whose confirmed e-mail is `email` (one person may pay for several payers).
+pub async fn find_by_email<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+) -> Result<Vec<Account>, DbErr> {
+    account::Entity::find()
+        .filter(account::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(account::Column::EmailConfirmedAt.is_not_null())
+        .order_by_asc(account::Column::Id)
+        .all(conn)
+        .await
+}
+
+pub async fn record_sign_in<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account::ActiveModel {
+        id: Set(id),
+        last_sign_in_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a consent decision (given, declined, withdrawn) and keeps the account's current
+/// consent in step with it.
+pub async fn record_consent<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    version: &str,
+    action: &'static str,
+    client_addr: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    consent::ActiveModel {
+        account_id: Set(id),
+        version: Set(version.to_owned()),
+        action: Set(action.to_owned()),
+        client_addr: Set(client_addr.map(str::to_owned)),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    let given = action == CONSENT_GIVEN;
+    account::ActiveModel {
+        id: Set(id),
+        consent_version: Set(given.then(|| version.to_owned())),
+        consent_given_at: Set(given.then_some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
 }

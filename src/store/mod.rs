@@ -12,12 +12,18 @@ use sea_orm_migration::MigratorTrait;
 use crate::config::DatabaseUrl;
 
 pub mod accounts;
+pub mod audit;
 pub mod billing;
 pub mod entity;
 pub mod migration;
 pub mod outbox;
+pub mod payers;
+
+pub mod sessions;
 pub mod staff;
 pub mod submitted_readings;
+pub mod throttles;
+pub mod tokens;
 
 pub type Db = DatabaseConnection;
 

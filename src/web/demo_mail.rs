@@ -5,8 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::lang::UiLang;
-use super::page::{Chrome, render};
+use super::page::{Chrome, Frame, render};
 use super::{AppState, WebError};
 use crate::i18n::format_date_time_sl;
 use crate::store::outbox::{self, OutboxMessage};
@@ -43,10 +42,8 @@ fn links_in(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    UiLang(lang): UiLang,
-) -> Result<Html<String>, WebError> {
+pub async fn list(State(state): State<AppState>, frame: Frame) -> Result<Html<String>, WebError> {
+    let lang = frame.lang;
     let messages = outbox::recent(&state.db, 200)
         .await?
         .into_iter()
@@ -58,20 +55,19 @@ pub async fn list(
             subject: m.subject,
         })
         .collect();
-    let page = Chrome::new(lang, state.config.clone(), "/demo/mail", "demo-mail-title");
+    let page = frame.chrome("demo-mail-title");
     render(&MailList { page, messages })
 }
 
 pub async fn show(
     State(state): State<AppState>,
-    UiLang(lang): UiLang,
+    frame: Frame,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
     let message = outbox::find(&state.db, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let path = format!("/demo/mail/{id}");
-    let mut page = Chrome::new(lang, state.config.clone(), &path, "demo-mail-title");
+    let mut page = frame.chrome("demo-mail-title");
     page.title = message.subject.clone();
     render(&MailMessage {
         created: format_date_time_sl(message.created_at),

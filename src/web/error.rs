@@ -14,13 +14,39 @@ pub enum WebError {
     Template(#[from] askama::Error),
     #[error("formatting: {0}")]
     Format(#[from] std::fmt::Error),
+    #[error("session: {0}")]
+    Session(String),
+    #[error("password hashing: {0}")]
+    Hashing(String),
+    #[error("configuration: {0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("captcha: {0}")]
+    Captcha(#[from] crate::captcha::CaptchaError),
+}
+
+impl From<crate::auth::hasher::HasherError> for WebError {
+    fn from(error: crate::auth::hasher::HasherError) -> Self {
+        WebError::Hashing(error.to_string())
+    }
+}
+
+impl From<tower_sessions::session::Error> for WebError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        WebError::Session(error.to_string())
+    }
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = match &self {
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Database(_) | WebError::Template(_) | WebError::Format(_) => {
+            WebError::Database(_)
+            | WebError::Template(_)
+            | WebError::Format(_)
+            | WebError::Session(_)
+            | WebError::Hashing(_)
+            | WebError::Config(_)
+            | WebError::Captcha(_) => {
                 tracing::error!(error = %self, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }

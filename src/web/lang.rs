@@ -1,7 +1,6 @@
 //! The interface language: Slovenian unless the user chose English (a cookie remembers it).
 
-use axum::extract::{FromRequestParts, Path, Query};
-use axum::http::request::Parts;
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -10,15 +9,9 @@ use crate::i18n::Lang;
 
 const COOKIE: &str = "lang";
 
-/// The language of the request, from the cookie.
-pub struct UiLang(pub Lang);
-
-impl<S: Send + Sync> FromRequestParts<S> for UiLang {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(UiLang(from_cookie(&parts.headers).unwrap_or_default()))
-    }
+/// The language a request asks for, Slovenian unless its cookie says otherwise.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    from_cookie(headers).unwrap_or_default()
 }
 
 fn from_cookie(headers: &HeaderMap) -> Option<Lang> {

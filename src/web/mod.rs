@@ -1,10 +1,18 @@
 //! The web layer: one router, handlers by resource, pages rendered from compiled templates.
 
 mod assets;
+mod auth;
+mod captcha;
+mod client;
+mod consent;
+mod csrf;
 mod demo_mail;
 mod error;
+mod form;
 mod headers;
 mod health;
+mod home;
+
 mod lang;
 mod metrics;
 mod page;
@@ -12,10 +20,11 @@ mod router;
 mod sign_in;
 
 pub use error::WebError;
-pub use router::router;
+pub use router::{route_paths, router};
 
 use std::sync::Arc;
 
+use crate::auth::hasher::Hasher;
 use crate::config::Config;
 use crate::store::Db;
 
@@ -25,14 +34,17 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub metrics: Arc<metrics::Metrics>,
+    pub hasher: Hasher,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
+        let hasher = Hasher::new(config.password_hash_concurrency);
         Self {
             db,
             config: Arc::new(config),
             metrics: Arc::default(),
+            hasher,
         }
     }
 }

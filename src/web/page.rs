@@ -3,9 +3,13 @@
 use std::sync::Arc;
 
 use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::response::Html;
+use tower_sessions::Session;
 
-use super::WebError;
+use super::lang::lang_of;
+use super::{AppState, WebError, csrf};
 use crate::config::{Company, Config, Weekday};
 use crate::i18n::Lang;
 
@@ -17,16 +21,66 @@ pub struct Chrome {
     pub path: String,
     /// The page's own title, before the site's name.
     pub title: String,
+    /// The session's form token, for every form on the page.
+    pub csrf_token: String,
+    /// The signed-in user's name, when someone is signed in.
+    pub user: Option<String>,
+}
+
+/// What a handler needs to frame a page: the language, the path, the session and its form
+/// token.
+pub struct Frame {
+    pub lang: Lang,
+    pub session: Session,
+    config: Arc<Config>,
+    path: String,
+    csrf_token: String,
+}
+
+impl FromRequestParts<AppState> for Frame {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, message)| WebError::Session(message.to_owned()))?;
+        let csrf_token = csrf::token(&session).await?;
+        let path = parts
+            .uri
+            .path_and_query()
+            .map_or("/", |path| path.as_str())
+            .to_owned();
+        Ok(Frame {
+            lang: lang_of(&parts.headers),
+            session,
+            config: state.config.clone(),
+            path,
+            csrf_token,
+        })
+    }
+}
+
+impl Frame {
+    pub fn chrome(&self, title_key: &str) -> Chrome {
+        Chrome {
+            lang: self.lang,
+            config: self.config.clone(),
+            path: self.path.clone(),
+            title: self.lang.t(title_key),
+            csrf_token: self.csrf_token.clone(),
+            user: None,
+        }
+    }
 }
 
 impl Chrome {
-    pub fn new(lang: Lang, config: Arc<Config>, path: &str, title_key: &str) -> Self {
-        Self {
-            title: lang.t(title_key),
-            lang,
-            config,
-            path: path.to_owned(),
-        }
+    /// Shows who is signed in, with the sign-out button.
+    pub fn signed_in_as(mut self, name: impl Into<String>) -> Self {
+        self.user = Some(name.into());
+        self
     }
 
     pub fn t(&self, key: &str) -> String {

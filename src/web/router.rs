@@ -1,34 +1,99 @@
 //! Every route of the application, in one place.
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get, post};
+use time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
-use super::{AppState, assets, demo_mail, headers, health, lang, metrics, sign_in};
+use super::{
+    AppState, assets, captcha, consent, csrf, demo_mail, headers, health, home, lang, metrics,
+    sign_in,
+};
+
+use crate::config::Config;
+use crate::store::sessions::DbSessionStore;
+
+/// The routes and the list of their paths, built together so the list cannot miss one.
+struct Table {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Table {
+    fn route(mut self, path: &'static str, handlers: MethodRouter<AppState>) -> Self {
+        self.paths.push(path);
+        self.router = self.router.route(path, handlers);
+        self
+    }
+}
+
+fn table(demo: bool) -> Table {
+    let table = Table {
+        router: Router::new(),
+        paths: Vec::new(),
+    }
+    .route("/", get(sign_in::show).post(sign_in::submit))
+    .route("/sign-out", post(sign_in::sign_out))
+    .route("/consent", get(consent::show).post(consent::decide))
+    .route("/home", get(home::show))
+    .route("/lang/{code}", get(lang::switch))
+    .route("/static/{name}", get(assets::serve))
+    .route("/captcha/image", get(captcha::image))
+    .route("/captcha/audio", get(captcha::audio))
+    .route("/healthz", get(health::live))
+    .route("/readyz", get(health::ready))
+    .route("/metrics", get(metrics::show));
+    if demo {
+        table
+            .route("/demo/mail", get(demo_mail::list))
+            .route("/demo/mail/{id}", get(demo_mail::show))
+    } else {
+        table
+    }
+}
+
+/// Every path the application answers (with `{…}` placeholders), for tests that must cover
+/// all of them.
+pub fn route_paths(demo: bool) -> Vec<&'static str> {
+    table(demo).paths
+}
+
+/// The session cookie: `__Host-` prefixed and `Secure` behind HTTPS, never readable by
+/// scripts, sent on top-level navigation from other sites (links in e-mails) but not on their
+/// form posts.
+fn session_layer(config: &Config, store: DbSessionStore) -> SessionManagerLayer<DbSessionStore> {
+    let https = config.is_https();
+    SessionManagerLayer::new(store)
+        .with_name(if https { "__Host-eportal" } else { "eportal" })
+        .with_secure(https)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(i64::from(
+            config.session_idle_minutes,
+        ))))
+}
 
 pub fn router(state: AppState) -> Router {
-    let mut router = Router::new()
-        .route("/", get(sign_in::show))
-        .route("/lang/{code}", get(lang::switch))
-        .route("/static/{name}", get(assets::serve))
-        .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready))
-        .route("/metrics", get(metrics::show));
-    if state.config.demo {
-        router = router
-            .route("/demo/mail", get(demo_mail::list))
-            .route("/demo/mail/{id}", get(demo_mail::show));
-    }
     let https = state.config.is_https();
     let metrics = state.metrics.clone();
-    router
+    let sessions = session_layer(&state.config, DbSessionStore::new(state.db.clone()));
+    table(state.config.demo)
+        .router
         .route_layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,
         ))
         .fallback(super::error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::protect,
+        ))
+        .layer(sessions)
         .with_state(state)
         .layer(axum::middleware::from_fn(move |request, next| {
             headers::add_security_headers(https, request, next)

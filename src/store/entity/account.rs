@@ -18,6 +18,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub last_sign_in_at: Option<DateTimeUtc>,
+    /// Sessions signed in before this moment are void (set by a password reset or change).
+    pub sessions_valid_after: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,8 @@
 //! SeaORM entities, one per table; the migrations are the schema's source of truth.
 
 pub mod account;
+pub mod account_token;
+pub mod audit_event;
 pub mod consent;
 pub mod import_run;
 pub mod invoice;
@@ -15,5 +17,7 @@ pub mod point_service;
 pub mod price;
 pub mod reading;
 pub mod service;
+pub mod session;
 pub mod staff_user;
 pub mod submitted_reading;
+pub mod throttle;

@@ -1,0 +1,77 @@
+//! How hard to make the next sign-in attempt after failures, per account and per client
+//! address. Never a lock-out: at worst a CAPTCHA, which the real owner can always pass, so a
+//! stranger who types wrong passwords for someone cannot keep them out.
+
+use std::time::Duration;
+
+/// Failures are forgotten this long after the last one.
+pub const WINDOW_MINUTES: i64 = 15;
+
+/// Failures that cost nothing: typos happen.
+const FREE_FAILURES: u32 = 3;
+/// From this many failures on, a CAPTCHA is required.
+const CAPTCHA_AFTER: u32 = 6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInGuard {
+    Open,
+    /// Answer only after this pause.
+    Delay(Duration),
+    /// Ask for a CAPTCHA first.
+    Captcha,
+}
+
+impl SignInGuard {
+    pub fn after_failures(failures: u32) -> Self {
+        if failures >= CAPTCHA_AFTER {
+            SignInGuard::Captcha
+        } else if failures >= FREE_FAILURES {
+            // 1 s, 2 s, 4 s.
+            SignInGuard::Delay(Duration::from_secs(1 << (failures - FREE_FAILURES)))
+        } else {
+            SignInGuard::Open
+        }
+    }
+
+    pub fn needs_captcha(self) -> bool {
+        self == SignInGuard::Captcha
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn failures_first_slow_down_then_ask_for_a_captcha() {
+        let guards: Vec<SignInGuard> = (0..8).map(SignInGuard::after_failures).collect();
+        let secs = |s| SignInGuard::Delay(Duration::from_secs(s));
+        assert_eq!(
+            guards,
+            [
+                SignInGuard::Open,
+                SignInGuard::Open,
+                SignInGuard::Open,
+                secs(1),
+                secs(2),
+                secs(4),
+                SignInGuard::Captcha,
+                SignInGuard::Captcha,
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn more_failures_never_make_it_easier(failures in 0u32..10_000) {
+            let rank = |guard| match guard {
+                SignInGuard::Open => 0,
+                SignInGuard::Delay(delay) => delay.as_secs(),
+                SignInGuard::Captcha => u64::MAX,
+            };
+            prop_assert!(rank(SignInGuard::after_failures(failures + 1)) >= rank(SignInGuard::after_failures(failures)));
+        }
+    }
+}

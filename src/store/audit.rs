@@ -1,0 +1,93 @@
+//! The audit trail of security events. Never holds a password, token or CAPTCHA answer.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+
+use super::entity::audit_event;
+
+/// Who did it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor<'a> {
+    /// Someone not signed in; `Some` names what they claimed to be (a user name typed).
+    Anonymous(Option<&'a str>),
+    /// A customer, by payer code.
+    Customer(&'a str),
+    Staff(&'a str),
+    System,
+}
+
+impl Actor<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Actor::Anonymous(_) => "anonymous",
+            Actor::Customer(_) => "customer",
+            Actor::Staff(_) => "staff",
+            Actor::System => "system",
+        }
+    }
+
+    fn name(&self) -> Option<String> {
+        match self {
+            Actor::Anonymous(name) => name.map(|name| name.chars().take(120).collect()),
+            Actor::Customer(name) | Actor::Staff(name) => Some((*name).to_owned()),
+            Actor::System => None,
+        }
+    }
+}
+
+/// One event: `action` is a fixed word such as `sign_in_failed`.
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    pub actor: Actor<'a>,
+    pub action: &'static str,
+    pub subject: Option<String>,
+    pub client_addr: Option<String>,
+    pub details: Option<serde_json::Value>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(actor: Actor<'a>, action: &'static str) -> Self {
+        Self {
+            actor,
+            action,
+            subject: None,
+            client_addr: None,
+            details: None,
+        }
+    }
+
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    pub fn from_addr(mut self, client_addr: Option<&str>) -> Self {
+        self.client_addr = client_addr.map(str::to_owned);
+        self
+    }
+
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+}
+
+pub async fn record<C: ConnectionTrait>(
+    conn: &C,
+    event: Event<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    audit_event::ActiveModel {
+        at: Set(now),
+        actor_kind: Set(event.actor.kind().to_owned()),
+        actor: Set(event.actor.name()),
+        action: Set(event.action.to_owned()),
+        subject: Set(event.subject),
+        client_addr: Set(event.client_addr),
+        details: Set(event.details.map(|details| details.to_string())),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}

@@ -1,6 +1,6 @@
 //! The challenge as a picture: dark glyphs on a light ground, on a shared baseline so the case
 //! shows, each turned a little, the whole bent by a gentle wave and crossed by two thin curves.
-//! The contrast stays high (about 11:1), since people with low vision use it too.
+//! The contrast stays high (over 11:1), since people with low vision use it too.
 
 use std::sync::LazyLock;
 
@@ -11,8 +11,8 @@ use rand::{RngExt, SeedableRng};
 
 use super::CaptchaError;
 
-pub const WIDTH: u32 = 200;
-pub const HEIGHT: u32 = 70;
+const WIDTH: u32 = 200;
+const HEIGHT: u32 = 70;
 
 /// DejaVu Sans Bold cut down to the alphabet by `scripts/make-captcha-font`.
 static FONT: LazyLock<FontRef<'static>> = LazyLock::new(|| {
@@ -28,7 +28,7 @@ const INK: [f32; 3] = [7.0, 49.0, 79.0];
 /// Lighter than the ink, so the glyphs stay in front of the lines.
 const LINE: [f32; 3] = [60.0, 80.0, 100.0];
 /// Room kept free at the left and right edges.
-const MARGIN: f32 = 8.0;
+const MARGIN: f32 = 10.0;
 
 pub fn render_png(answer: &str, seed: u64) -> Result<Vec<u8>, CaptchaError> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -81,58 +81,50 @@ impl Wave {
         }
     }
 
-    /// Bends `p`, keeping it inside the canvas: the rasterizer wraps what lies outside onto the
-    /// next row.
     fn bend(&self, p: Point) -> Point {
         let x = p.x + self.amplitude.x * (p.y * self.frequency.x + self.phase.x).sin();
         let y = p.y + self.amplitude.y * (p.x * self.frequency.y + self.phase.y).sin();
-        point(
-            x.clamp(1.0, WIDTH as f32 - 2.0),
-            y.clamp(1.0, HEIGHT as f32 - 1.0),
-        )
+        inside(point(x, y))
     }
 }
 
 fn draw_text(answer: &str, wave: &Wave, rng: &mut StdRng) -> Vec<f32> {
     let font = &*FONT;
-    let units_per_em = font.units_per_em().unwrap_or(2048.0);
     let outline = |symbol: char| {
         font.outline(font.glyph_id(symbol))
             .expect("the tests check that every symbol has a glyph")
     };
     // ab_glyph keeps an outline's top in `bounds.min.y`, in font units growing upwards.
     let cap_height = outline('H').bounds.min.y;
-    let glyphs: Vec<(Outline, f32, f32)> = answer
+    let glyphs: Vec<(Outline, f32)> = answer
         .chars()
-        .map(|symbol| {
-            let scale = rng.random_range(38.0..44.0) / units_per_em;
-            let gap = rng.random_range(4.0..8.0);
-            (outline(symbol), scale, gap)
-        })
+        .map(|symbol| (outline(symbol), rng.random_range(4.0..8.0)))
         .collect();
-    let width_of = |(outline, scale, _): &(Outline, f32, f32)| {
-        (outline.bounds.max.x - outline.bounds.min.x) * scale
-    };
-    let total: f32 = glyphs.iter().map(|glyph| width_of(glyph) + glyph.2).sum();
-    // Wide answers ("mMmMm") shrink to fit rather than leave the canvas.
-    let fit = ((WIDTH as f32 - 2.0 * MARGIN) / total).min(1.0);
-    let baseline = (HEIGHT as f32 + cap_height * glyphs[0].1 * fit) / 2.0;
+    // One size for all glyphs, so capitals stand taller than small letters.
+    let mut scale = rng.random_range(39.0..44.0) / font.units_per_em().unwrap_or(2048.0);
+    let width_of = |outline: &Outline| outline.bounds.max.x - outline.bounds.min.x;
+    let natural_width: f32 = glyphs
+        .iter()
+        .map(|(outline, gap)| width_of(outline) * scale + gap)
+        .sum();
+    // Wide answers ("MMMMM") shrink to fit rather than leave the canvas.
+    let fit = ((WIDTH as f32 - 2.0 * MARGIN) / natural_width).min(1.0);
+    scale *= fit;
+    let baseline = (HEIGHT as f32 + cap_height * scale) / 2.0;
 
     let mut rasterizer = Rasterizer::new(WIDTH as usize, HEIGHT as usize);
-    let mut left = (WIDTH as f32 - total * fit) / 2.0;
-    for glyph in &glyphs {
-        let (outline, scale, gap) = glyph;
-        let scale = scale * fit;
-        let width = width_of(glyph) * fit;
+    let mut left = (WIDTH as f32 - natural_width * fit) / 2.0;
+    for (outline, gap) in &glyphs {
+        let width = width_of(outline) * scale;
         // Each glyph turns about the middle of its capital height and may sit a little off the
-        // baseline; turning alone keeps the sizes of capitals and small letters comparable.
+        // baseline.
         let pivot = point(
             (outline.bounds.min.x + outline.bounds.max.x) / 2.0,
             cap_height / 2.0,
         );
         let centre = point(
             left + width / 2.0,
-            baseline - cap_height / 2.0 * scale + rng.random_range(-3.0..3.0),
+            baseline - cap_height / 2.0 * scale + rng.random_range(-2.5..2.5),
         );
         let (sin, cos) = rng.random_range(-0.25f32..0.25).sin_cos();
         let place = |p: &Point| {
@@ -175,26 +167,22 @@ fn draw_lines(rng: &mut StdRng) -> Vec<f32> {
         let spine: Vec<Point> = (0..=STEPS)
             .map(|step| bezier(&controls, step as f32 / STEPS as f32))
             .collect();
-        let mut outline: Vec<Point> = Vec::with_capacity(2 * spine.len());
-        for side in [1.0, -1.0] {
-            let offset: Vec<Point> = spine
-                .windows(2)
-                .map(|pair| {
-                    let (dx, dy) = (pair[1].x - pair[0].x, pair[1].y - pair[0].y);
-                    let length = dx.hypot(dy).max(f32::EPSILON);
-                    let shift = half_thickness * side / length;
-                    point(pair[0].x - dy * shift, pair[0].y + dx * shift)
-                })
-                .collect();
-            if side > 0.0 {
-                outline.extend(offset);
-            } else {
-                outline.extend(offset.into_iter().rev());
-            }
-        }
+        let spine = &spine;
+        // The spine moved sideways along its normal, out on one side and back on the other.
+        let side = move |sign: f32| {
+            spine.iter().enumerate().map(move |(index, p)| {
+                let (before, after) = (
+                    spine[index.saturating_sub(1)],
+                    spine[(index + 1).min(STEPS)],
+                );
+                let (dx, dy) = (after.x - before.x, after.y - before.y);
+                let shift = sign * half_thickness / dx.hypot(dy).max(f32::EPSILON);
+                inside(point(p.x - dy * shift, p.y + dx * shift))
+            })
+        };
+        let outline: Vec<Point> = side(1.0).chain(side(-1.0).rev()).collect();
         for (index, from) in outline.iter().enumerate() {
-            let to = outline[(index + 1) % outline.len()];
-            rasterizer.draw_line(clamp(*from), clamp(to));
+            rasterizer.draw_line(*from, outline[(index + 1) % outline.len()]);
         }
     }
     coverage(&rasterizer)
@@ -209,7 +197,8 @@ fn bezier(controls: &[Point; 4], t: f32) -> Point {
     point(along(|p| p.x), along(|p| p.y))
 }
 
-fn clamp(p: Point) -> Point {
+/// `p` moved inside the canvas: the rasterizer wraps what lies beyond an edge onto the next row.
+fn inside(p: Point) -> Point {
     point(
         p.x.clamp(1.0, WIDTH as f32 - 2.0),
         p.y.clamp(0.0, HEIGHT as f32),

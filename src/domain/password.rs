@@ -89,7 +89,6 @@ const SLOVENIAN_COMMON_PASSWORDS: &[&str] = &[
     "geslo",
     "mojegeslo",
     "novogeslo",
-    "gesloportal",
     "eportal",
     "portal",
     "komunala",
@@ -105,7 +104,6 @@ const SLOVENIAN_COMMON_PASSWORDS: &[&str] = &[
     "triglav",
     "olimpija",
     "qwertz",
-    "qwertzu",
     "qwertzuiop",
     "yxcvbnm",
     "ljubezen",
@@ -131,6 +129,7 @@ const LONGEST_COMMON_PASSWORD: usize = 20;
 /// A common password is one on zxcvbn's list of 30,000 (or ours), in any case, reversed or in
 /// l33t (P@ssw0rd), followed by nothing but digits and symbols (Password123!, Geslo2024).
 fn is_common(folded: &[char]) -> bool {
+    // No list entry reaches a letter past the longest one.
     if folded
         .iter()
         .skip(LONGEST_COMMON_PASSWORD)
@@ -140,10 +139,14 @@ fn is_common(folded: &[char]) -> bool {
     }
     let analysed: String = folded.iter().take(LONGEST_COMMON_PASSWORD).collect();
     let entropy = zxcvbn::zxcvbn(&analysed, SLOVENIAN_COMMON_PASSWORDS);
-    // zxcvbn's cheapest reading of the password starts with the list entry when there is one.
+    // zxcvbn tells only its cheapest reading of the password. That starts with the list entry
+    // unless the same word ranks higher on another of its lists (names, English words).
     entropy.sequence().first().is_some_and(|first| {
         first.i == 0
-            && matches!(&first.pattern, MatchPattern::Dictionary(found) if is_on_a_list_of_common_passwords(found))
+            && matches!(
+                &first.pattern,
+                MatchPattern::Dictionary(found) if is_on_a_list_of_common_passwords(found)
+            )
             && folded.iter().skip(first.j + 1).all(|c| !c.is_alphabetic())
     })
 }
@@ -178,8 +181,8 @@ fn alphanumerics(text: &str) -> impl Iterator<Item = char> {
     text.chars().filter(|c| c.is_alphanumeric()).map(fold)
 }
 
-/// The payer code, the e-mail's local part and its words, and each word of the name. Pieces
-/// of one character are left out: they say nothing about the payer.
+/// The payer code (telling from 4 digits), the e-mail's local part and its words, and each
+/// word of the name (telling from 3 characters). Single characters say nothing and are left out.
 fn pieces(personal: &PersonalData) -> Vec<Piece> {
     let mut pieces = vec![Piece::new(personal.payer_code, 4)];
     if let Some(email) = personal.email {
@@ -422,7 +425,8 @@ mod tests {
     }
 
     fn passphrase() -> impl Strategy<Value = String> {
-        // Consonants only: no vowel, digit or ...@example.si of NOVAK's data can appear.
+        // Consonants and hyphens: nothing of NOVAK's data, and several words, so no list entry
+        // followed by digits and symbols only.
         proptest::collection::vec("[bcdfghlmprstwčš]{3,8}", 3..=6).prop_map(|words| {
             let phrase = words.join("-");
             let mut chars = phrase.chars();

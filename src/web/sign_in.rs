@@ -209,7 +209,8 @@ async fn failed(
     audit::record(&txn, event, now).await?;
     let failures = by_account.max(by_address);
     let guard = SignInGuard::after_failures(failures);
-    if guard != SignInGuard::after_failures(failures - 1) {
+    let before = SignInGuard::after_failures(failures - 1);
+    if std::mem::discriminant(&guard) != std::mem::discriminant(&before) {
         let details = serde_json::json!({ "failures": failures, "captcha": guard.needs_captcha() });
         let event = Event::new(Actor::Anonymous(Some(username)), "sign_in_throttled")
             .from_addr(Some(addr))

@@ -6,4 +6,5 @@ mod cli;
 mod import;
 mod mail;
 mod pages;
+mod sign_in;
 mod storage;

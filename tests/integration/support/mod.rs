@@ -135,6 +135,7 @@ pub fn test_config(database: &TestDatabase) -> Config {
 pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
+    cookies: std::sync::Arc<reqwest::cookie::Jar>,
     pub db: Db,
     pub mail_dir: PathBuf,
     pub config: Config,
@@ -163,14 +164,16 @@ impl TestApp {
         let server = tokio::spawn(app.run_until_stopped(async {
             let _ = stopped.await;
         }));
+        let cookies = std::sync::Arc::new(reqwest::cookie::Jar::default());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
+            .cookie_provider(cookies.clone())
             .build()
             .expect("an HTTP client");
         Self {
             address,
             client,
+            cookies,
             db,
             mail_dir,
             config,
@@ -210,4 +213,125 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
     }
+}
+
+/// The payer of the tests' accounts; every test database gets it from [`TestApp::seed_payer`].
+pub const PAYER: &str = "123456";
+pub const PASSWORD: &str = "Zelena-Hruska-7";
+
+impl TestApp {
+    /// The form token of the session the client holds, read from a page with a form.
+    pub async fn form_token(&self, path: &str) -> String {
+        let html = self.get(path).await.text().await.unwrap();
+        let marker = r#"name="csrf_token" value=""#;
+        let start = html
+            .find(marker)
+            .unwrap_or_else(|| panic!("no form token on {path}: {html}"))
+            + marker.len();
+        html[start..].split('"').next().unwrap().to_owned()
+    }
+
+    /// Posts a form as a browser on our own page would: with the Origin and the form token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.form_token(path_of_form(path)).await;
+        let mut fields: Vec<(&str, &str)> = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.client
+            .post(self.url(path))
+            .header("origin", format!("http://{}", self.address))
+            .form(&fields)
+            .send()
+            .await
+            .expect("a response")
+    }
+
+    /// A payer (and its point) for accounts to belong to.
+    pub async fn seed_payer(&self, code: &str, name: &str) {
+        use eportal::domain::billing::PayerRecord;
+        use eportal::domain::payer_code::PayerCode;
+        let payer = PayerRecord {
+            code: PayerCode::parse(code).unwrap(),
+            name: name.to_owned(),
+            street: Some("STARA ULICA 1".to_owned()),
+            postal_code: Some("1351".to_owned()),
+            city: Some("BREZOVICA".to_owned()),
+            tax_number: None,
+            email: None,
+            phone: None,
+        };
+        store::billing::upsert_payers(&self.db, &[payer], chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+
+    /// An active account with the current consent unless `consented` is false.
+    pub async fn seed_account(&self, code: &str, email: &str, consented: bool) -> i64 {
+        use eportal::store::accounts::{NewAccount, insert_active_account};
+        self.seed_payer(code, "NOVAK JANEZ").await;
+        let consent = self.config.consent().unwrap().version.clone();
+        let account = NewAccount {
+            payer_code: code.to_owned(),
+            email: email.to_owned(),
+            password_hash: eportal::auth::password::hash_password(PASSWORD),
+            display_name: None,
+            phone: None,
+            consent_version: if consented {
+                consent
+            } else {
+                "an older text".to_owned()
+            },
+        };
+        insert_active_account(&self.db, account, chrono::Utc::now())
+            .await
+            .unwrap()
+    }
+
+    /// Signs in through the sign-in form; returns the response to the form.
+    pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        self.post_form("/", &[("username", username), ("password", password)])
+            .await
+    }
+
+    /// Messages queued for `to`, oldest first.
+    pub async fn mail_to(&self, to: &str) -> Vec<eportal::store::outbox::OutboxMessage> {
+        let mut messages: Vec<_> = eportal::store::outbox::recent(&self.db, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|message| message.to_addr == to)
+            .collect();
+        messages.reverse();
+        messages
+    }
+
+    /// The session cookie the client holds.
+    pub fn session_cookie(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        self.cookies
+            .cookies(&self.url("/").parse().unwrap())
+            .and_then(|header| {
+                header
+                    .to_str()
+                    .ok()?
+                    .split("; ")
+                    .find(|pair| pair.starts_with("eportal="))
+                    .map(str::to_owned)
+            })
+    }
+}
+
+/// Forms post to themselves except where a page's form posts elsewhere.
+fn path_of_form(path: &str) -> &str {
+    match path {
+        "/sign-out" => "/home",
+        other => other.split('?').next().unwrap_or(other),
+    }
+}
+
+/// The first link in `text` that starts with `prefix` (e.g. the public URL and a path).
+pub fn link_in(text: &str, prefix: &str) -> String {
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no link {prefix} in {text}"));
+    text[start..].split_whitespace().next().unwrap().to_owned()
 }

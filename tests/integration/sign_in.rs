@@ -1,0 +1,315 @@
+//! Sign-in, sessions, sign-out, throttling, consent and the CSRF guard.
+
+use eportal::store::entity::audit_event;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::on_both_databases;
+use crate::support::{Backend, PASSWORD, PAYER, TestApp};
+
+on_both_databases!(
+    signs_in_by_payer_code_or_email_on_a_new_session_id,
+    unknown_user_and_wrong_password_look_the_same,
+    sign_out_kills_the_session,
+    failures_slow_down_then_need_a_captcha_and_release_on_success,
+    every_page_before_consent_leads_to_consent,
+    declining_consent_signs_out_with_the_manuals_sentence,
+    a_new_consent_version_asks_again,
+    no_state_changing_route_takes_a_request_without_token_or_from_another_site,
+);
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}
+
+async fn signs_in_by_payer_code_or_email_on_a_new_session_id(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    app.form_token("/").await;
+    let before = app.session_cookie().expect("a session for the form token");
+
+    let response = app.sign_in(PAYER, PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/home");
+    let after = app.session_cookie().unwrap();
+    assert_ne!(before, after, "the session id changes at sign-in");
+    let home = app.get("/home").await;
+    assert_eq!(home.status(), 200);
+    assert!(home.text().await.unwrap().contains("NOVAK JANEZ"));
+
+    let app = TestApp::spawn(backend).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    let response = app.sign_in("  Janez.Novak@Example.si ", PASSWORD).await;
+    assert_eq!(
+        location(&response),
+        "/home",
+        "by e-mail, case and spaces aside"
+    );
+
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("sign_in"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].actor.as_deref(), Some(PAYER));
+}
+
+/// The page without what differs on every response (the form token).
+fn without_token(html: &str) -> String {
+    html.lines()
+        .filter(|line| !line.contains("csrf_token"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn unknown_user_and_wrong_password_look_the_same(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    let wrong = app.sign_in(PAYER, "Napacno-Geslo-1").await;
+    let wrong_status = wrong.status();
+    let wrong = without_token(&wrong.text().await.unwrap()).replace(PAYER, "USER");
+    let unknown = app.sign_in("654321", "Napacno-Geslo-1").await;
+    let unknown_status = unknown.status();
+    let unknown = without_token(&unknown.text().await.unwrap()).replace("654321", "USER");
+    assert_eq!(wrong_status, 200);
+    assert_eq!(wrong_status, unknown_status);
+    assert_eq!(wrong, unknown);
+    assert!(wrong.contains("Uporabniško ime ali geslo ni pravilno."));
+    assert!(wrong.contains(r#"value="USER""#), "the user name is kept");
+    assert!(!wrong.contains("Napacno-Geslo-1"), "never the password");
+
+    let failures = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("sign_in_failed"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(failures.len(), 2);
+    assert!(failures.iter().all(|event| {
+        event
+            .details
+            .as_deref()
+            .is_none_or(|d| !d.contains("Napacno"))
+    }));
+}
+
+async fn sign_out_kills_the_session(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    app.sign_in(PAYER, PASSWORD).await;
+    let cookie = app.session_cookie().unwrap();
+    let response = app.post_form("/sign-out", &[]).await;
+    assert_eq!(location(&response), "/");
+    assert_eq!(location(&app.get("/home").await), "/");
+
+    // The old cookie, replayed by someone who copied it, opens nothing.
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = replay
+        .get(app.url("/home"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/");
+}
+
+async fn failures_slow_down_then_need_a_captcha_and_release_on_success(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| {
+        config.test_captcha = Some("test-captcha".to_owned().into());
+    })
+    .await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    for _ in 0..6 {
+        let page = app
+            .sign_in(PAYER, "Napacno-Geslo-1")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Uporabniško ime ali geslo ni pravilno."));
+    }
+    let started = std::time::Instant::now();
+    let page = app.sign_in(PAYER, PASSWORD).await;
+    assert_eq!(
+        page.status(),
+        200,
+        "the right password alone is not enough now"
+    );
+    let page = page.text().await.unwrap();
+    assert!(page.contains(r#"name="captcha""#), "{page}");
+    assert!(page.contains("Znaki iz slike se ne ujemajo."));
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+
+    let wrong_captcha = app
+        .post_form(
+            "/",
+            &[
+                ("username", PAYER),
+                ("password", PASSWORD),
+                ("captcha", "TEST-CAPTCHA"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong_captcha.status(), 200, "the CAPTCHA is case-sensitive");
+    let passed = app
+        .post_form(
+            "/",
+            &[
+                ("username", PAYER),
+                ("password", PASSWORD),
+                ("captcha", "test-captcha"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&passed), "/home", "no lock-out: the owner gets in");
+
+    app.post_form("/sign-out", &[]).await;
+    let again = app.sign_in(PAYER, PASSWORD).await;
+    assert_eq!(location(&again), "/home", "a success releases the throttle");
+    let throttled = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("sign_in_throttled"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        throttled.len(),
+        2,
+        "once when it slowed down, once at the CAPTCHA"
+    );
+}
+
+async fn every_page_before_consent_leads_to_consent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.seed_account(PAYER, "janez.novak@example.si", false)
+        .await;
+    let response = app.sign_in(PAYER, PASSWORD).await;
+    assert_eq!(location(&response), "/home");
+    for path in eportal::web::route_paths(false) {
+        let path = path
+            .replace("{code}", "sl")
+            .replace("{name}", "site.css")
+            .replace("{id}", "1");
+        let response = app.get(&path).await;
+        let portal_page = !["/", "/consent", "/healthz", "/readyz", "/metrics"]
+            .contains(&path.as_str())
+            && !path.starts_with("/static/")
+            && !path.starts_with("/captcha/")
+            && !path.starts_with("/lang/")
+            && response.status() != 405;
+        if portal_page {
+            assert_eq!(response.status(), 303, "{path}");
+            assert_eq!(location(&response), "/consent", "{path}");
+        }
+    }
+    let consent = app.get("/consent").await.text().await.unwrap();
+    assert!(consent.contains("Soglasje za obdelavo osebnih podatkov – GDPR"));
+    let accepted = app
+        .post_form(
+            "/consent",
+            &[("decision", "accept"), ("version", "2020-02")],
+        )
+        .await;
+    assert_eq!(location(&accepted), "/home");
+    assert_eq!(app.get("/home").await.status(), 200);
+}
+
+async fn declining_consent_signs_out_with_the_manuals_sentence(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.seed_account(PAYER, "janez.novak@example.si", false)
+        .await;
+    app.sign_in(PAYER, PASSWORD).await;
+    let declined = app
+        .post_form(
+            "/consent",
+            &[("decision", "decline"), ("version", "2020-02")],
+        )
+        .await;
+    let to = location(&declined).to_owned();
+    let page = app.get(&to).await.text().await.unwrap();
+    assert!(
+        page.contains("Uporaba portala brez tega Soglasja ni mogoča."),
+        "{page}"
+    );
+    assert_eq!(location(&app.get("/home").await), "/", "signed out");
+}
+
+async fn a_new_consent_version_asks_again(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| {
+        config.consent.as_mut().unwrap().version = "2026-11".to_owned();
+    })
+    .await;
+    // Consented to an older text.
+    app.seed_account(PAYER, "janez.novak@example.si", false)
+        .await;
+    app.sign_in(PAYER, PASSWORD).await;
+    assert_eq!(location(&app.get("/home").await), "/consent");
+    let stale = app
+        .post_form(
+            "/consent",
+            &[("decision", "accept"), ("version", "2020-02")],
+        )
+        .await;
+    assert_eq!(
+        location(&stale),
+        "/consent",
+        "an older text read is not the current consent"
+    );
+    let accepted = app
+        .post_form(
+            "/consent",
+            &[("decision", "accept"), ("version", "2026-11")],
+        )
+        .await;
+    assert_eq!(location(&accepted), "/home");
+}
+
+async fn no_state_changing_route_takes_a_request_without_token_or_from_another_site(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_with(backend, |config| config.demo = true).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    app.sign_in(PAYER, PASSWORD).await;
+    let token = app.form_token("/home").await;
+    let ours = format!("http://{}", app.address);
+    for path in eportal::web::route_paths(true) {
+        let path = path
+            .replace("{code}", "sl")
+            .replace("{name}", "site.css")
+            .replace("{id}", "1");
+        for (origin, token) in [
+            (Some(ours.as_str()), None),
+            (Some("https://evil.example"), Some(token.as_str())),
+            (None, Some(token.as_str())),
+            (Some(ours.as_str()), Some("forged")),
+        ] {
+            let mut request = app.client.post(app.url(&path));
+            if let Some(origin) = origin {
+                request = request.header("origin", origin);
+            }
+            let form: Vec<(&str, &str)> = token
+                .map(|token| ("csrf_token", token))
+                .into_iter()
+                .collect();
+            let response = request.form(&form).send().await.unwrap();
+            assert_eq!(
+                response.status(),
+                403,
+                "POST {path} from {origin:?} with {token:?}"
+            );
+        }
+    }
+    assert_eq!(
+        app.get("/home").await.status(),
+        200,
+        "still signed in: nothing changed"
+    );
+}

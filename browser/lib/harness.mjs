@@ -7,10 +7,9 @@
 //
 // Environment:
 //   EPORTAL_BIN         path to the built `eportal` binary (required)
-//   EPORTAL_BROWSER_DB  `sqlite` (default: a fresh file per server) or a
-//                       `postgres://…` URL (used as given; the database is
-//                       shared by all test files of one run, which run one
-//                       at a time)
+//   EPORTAL_BROWSER_DB  `sqlite` (default) or `postgres`: every server gets a
+//                       fresh database of its own, dropped when it stops (on
+//                       PostgreSQL made on EPORTAL_TEST_DATABASE_URL's server)
 //   EPORTAL_CHROMIUM    browser executable (default /usr/bin/chromium)
 //   EPORTAL_BROWSER_KEEP_TMP=1  keep the server's temporary folder
 //
@@ -28,7 +27,7 @@
 //     await screenshot(page, 'signin');
 //   });
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -64,9 +63,23 @@ const LOG_LIMIT = 200_000;
 /** `sqlite` or `postgres`, from EPORTAL_BROWSER_DB. */
 export function dbKind() {
   const db = process.env.EPORTAL_BROWSER_DB || 'sqlite';
-  if (db === 'sqlite') return 'sqlite';
-  if (/^postgres(ql)?:\/\//.test(db)) return 'postgres';
-  throw new Error(`EPORTAL_BROWSER_DB must be "sqlite" or a postgres:// URL, not ${JSON.stringify(db)}`);
+  if (db === 'sqlite' || db === 'postgres') return db;
+  throw new Error(`EPORTAL_BROWSER_DB must be "sqlite" or "postgres", not ${JSON.stringify(db)}`);
+}
+
+const PG_ADMIN_URL = process.env.EPORTAL_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function psql(sql) {
+  execFileSync('psql', [PG_ADMIN_URL, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], { stdio: 'pipe' });
+}
+
+/** A new PostgreSQL database for one server: its URL and how to drop it. */
+function createPgDatabase() {
+  const name = `eportal_browser_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  psql(`CREATE DATABASE "${name}"`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
 async function freePort() {
@@ -105,9 +118,8 @@ export async function startServer({ extraEnv = {}, args = [] } = {}) {
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'eportal-browser-'));
   const mailDir = path.join(tmpDir, 'mail');
   mkdirSync(mailDir, { recursive: true });
-  const databaseUrl = kind === 'sqlite'
-    ? `sqlite://${path.join(tmpDir, 'eportal.db')}`
-    : process.env.EPORTAL_BROWSER_DB;
+  const pg = kind === 'postgres' ? createPgDatabase() : null;
+  const databaseUrl = pg ? pg.url : `sqlite://${path.join(tmpDir, 'eportal.db')}`;
 
   const env = {
     ...process.env,
@@ -175,6 +187,9 @@ export async function startServer({ extraEnv = {}, args = [] } = {}) {
         }
       }
       if (currentServer === server) currentServer = null;
+      if (pg) {
+        try { pg.drop(); } catch (err) { console.error(`could not drop the test database: ${err.message}`); }
+      }
       if (!process.env.EPORTAL_BROWSER_KEEP_TMP) rmSync(tmpDir, { recursive: true, force: true });
     },
   };

@@ -15,6 +15,10 @@ on_both_databases!(
     declining_consent_signs_out_with_the_manuals_sentence,
     a_new_consent_version_asks_again,
     no_state_changing_route_takes_a_request_without_token_or_from_another_site,
+    the_session_cookie_is_locked_down,
+    sessions_end_after_the_absolute_lifetime,
+    sessions_end_when_idle,
+    a_burst_of_sign_ins_does_not_stall_other_pages,
 );
 
 fn location(response: &reqwest::Response) -> &str {
@@ -311,5 +315,92 @@ async fn no_state_changing_route_takes_a_request_without_token_or_from_another_s
         app.get("/home").await.status(),
         200,
         "still signed in: nothing changed"
+    );
+}
+
+async fn the_session_cookie_is_locked_down(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cookie = app.get("/").await.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("eportal="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain HTTP in tests: {cookie}");
+
+    let app = TestApp::spawn_with(backend, |config| {
+        config.public_url = Some("https://eportal.example".parse().unwrap());
+    })
+    .await;
+    let cookie = app.get("/").await.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("__Host-eportal="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+}
+
+async fn sessions_end_after_the_absolute_lifetime(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| config.session_absolute_hours = 0).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    assert_eq!(location(&app.sign_in(PAYER, PASSWORD).await), "/home");
+    assert_eq!(
+        location(&app.get("/home").await),
+        "/",
+        "a session older than its lifetime is over"
+    );
+}
+
+async fn sessions_end_when_idle(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| config.session_idle_minutes = 0).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    app.sign_in(PAYER, PASSWORD).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        location(&app.get("/home").await),
+        "/",
+        "an idle session is over"
+    );
+}
+
+async fn a_burst_of_sign_ins_does_not_stall_other_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    let token = app.form_token("/").await;
+    let origin = format!("http://{}", app.address);
+    let burst: Vec<_> = (0..12)
+        .map(|n| {
+            let request = app
+                .client
+                .post(app.url("/"))
+                .header("origin", origin.clone())
+                .form(&[
+                    ("username", format!("99{n:04}")),
+                    ("password", "Napacno-Geslo-1".into()),
+                    ("csrf_token", token.clone()),
+                ]);
+            tokio::spawn(request.send())
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/static/site.css").await.status(), 200);
+    let waited = started.elapsed();
+    for request in burst {
+        assert_eq!(request.await.unwrap().unwrap().status(), 200);
+    }
+    assert!(
+        waited < std::time::Duration::from_millis(500),
+        "other pages waited {waited:?}"
     );
 }

@@ -34,6 +34,23 @@ fn mail(to: &str, subject: &str) -> OutgoingMail {
     }
 }
 
+/// An app whose mail goes to a fresh SMTP sink answering `answer`.
+async fn app_with_smtp(backend: Backend, answer: Answer) -> (TestApp, SmtpSink) {
+    let sink = SmtpSink::start().await;
+    sink.answer(answer);
+    let app = TestApp::spawn_with(backend, |config| {
+        config.smtp_url = Some(SmtpUrl::new(sink.url()));
+    })
+    .await;
+    (app, sink)
+}
+
+async fn send(app: &TestApp, to: &str, subject: &str) {
+    enqueue(&app.db, &app.config, mail(to, subject), Utc::now())
+        .await
+        .unwrap();
+}
+
 /// Waits until `done` holds for the outbox, or fails after ten seconds.
 async fn wait_for(db: &Db, done: impl Fn(&[OutboxMessage]) -> bool) -> Vec<OutboxMessage> {
     for _ in 0..100 {
@@ -54,27 +71,14 @@ fn all_with_status(status: &'static str) -> impl Fn(&[OutboxMessage]) -> bool {
 }
 
 async fn smtp_delivers_each_message_once_with_its_own_message_id(backend: Backend) {
-    let sink = SmtpSink::start().await;
-    let app = TestApp::spawn_with(backend, |config| {
-        config.smtp_url = Some(SmtpUrl::new(sink.url()));
-    })
+    let (app, sink) = app_with_smtp(backend, Answer::Accept).await;
+    send(
+        &app,
+        "janez.novak@example.si",
+        "Aktivacija računa – ePortal",
+    )
     .await;
-    enqueue(
-        &app.db,
-        &app.config,
-        mail("janez.novak@example.si", "Aktivacija računa – ePortal"),
-        Utc::now(),
-    )
-    .await
-    .unwrap();
-    enqueue(
-        &app.db,
-        &app.config,
-        mail("ana.kovac@example.si", "Potrditev števnega stanja"),
-        Utc::now(),
-    )
-    .await
-    .unwrap();
+    send(&app, "ana.kovac@example.si", "Potrditev števnega stanja").await;
     let messages = wait_for(&app.db, all_with_status(outbox::SENT)).await;
     assert_eq!(messages.len(), 2);
     assert!(
@@ -118,20 +122,8 @@ async fn smtp_delivers_each_message_once_with_its_own_message_id(backend: Backen
 }
 
 async fn a_temporary_refusal_is_retried_later(backend: Backend) {
-    let sink = SmtpSink::start().await;
-    sink.answer(Answer::RefuseForNow);
-    let app = TestApp::spawn_with(backend, |config| {
-        config.smtp_url = Some(SmtpUrl::new(sink.url()));
-    })
-    .await;
-    enqueue(
-        &app.db,
-        &app.config,
-        mail("janez.novak@example.si", "Poskus"),
-        Utc::now(),
-    )
-    .await
-    .unwrap();
+    let (app, sink) = app_with_smtp(backend, Answer::RefuseForNow).await;
+    send(&app, "janez.novak@example.si", "Poskus").await;
     let messages = wait_for(&app.db, |m| m.first().is_some_and(|m| m.attempts == 1)).await;
     let message = &messages[0];
     assert_eq!(message.status, outbox::QUEUED);
@@ -151,20 +143,8 @@ async fn a_temporary_refusal_is_retried_later(backend: Backend) {
 }
 
 async fn a_permanent_refusal_is_not_retried(backend: Backend) {
-    let sink = SmtpSink::start().await;
-    sink.answer(Answer::RefuseForever);
-    let app = TestApp::spawn_with(backend, |config| {
-        config.smtp_url = Some(SmtpUrl::new(sink.url()));
-    })
-    .await;
-    enqueue(
-        &app.db,
-        &app.config,
-        mail("nobody@example.si", "Poskus"),
-        Utc::now(),
-    )
-    .await
-    .unwrap();
+    let (app, _sink) = app_with_smtp(backend, Answer::RefuseForever).await;
+    send(&app, "nobody@example.si", "Poskus").await;
     let messages = wait_for(&app.db, all_with_status(outbox::FAILED)).await;
     assert_eq!(messages[0].attempts, 1);
     assert!(messages[0].last_error.as_deref().unwrap().contains("550"));
@@ -199,14 +179,7 @@ async fn delivery_is_abandoned_after_the_attempt_limit(backend: Backend) {
 
 async fn without_smtp_mail_goes_into_the_folder(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    enqueue(
-        &app.db,
-        &app.config,
-        mail("janez.novak@example.si", "Aktivacija"),
-        Utc::now(),
-    )
-    .await
-    .unwrap();
+    send(&app, "janez.novak@example.si", "Aktivacija").await;
     let messages = wait_for(&app.db, all_with_status(outbox::SENT)).await;
     let files: Vec<_> = std::fs::read_dir(&app.mail_dir)
         .unwrap()

@@ -1,8 +1,10 @@
 //! The rules of the domain, with no I/O.
 
 pub mod billing;
+pub mod consumption;
 pub mod dates;
 pub mod decimal;
+pub mod email;
 pub mod money;
 mod number_format;
 pub mod password;
@@ -10,6 +12,7 @@ pub mod payer_code;
 pub mod quantity;
 pub mod tax_number;
 pub mod throttle;
+pub mod upn;
 pub mod vat;
 
 pub use number_format::NBSP;

@@ -10,6 +10,7 @@ mod number_format;
 pub mod password;
 pub mod payer_code;
 pub mod quantity;
+pub mod reading_check;
 pub mod tax_number;
 pub mod throttle;
 pub mod upn;

@@ -130,7 +130,10 @@ mod tests {
             mail.text
                 .contains("https://eportal.example/activate?token=a&b")
         );
-        assert!(mail.text.contains("JKP Brezovica d.o.o."));
+        assert!(
+            mail.text
+                .contains("Javno komunalno podjetje Brezovica d.o.o.")
+        );
         let html = mail.html.unwrap();
         assert!(
             html.contains("Prvi odstavek &#60;s pomenom&#62;.")

@@ -1,6 +1,7 @@
 //! Customer accounts (user name = payer code) and the history of their consents.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
@@ -132,6 +133,112 @@ pub async fn record_consent<C: ConnectionTrait>(
         id: Set(id),
         consent_version: Set(given.then(|| version.to_owned())),
         consent_given_at: Set(given.then_some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
+}
+
+/// Stores a registration (SPEC §3.1): the payer's account waits for activation with this
+/// e-mail and password, its e-mail unconfirmed and no consent given. A pending account's
+/// earlier attempt is replaced. Returns the account's id, or `None` when the payer already
+/// has an active or locked account, which is left as it is.
+pub async fn register_pending<C: ConnectionTrait>(
+    conn: &C,
+    payer_code: &str,
+    email: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
+    match find_by_payer_code(conn, payer_code).await? {
+        Some(existing) if existing.state != PENDING => Ok(None),
+        Some(pending) => {
+            account::ActiveModel {
+                id: Set(pending.id),
+                email: Set(Some(email.to_owned())),
+                email_confirmed_at: Set(None),
+                password_hash: Set(Some(password_hash.to_owned())),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .update(conn)
+            .await?;
+            Ok(Some(pending.id))
+        }
+        None => {
+            let stored = account::ActiveModel {
+                payer_code: Set(payer_code.to_owned()),
+                email: Set(Some(email.to_owned())),
+                email_confirmed_at: Set(None),
+                password_hash: Set(Some(password_hash.to_owned())),
+                state: Set(PENDING.to_owned()),
+                display_name: Set(None),
+                phone: Set(None),
+                consent_version: Set(None),
+                consent_given_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                last_sign_in_at: Set(None),
+                sessions_valid_after: Set(None),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?;
+            Ok(Some(stored.id))
+        }
+    }
+}
+
+/// Activates a pending account: its activation link has just confirmed its e-mail. False if
+/// the account was not pending.
+pub async fn activate<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = account::Entity::update_many()
+        .col_expr(account::Column::State, Expr::value(ACTIVE))
+        .col_expr(account::Column::EmailConfirmedAt, Expr::value(Some(now)))
+        .col_expr(account::Column::UpdatedAt, Expr::value(now))
+        .filter(account::Column::Id.eq(id))
+        .filter(account::Column::State.eq(PENDING))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Sets a new password and voids every session signed in before `now`, wherever it is.
+pub async fn replace_password<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account::ActiveModel {
+        id: Set(id),
+        password_hash: Set(Some(password_hash)),
+        sessions_valid_after: Set(Some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
+}
+
+/// Makes `email` the account's address, confirmed at `now`.
+pub async fn confirm_email<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account::ActiveModel {
+        id: Set(id),
+        email: Set(Some(email.to_owned())),
+        email_confirmed_at: Set(Some(now)),
         updated_at: Set(now),
         ..Default::default()
     }

@@ -11,10 +11,13 @@ use sea_orm_migration::MigratorTrait;
 
 use crate::config::DatabaseUrl;
 
+pub mod access_requests;
 pub mod accounts;
 pub mod audit;
 pub mod billing;
+pub mod control_numbers;
 pub mod entity;
+pub mod invoices;
 pub mod migration;
 pub mod outbox;
 pub mod payers;

@@ -103,3 +103,20 @@ pub async fn consume<C: ConnectionTrait>(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// The account's token of `purpose` that can still be used, if any (there is at most one:
+/// issuing voids the earlier ones).
+pub async fn outstanding<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i64,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Option<AccountToken>, DbErr> {
+    account_token::Entity::find()
+        .filter(account_token::Column::AccountId.eq(account_id))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .one(conn)
+        .await
+}

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use tower_sessions::Session;
 
 use super::{AppState, WebError};
+use crate::config::Config;
 use crate::store::accounts::{self, Account};
 
 const ACCOUNT_ID: &str = "account_id";
@@ -132,12 +133,7 @@ impl FromRequestParts<AppState> for Customer {
             signed_in(parts, state).await?.ok_or(AuthRedirect::SignIn)?;
 
         // Consent comes before anything else (SPEC §3.4), then the e-mail address (§3.5).
-        let current = state
-            .config
-            .consent
-            .as_ref()
-            .map(|consent| consent.version.as_str());
-        if account.consent_version.as_deref() != current {
+        if !has_current_consent(&state.config, &account) {
             return Err(AuthRedirect::Consent);
         }
         if account.email_confirmed_at.is_none() {
@@ -145,4 +141,24 @@ impl FromRequestParts<AppState> for Customer {
         }
         Ok(Customer { account })
     }
+}
+
+/// For pages meant for people without a session (registration, activation, access request):
+/// a signed-in visitor is sent on to the portal, or to what it still needs first. `None` for
+/// visitors who are not signed in, who see the page.
+pub fn elsewhere_if_signed_in(who: Result<Customer, AuthRedirect>) -> Option<Response> {
+    match who {
+        Ok(_) => Some(Redirect::to("/home").into_response()),
+        Err(AuthRedirect::SignIn) => None,
+        Err(other) => Some(other.into_response()),
+    }
+}
+
+/// Whether the account consented to the text in force now.
+pub fn has_current_consent(config: &Config, account: &Account) -> bool {
+    let current = config
+        .consent
+        .as_ref()
+        .map(|consent| consent.version.as_str());
+    account.consent_version.as_deref() == current
 }

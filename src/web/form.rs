@@ -17,6 +17,16 @@ impl FormErrors {
             .map_or("", |(_, message)| message.as_str())
     }
 
+    /// Every message for `field`, for a field that can break several rules at once (a new
+    /// password).
+    pub fn all(&self, field: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(name, _)| *name == field)
+            .map(|(_, message)| message.as_str())
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

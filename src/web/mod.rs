@@ -1,5 +1,7 @@
 //! The web layer: one router, handlers by resource, pages rendered from compiled templates.
 
+mod access_request;
+mod activation;
 mod assets;
 mod auth;
 mod captcha;
@@ -7,6 +9,8 @@ mod client;
 mod consent;
 mod csrf;
 mod demo_mail;
+mod email;
+mod email_confirm;
 mod error;
 mod form;
 mod headers;
@@ -14,8 +18,12 @@ mod health;
 mod home;
 
 mod lang;
+mod links;
 mod metrics;
 mod page;
+mod password_forgot;
+mod password_reset;
+mod register;
 mod router;
 mod sign_in;
 

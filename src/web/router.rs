@@ -10,7 +10,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::{
-    AppState, assets, captcha, consent, csrf, demo_mail, headers, health, home, lang, metrics,
+    AppState, access_request, activation, assets, captcha, consent, csrf, demo_mail, email,
+    email_confirm, headers, health, home, lang, metrics, password_forgot, password_reset, register,
     sign_in,
 };
 
@@ -39,6 +40,29 @@ fn table(demo: bool) -> Table {
     .route("/", get(sign_in::show).post(sign_in::submit))
     .route("/sign-out", post(sign_in::sign_out))
     .route("/consent", get(consent::show).post(consent::decide))
+    .route("/register", get(register::show).post(register::submit))
+    .route(
+        "/activate",
+        get(activation::show).post(activation::activate),
+    )
+    .route("/activate/resend", post(activation::resend))
+    .route(
+        "/access-request",
+        get(access_request::show).post(access_request::submit),
+    )
+    .route(
+        "/password/forgot",
+        get(password_forgot::show).post(password_forgot::submit),
+    )
+    .route(
+        "/password/reset",
+        get(password_reset::show).post(password_reset::submit),
+    )
+    .route("/email", get(email::show).post(email::submit))
+    .route(
+        "/email/confirm",
+        get(email_confirm::show).post(email_confirm::submit),
+    )
     .route("/home", get(home::show))
     .route("/lang/{code}", get(lang::switch))
     .route("/static/{name}", get(assets::serve))

@@ -86,11 +86,14 @@ pub struct SignInForm {
     captcha_new: Option<String>,
 }
 
-fn account_key(username: &str) -> String {
+/// The sign-in throttle of a user name (payer code or e-mail, as typed); a password reset
+/// clears it too.
+pub(super) fn account_key(username: &str) -> String {
     format!("sign-in:account:{}", username.trim().to_lowercase())
 }
 
-fn address_key(addr: &str) -> String {
+/// The sign-in throttle of a client address; a password reset from it clears it too.
+pub(super) fn address_key(addr: &str) -> String {
     format!("sign-in:address:{addr}")
 }
 
@@ -162,7 +165,10 @@ pub async fn submit(
 
 /// The accounts a user name may mean: a payer code names one; an e-mail address may name
 /// several (one person paying for several payers).
-async fn find_accounts(state: &AppState, username: &str) -> Result<Vec<Account>, WebError> {
+pub(super) async fn find_accounts(
+    state: &AppState,
+    username: &str,
+) -> Result<Vec<Account>, WebError> {
     if username.contains('@') {
         return Ok(accounts::find_by_email(&state.db, username).await?);
     }

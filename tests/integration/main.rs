@@ -2,9 +2,13 @@
 
 mod support;
 
+mod access_request;
 mod cli;
+mod email_first;
 mod import;
 mod mail;
 mod pages;
+mod password_reset;
+mod registration;
 mod sign_in;
 mod storage;

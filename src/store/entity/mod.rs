@@ -1,9 +1,11 @@
 //! SeaORM entities, one per table; the migrations are the schema's source of truth.
 
+pub mod access_request;
 pub mod account;
 pub mod account_token;
 pub mod audit_event;
 pub mod consent;
+pub mod control_number;
 pub mod import_run;
 pub mod invoice;
 pub mod invoice_line;

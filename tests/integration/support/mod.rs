@@ -233,7 +233,18 @@ impl TestApp {
 
     /// Posts a form as a browser on our own page would: with the Origin and the form token.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let token = self.form_token(path_of_form(path)).await;
+        self.post_form_from(path_of_form(path), path, fields).await
+    }
+
+    /// Posts a form shown on `page` to `path`, for forms on pages that only a link opens
+    /// (`/password/reset?token=…`).
+    pub async fn post_form_from(
+        &self,
+        page: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.form_token(page).await;
         let mut fields: Vec<(&str, &str)> = fields.to_vec();
         fields.push(("csrf_token", &token));
         self.client

@@ -1,0 +1,75 @@
+//! Links into the portal that go out by e-mail, and the page a spoiled one leads to.
+
+use askama::Template;
+use axum::response::Html;
+
+use super::WebError;
+use super::page::{Chrome, Frame, render};
+use crate::config::Config;
+use crate::store::tokens::Lookup;
+
+/// `<public_url><path>?token=<token>`, keeping a path the portal may be published under.
+pub fn with_token(config: &Config, path: &str, token: &str) -> String {
+    let mut url = config.public_url();
+    let base = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&format!("{base}{path}"));
+    url.query_pairs_mut().clear().append_pair("token", token);
+    url.into()
+}
+
+/// Why a link from an e-mail cannot be used, and what to do instead.
+#[derive(Template)]
+#[template(path = "link_problem.html")]
+struct LinkProblemPage {
+    page: Chrome,
+    message: String,
+    next_href: &'static str,
+    next_label: String,
+}
+
+/// Where a spoiled link sends its reader, and the messages for it, by [`Lookup`].
+pub struct SpoiledLink {
+    pub expired_key: &'static str,
+    pub used_key: &'static str,
+    pub next_href: &'static str,
+    pub next_label_key: &'static str,
+}
+
+impl SpoiledLink {
+    /// The page for a link that is not [`Lookup::Valid`]: what is wrong as its heading, why
+    /// and what to do below.
+    pub fn render(&self, frame: &Frame, lookup: &Lookup) -> Result<Html<String>, WebError> {
+        let (title_key, key) = match lookup {
+            Lookup::Expired(_) => ("link-expired-title", self.expired_key),
+            Lookup::Used(_) => ("link-used-title", self.used_key),
+            Lookup::Valid(_) | Lookup::Unknown => ("link-unknown-title", "link-unknown"),
+        };
+        let page = frame.chrome(title_key);
+        render(&LinkProblemPage {
+            message: page.t(key),
+            next_label: page.t(self.next_label_key),
+            next_href: self.next_href,
+            page,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_the_published_path_and_encode_the_token() {
+        let mut config = Config::demo().unwrap();
+        config.public_url = Some("https://example.si/eportal/".parse().unwrap());
+        assert_eq!(
+            with_token(&config, "/password/reset", "a+b/c"),
+            "https://example.si/eportal/password/reset?token=a%2Bb%2Fc"
+        );
+        config.public_url = Some("https://eportal.example.si".parse().unwrap());
+        assert_eq!(
+            with_token(&config, "/email/confirm", "abc"),
+            "https://eportal.example.si/email/confirm?token=abc"
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! The link from "Pozabljeno geslo": a new password for the account it was sent for. Setting
+//! it uses up the link, ends every session of the account and tells its address.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::auth;
+use super::client::ClientAddr;
+use super::form::FormErrors;
+use super::links::SpoiledLink;
+use super::page::{Chrome, Frame, render};
+use super::{AppState, WebError, sign_in};
+use crate::domain::password::{PersonalData, check_password};
+use crate::i18n::{Arg, Lang, format_date_time_sl};
+use crate::mail::{self, letter::Letter};
+use crate::store::accounts::{self, Account};
+use crate::store::audit::{self, Actor, Event};
+use crate::store::tokens::{self, AccountToken, Lookup, Purpose};
+use crate::store::{begin_write, payers, throttles};
+
+const SPOILED: SpoiledLink = SpoiledLink {
+    expired_key: "password-reset-link-expired",
+    used_key: "password-reset-link-used",
+    next_href: "/password/forgot",
+    next_label_key: "password-reset-ask-again",
+};
+
+#[derive(Template)]
+#[template(path = "password_reset.html")]
+struct ResetPage {
+    page: Chrome,
+    errors: FormErrors,
+    token: String,
+    payer_code: String,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    frame: Frame,
+    Query(query): Query<TokenQuery>,
+) -> Result<Html<String>, WebError> {
+    match usable(&state, &query.token, Utc::now()).await? {
+        Ok((_, account)) => render(&ResetPage {
+            page: frame.chrome("password-reset-title"),
+            errors: FormErrors::default(),
+            token: query.token,
+            payer_code: account.payer_code,
+        }),
+        Err(lookup) => SPOILED.render(&frame, &lookup),
+    }
+}
+
+/// The token and its account if the link can still set a password; else why not. A link of
+/// an account that is no longer active counts as unknown.
+async fn usable(
+    state: &AppState,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(AccountToken, Account), Lookup>, WebError> {
+    let lookup = tokens::look_up(&state.db, token, Purpose::PasswordReset, now).await?;
+    let Lookup::Valid(token) = lookup else {
+        return Ok(Err(lookup));
+    };
+    match accounts::find(&state.db, token.account_id).await? {
+        Some(account) if account.state == accounts::ACTIVE => Ok(Ok((token, account))),
+        _ => Ok(Err(Lookup::Unknown)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_repeat: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    frame: Frame,
+    ClientAddr(addr): ClientAddr,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, WebError> {
+    let lang = frame.lang;
+    let (token, account) = match usable(&state, &form.token, Utc::now()).await? {
+        Ok(usable) => usable,
+        Err(lookup) => return Ok(SPOILED.render(&frame, &lookup)?.into_response()),
+    };
+    let errors = password_errors(&state, lang, &account, &form).await?;
+    if !errors.is_empty() {
+        return Ok(render(&ResetPage {
+            page: frame.chrome("password-reset-title"),
+            errors,
+            token: form.token,
+            payer_code: account.payer_code,
+        })?
+        .into_response());
+    }
+
+    let hash = state.hasher.hash(form.new_password).await?;
+    let now = Utc::now();
+    let txn = begin_write(&state.db).await?;
+    if !tokens::consume(&txn, token.id, now).await? {
+        return Ok(SPOILED
+            .render(&frame, &Lookup::Used(token))?
+            .into_response());
+    }
+    accounts::replace_password(&txn, account.id, hash, now).await?;
+    // The reset proves the mailbox, as a sign-in proves the password: the failures before it
+    // no longer count against the account or this client.
+    throttles::clear(&txn, &sign_in::account_key(&account.payer_code)).await?;
+    throttles::clear(&txn, &sign_in::address_key(&addr)).await?;
+    if let Some(email) = &account.email {
+        throttles::clear(&txn, &sign_in::account_key(email)).await?;
+        let mail = changed_letter(&state, lang, &account.payer_code, now)?
+            .to(email, state.config.company()?)?;
+        mail::enqueue(&txn, &state.config, mail, now).await?;
+    }
+    let event =
+        Event::new(Actor::Customer(&account.payer_code), "password_reset").from_addr(Some(&addr));
+    audit::record(&txn, event, now).await?;
+    txn.commit().await?;
+    // Whoever is signed in on this browser signs in again, with the new password.
+    auth::sign_out(&frame.session).await?;
+    Ok(Redirect::to("/?notice=password-reset").into_response())
+}
+
+/// What is wrong with the new password: missing, or each broken rule on its own; then a
+/// repeat that is missing or differs.
+async fn password_errors(
+    state: &AppState,
+    lang: Lang,
+    account: &Account,
+    form: &ResetForm,
+) -> Result<FormErrors, WebError> {
+    let payer = payers::find(&state.db, &account.payer_code).await?;
+    let personal = PersonalData {
+        payer_code: &account.payer_code,
+        name: payer.as_ref().map(|payer| payer.name.as_str()),
+        email: account.email.as_deref(),
+    };
+    let mut errors = FormErrors::default();
+    if form.new_password.is_empty() {
+        errors.add("new_password", lang.t("password-reset-missing"));
+        return Ok(errors);
+    }
+    for problem in check_password(&form.new_password, &personal) {
+        let args: Vec<(&'static str, Arg)> = problem
+            .args()
+            .into_iter()
+            .map(|(name, value)| (name, Arg::Number(value)))
+            .collect();
+        errors.add("new_password", lang.t_with(problem.message_id(), &args));
+    }
+    if form.new_password_repeat.is_empty() {
+        errors.add(
+            "new_password_repeat",
+            lang.t("password-reset-repeat-missing"),
+        );
+    } else if form.new_password != form.new_password_repeat {
+        errors.add(
+            "new_password_repeat",
+            lang.t("password-reset-repeat-differs"),
+        );
+    }
+    Ok(errors)
+}
+
+fn changed_letter(
+    state: &AppState,
+    lang: Lang,
+    payer_code: &str,
+    now: DateTime<Utc>,
+) -> Result<Letter, WebError> {
+    let company = state.config.company()?;
+    let args = [
+        ("code", Arg::from(payer_code)),
+        ("when", Arg::from(format_date_time_sl(now))),
+    ];
+    let phone = [("phone", Arg::from(company.phone.as_str()))];
+    Ok(Letter::new(lang, "password-reset-mail-subject")
+        .paragraph(lang.t_with("password-reset-mail-text", &args))
+        .paragraph(lang.t("password-reset-mail-sessions"))
+        .after(lang.t_with("mail-not-you-call", &phone)))
+}

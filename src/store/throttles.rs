@@ -72,3 +72,21 @@ pub async fn clear<C: ConnectionTrait>(conn: &C, key: &str) -> Result<(), DbErr>
         .await?;
     Ok(())
 }
+
+/// Counts an attempt at `key` unless `limit` attempts were made within the window; false
+/// (and nothing counted) when the attempt is refused.
+pub async fn admit(
+    db: &super::Db,
+    key: &str,
+    window: Duration,
+    limit: u32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = super::begin_write(db).await?;
+    let admitted = hits(&txn, key, window, now).await? < limit;
+    if admitted {
+        hit(&txn, key, window, now).await?;
+    }
+    txn.commit().await?;
+    Ok(admitted)
+}

@@ -126,14 +126,19 @@ pub async fn submit(
         return Ok(render(&RequestPage::again(&frame, &form).await?)?.into_response());
     }
     let window = Duration::hours(WINDOW_HOURS);
-    if throttles::hits(&state.db, &address_key(&addr), window, now).await? >= ATTEMPTS_PER_ADDRESS {
+    if !throttles::admit(
+        &state.db,
+        &address_key(&addr),
+        window,
+        ATTEMPTS_PER_ADDRESS,
+        now,
+    )
+    .await?
+    {
         let mut page = RequestPage::again(&frame, &form).await?;
         page.refusal = Some(lang.t("access-request-too-many"));
         return Ok(render(&page)?.into_response());
     }
-    let txn = begin_write(&state.db).await?;
-    throttles::hit(&txn, &address_key(&addr), window, now).await?;
-    txn.commit().await?;
 
     let answer = form.captcha.as_deref().unwrap_or_default();
     let human = captcha::verify(&frame.session, answer, state.config.test_captcha.as_ref()).await?;

@@ -154,14 +154,19 @@ pub async fn submit(
     }
 
     let window = Duration::hours(WINDOW_HOURS);
-    if throttles::hits(&state.db, &address_key(&addr), window, now).await? >= ATTEMPTS_PER_ADDRESS {
+    if !throttles::admit(
+        &state.db,
+        &address_key(&addr),
+        window,
+        ATTEMPTS_PER_ADDRESS,
+        now,
+    )
+    .await?
+    {
         let mut page = RegisterPage::again(&frame, &form).await?;
         page.refusal = Some(lang.t("register-too-many"));
         return Ok(render(&page)?.into_response());
     }
-    let txn = begin_write(&state.db).await?;
-    throttles::hit(&txn, &address_key(&addr), window, now).await?;
-    txn.commit().await?;
 
     // First the CAPTCHA: while it is wrong, the database is not asked about the payer.
     let answer = form.captcha.as_deref().unwrap_or_default();

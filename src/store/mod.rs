@@ -21,6 +21,7 @@ pub mod invoices;
 pub mod migration;
 pub mod outbox;
 pub mod payers;
+pub mod points;
 
 pub mod sessions;
 pub mod staff;

@@ -1,14 +1,11 @@
-//! The first page after sign-in.
+//! The first page after sign-in: a greeting and the toolbar.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::Html;
 
-use super::auth::Customer;
-use super::consent::display_name;
+use super::WebError;
 use super::page::{Chrome, Frame, render};
-use super::{AppState, WebError};
-use crate::store::payers;
+use super::portal::Portal;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -18,23 +15,10 @@ struct HomePage {
     payer_code: String,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    frame: Frame,
-    Customer { account, .. }: Customer,
-) -> Result<Html<String>, WebError> {
-    let payer = payers::find(&state.db, &account.payer_code).await?;
-    let name = account
-        .display_name
-        .clone()
-        .or(payer.map(|payer| payer.name))
-        .unwrap_or_else(|| account.payer_code.clone());
-    let page = frame
-        .chrome("home-title")
-        .signed_in_as(display_name(&account));
+pub async fn show(frame: Frame, portal: Portal) -> Result<Html<String>, WebError> {
     render(&HomePage {
-        page,
-        name,
-        payer_code: account.payer_code,
+        page: portal.chrome(&frame, "home-title", None),
+        name: portal.user_name(),
+        payer_code: portal.payer.code.clone(),
     })
 }

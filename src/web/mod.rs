@@ -21,6 +21,8 @@ mod lang;
 mod links;
 mod metrics;
 mod page;
+mod portal;
+
 mod password_forgot;
 mod password_reset;
 mod register;

@@ -9,6 +9,7 @@ use axum::response::Html;
 use tower_sessions::Session;
 
 use super::lang::lang_of;
+use super::portal::Toolbar;
 use super::{AppState, WebError, csrf};
 use crate::config::{Company, Config, Weekday};
 use crate::i18n::Lang;
@@ -25,6 +26,8 @@ pub struct Chrome {
     pub csrf_token: String,
     /// The signed-in user's name, when someone is signed in.
     pub user: Option<String>,
+    /// The portal's toolbar, on the pages of a signed-in customer.
+    pub toolbar: Option<Toolbar>,
 }
 
 /// What a handler needs to frame a page: the language, the path, the session and its form
@@ -72,6 +75,7 @@ impl Frame {
             title: self.lang.t(title_key),
             csrf_token: self.csrf_token.clone(),
             user: None,
+            toolbar: None,
         }
     }
 }

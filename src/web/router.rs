@@ -11,8 +11,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::{
     AppState, access_request, activation, assets, captcha, consent, csrf, demo_mail, email,
-    email_confirm, headers, health, home, lang, metrics, password_forgot, password_reset, register,
-    sign_in,
+    email_confirm, headers, health, home, lang, metrics, password_forgot, password_reset, portal,
+    register, sign_in,
 };
 
 use crate::config::Config;
@@ -64,6 +64,7 @@ fn table(demo: bool) -> Table {
         get(email_confirm::show).post(email_confirm::submit),
     )
     .route("/home", get(home::show))
+    .route("/point/choose", post(portal::choose_point))
     .route("/lang/{code}", get(lang::switch))
     .route("/static/{name}", get(assets::serve))
     .route("/captcha/image", get(captcha::image))

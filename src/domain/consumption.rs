@@ -177,7 +177,7 @@ pub struct ReadingIntervals {
 }
 
 /// The rank of a reading's source among one meter's readings on one day: the lowest counts.
-fn precedence(source: ReadingSource) -> u8 {
+pub fn precedence(source: ReadingSource) -> u8 {
     match source {
         ReadingSource::Removal => 0,
         ReadingSource::Install => 1,

@@ -6,7 +6,7 @@ pub mod dates;
 pub mod decimal;
 pub mod email;
 pub mod money;
-mod number_format;
+pub(crate) mod number_format;
 pub mod password;
 pub mod payer_code;
 pub mod quantity;

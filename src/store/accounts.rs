@@ -246,3 +246,34 @@ pub async fn confirm_email<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// Sets the name the portal shows for the account and its phone; `None` clears them (the
+/// payer's name shows again).
+pub async fn update_profile<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    display_name: Option<String>,
+    phone: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account::ActiveModel {
+        id: Set(id),
+        display_name: Set(display_name),
+        phone: Set(phone),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
+}
+
+/// The account's consent decisions, oldest first.
+pub async fn consents<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Vec<consent::Model>, DbErr> {
+    consent::Entity::find()
+        .filter(consent::Column::AccountId.eq(id))
+        .order_by_asc(consent::Column::At)
+        .order_by_asc(consent::Column::Id)
+        .all(conn)
+        .await
+}

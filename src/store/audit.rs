@@ -1,7 +1,10 @@
 //! The audit trail of security events. Never holds a password, token or CAPTCHA answer.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
 use super::entity::audit_event;
 
@@ -72,6 +75,8 @@ impl<'a> Event<'a> {
     }
 }
 
+pub use super::entity::audit_event::Model as AuditEvent;
+
 pub async fn record<C: ConnectionTrait>(
     conn: &C,
     event: Event<'_>,
@@ -90,4 +95,22 @@ pub async fn record<C: ConnectionTrait>(
     .insert(conn)
     .await?;
     Ok(())
+}
+
+/// The customer's latest `limit` events of `action`, newest first.
+pub async fn latest_of_customer<C: ConnectionTrait>(
+    conn: &C,
+    payer_code: &str,
+    action: &'static str,
+    limit: u64,
+) -> Result<Vec<AuditEvent>, DbErr> {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::ActorKind.eq(Actor::Customer(payer_code).kind()))
+        .filter(audit_event::Column::Actor.eq(payer_code))
+        .filter(audit_event::Column::Action.eq(action))
+        .order_by_desc(audit_event::Column::At)
+        .order_by_desc(audit_event::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
 }

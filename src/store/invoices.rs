@@ -1,8 +1,15 @@
-//! Invoices as billing sent them.
+//! Invoices as billing sent them, as their payer sees them: every query is the payer's own.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
-use super::entity::invoice;
+use super::entity::{invoice, invoice_line, invoice_pdf};
+
+pub use super::entity::invoice::Model as Invoice;
+pub use super::entity::invoice_line::Model as InvoiceLine;
 
 /// Whether `number` is the number of one of `payer_code`'s invoices, which makes it a control
 /// number of that payer (SPEC §2).
@@ -17,4 +24,105 @@ pub async fn is_payers_invoice<C: ConnectionTrait>(
         .count(conn)
         .await?;
     Ok(found > 0)
+}
+
+/// Whether an invoice `number` exists at all, whoever's: only to tell a request for another
+/// payer's invoice (audited) from one for a number that does not exist.
+pub async fn exists<C: ConnectionTrait>(conn: &C, number: &str) -> Result<bool, DbErr> {
+    let found = invoice::Entity::find_by_id(number.to_owned())
+        .count(conn)
+        .await?;
+    Ok(found > 0)
+}
+
+/// The years in which the payer has invoices, newest first.
+pub async fn years_of_payer<C: ConnectionTrait>(
+    conn: &C,
+    payer_code: &str,
+) -> Result<Vec<i32>, DbErr> {
+    let dates: Vec<NaiveDate> = invoice::Entity::find()
+        .select_only()
+        .column(invoice::Column::IssueDate)
+        .filter(invoice::Column::PayerCode.eq(payer_code))
+        .order_by_desc(invoice::Column::IssueDate)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut years: Vec<i32> = dates.iter().map(Datelike::year).collect();
+    years.dedup();
+    Ok(years)
+}
+
+/// The payer's invoices issued in `year`, newest first.
+pub async fn of_payer_in_year<C: ConnectionTrait>(
+    conn: &C,
+    payer_code: &str,
+    year: i32,
+) -> Result<Vec<Invoice>, DbErr> {
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Ok(Vec::new());
+    };
+    invoice::Entity::find()
+        .filter(invoice::Column::PayerCode.eq(payer_code))
+        .filter(invoice::Column::IssueDate.between(first, last))
+        .order_by_desc(invoice::Column::IssueDate)
+        .order_by_desc(invoice::Column::Number)
+        .all(conn)
+        .await
+}
+
+/// One of the payer's invoices with its lines in order and whether its PDF is stored.
+pub struct InvoiceDetail {
+    pub invoice: Invoice,
+    pub lines: Vec<InvoiceLine>,
+    pub has_pdf: bool,
+}
+
+/// The payer's invoice `number`; `None` when there is none of that number or it is another
+/// payer's.
+pub async fn detail_of_payer<C: ConnectionTrait>(
+    conn: &C,
+    payer_code: &str,
+    number: &str,
+) -> Result<Option<InvoiceDetail>, DbErr> {
+    let Some(invoice) = invoice::Entity::find_by_id(number.to_owned())
+        .filter(invoice::Column::PayerCode.eq(payer_code))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let lines = invoice_line::Entity::find()
+        .filter(invoice_line::Column::InvoiceNumber.eq(&invoice.number))
+        .order_by_asc(invoice_line::Column::LineNo)
+        .all(conn)
+        .await?;
+    let has_pdf = invoice_pdf::Entity::find_by_id(invoice.number.clone())
+        .count(conn)
+        .await?
+        > 0;
+    Ok(Some(InvoiceDetail {
+        invoice,
+        lines,
+        has_pdf,
+    }))
+}
+
+/// The PDF of the payer's invoice `number`; `None` when the invoice is not the payer's or has
+/// no PDF.
+pub async fn pdf_of_payer<C: ConnectionTrait>(
+    conn: &C,
+    payer_code: &str,
+    number: &str,
+) -> Result<Option<Vec<u8>>, DbErr> {
+    if !is_payers_invoice(conn, payer_code, number).await? {
+        return Ok(None);
+    }
+    let pdf = invoice_pdf::Entity::find_by_id(number.to_owned())
+        .one(conn)
+        .await?;
+    Ok(pdf.map(|pdf| pdf.content))
 }

@@ -2,8 +2,7 @@
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 
 use super::entity::{meter, point};
@@ -21,7 +20,7 @@ pub struct PointSummary {
     pub has_meter: bool,
 }
 
-/// The payer's points, active ones first.
+/// The payer's points: active ones with a meter first.
 pub async fn of_payer<C: ConnectionTrait>(
     conn: &C,
     payer_code: &str,
@@ -47,9 +46,12 @@ pub async fn of_payer<C: ConnectionTrait>(
         ])
         .column_as(Expr::exists(installed), "has_meter")
         .filter(point::Column::PayerCode.eq(payer_code))
-        .order_by_desc(point::Column::Active)
-        .order_by_asc(point::Column::Code)
-        .into_model()
+        .into_model::<PointSummary>()
         .all(conn)
         .await
+        .map(|mut points| {
+            // The point to show first is the one with the most to show.
+            points.sort_by_key(|point| (!point.active, !point.has_meter, point.code.clone()));
+            points
+        })
 }

@@ -23,9 +23,9 @@ use crate::store::audit::{self, Actor, Event};
 use crate::store::tokens::{self, Purpose};
 use crate::store::{begin_write, throttles};
 
-/// Links one account may have sent per [`WINDOW_HOURS`].
-const LINKS_PER_ACCOUNT: u32 = 5;
-const WINDOW_HOURS: i64 = 1;
+/// Links one account may have sent per [`WINDOW_HOURS`], here and from "Moj profil".
+pub(super) const LINKS_PER_ACCOUNT: u32 = 5;
+pub(super) const WINDOW_HOURS: i64 = 1;
 
 #[derive(Template)]
 #[template(path = "email.html")]
@@ -83,7 +83,7 @@ pub struct EmailForm {
     email: String,
 }
 
-fn account_key(account: &Account) -> String {
+pub(super) fn account_key(account: &Account) -> String {
     format!("email-confirmation:account:{}", account.id)
 }
 

@@ -98,7 +98,14 @@ pub async fn submit(
         Ok(usable) => usable,
         Err(lookup) => return Ok(SPOILED.render(&frame, &lookup)?.into_response()),
     };
-    let errors = password_errors(&state, lang, &account, &form).await?;
+    let errors = password_errors(
+        &state,
+        lang,
+        &account,
+        &form.new_password,
+        &form.new_password_repeat,
+    )
+    .await?;
     if !errors.is_empty() {
         return Ok(render(&ResetPage {
             page: frame.chrome("password-reset-title"),
@@ -125,6 +132,7 @@ pub async fn submit(
     if let Some(email) = &account.email {
         throttles::clear(&txn, &sign_in::account_key(email)).await?;
         let mail = changed_letter(&state, lang, &account.payer_code, now)?
+            .paragraph(lang.t("password-reset-mail-sessions"))
             .to(email, state.config.company()?)?;
         mail::enqueue(&txn, &state.config, mail, now).await?;
     }
@@ -137,13 +145,14 @@ pub async fn submit(
     Ok(Redirect::to("/?notice=password-reset").into_response())
 }
 
-/// What is wrong with the new password: missing, or each broken rule on its own; then a
-/// repeat that is missing or differs.
-async fn password_errors(
+/// What is wrong with a new password (fields `new_password` and `new_password_repeat`):
+/// missing, or each broken rule on its own; then a repeat that is missing or differs.
+pub(super) async fn password_errors(
     state: &AppState,
     lang: Lang,
     account: &Account,
-    form: &ResetForm,
+    new_password: &str,
+    new_password_repeat: &str,
 ) -> Result<FormErrors, WebError> {
     let payer = payers::find(&state.db, &account.payer_code).await?;
     let personal = PersonalData {
@@ -152,11 +161,11 @@ async fn password_errors(
         email: account.email.as_deref(),
     };
     let mut errors = FormErrors::default();
-    if form.new_password.is_empty() {
+    if new_password.is_empty() {
         errors.add("new_password", lang.t("password-reset-missing"));
         return Ok(errors);
     }
-    for problem in check_password(&form.new_password, &personal) {
+    for problem in check_password(new_password, &personal) {
         let args: Vec<(&'static str, Arg)> = problem
             .args()
             .into_iter()
@@ -164,12 +173,12 @@ async fn password_errors(
             .collect();
         errors.add("new_password", lang.t_with(problem.message_id(), &args));
     }
-    if form.new_password_repeat.is_empty() {
+    if new_password_repeat.is_empty() {
         errors.add(
             "new_password_repeat",
             lang.t("password-reset-repeat-missing"),
         );
-    } else if form.new_password != form.new_password_repeat {
+    } else if new_password != new_password_repeat {
         errors.add(
             "new_password_repeat",
             lang.t("password-reset-repeat-differs"),
@@ -178,7 +187,9 @@ async fn password_errors(
     Ok(errors)
 }
 
-fn changed_letter(
+/// The notice that the account's password changed, to its address; the caller says what
+/// became of the sessions.
+pub(super) fn changed_letter(
     state: &AppState,
     lang: Lang,
     payer_code: &str,
@@ -192,6 +203,5 @@ fn changed_letter(
     let phone = [("phone", Arg::from(company.phone.as_str()))];
     Ok(Letter::new(lang, "password-reset-mail-subject")
         .paragraph(lang.t_with("password-reset-mail-text", &args))
-        .paragraph(lang.t("password-reset-mail-sessions"))
         .after(lang.t_with("mail-not-you-call", &phone)))
 }

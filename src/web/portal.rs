@@ -5,13 +5,16 @@ use axum::Form;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::auth::{AuthRedirect, Customer};
+use super::client::ClientAddr;
 use super::page::{Chrome, Frame};
 use super::{AppState, WebError};
 use crate::store::accounts::Account;
+use crate::store::audit::{self, Actor, Event};
 use crate::store::payers::{self, Payer};
 use crate::store::points::{self, PointSummary};
 
@@ -208,13 +211,23 @@ pub struct PointChoice {
     back: Option<String>,
 }
 
-/// Remembers the chosen point, if it is one of the payer's.
+/// Remembers the chosen point, if it is one of the payer's; anyone else's answers as if it did
+/// not exist, and is written down.
 pub async fn choose_point(
-    State(_): State<AppState>,
+    State(state): State<AppState>,
     portal: Portal,
+    ClientAddr(client_addr): ClientAddr,
     Form(choice): Form<PointChoice>,
 ) -> Result<Response, WebError> {
     if !portal.points.iter().any(|point| point.code == choice.point) {
+        let event = Event::new(Actor::Customer(&portal.payer.code), "foreign_object")
+            // Bounded: the code is whatever the form carried.
+            .subject(format!(
+                "point {}",
+                choice.point.chars().take(40).collect::<String>()
+            ))
+            .from_addr(Some(&client_addr));
+        audit::record(&state.db, event, Utc::now()).await?;
         return Err(WebError::NotFound);
     }
     portal.session.insert(CHOSEN_POINT, &choice.point).await?;

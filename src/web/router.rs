@@ -10,9 +10,9 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::{
-    AppState, access_request, activation, assets, captcha, consent, csrf, demo_mail, email,
-    email_confirm, headers, health, home, lang, metrics, password_forgot, password_reset, portal,
-    register, sign_in,
+    AppState, access_request, activation, assets, captcha, consent, contact, csrf, demo_mail,
+    email, email_confirm, finance, headers, health, home, lang, metrics, password_forgot,
+    password_reset, point, portal, prices, profile, readings, register, sign_in,
 };
 
 use crate::config::Config;
@@ -64,7 +64,22 @@ fn table(demo: bool) -> Table {
         get(email_confirm::show).post(email_confirm::submit),
     )
     .route("/home", get(home::show))
+    .route("/readings", get(readings::show))
+    .route("/readings.csv", get(readings::csv))
+    .route("/point", get(point::show))
     .route("/point/choose", post(portal::choose_point))
+    .route("/prices", get(prices::show))
+    .route("/finance/invoices", get(finance::list))
+    .route("/finance/invoices/{number}", get(finance::show))
+    .route("/finance/invoices/{number}/pdf", get(finance::pdf))
+    .route("/finance/open-items", get(finance::open_items))
+    .route("/contact", get(contact::show).post(contact::submit))
+    .route("/profile", get(profile::show))
+    .route("/profile/name", post(profile::save_name))
+    .route("/profile/email", post(profile::change_email))
+    .route("/profile/password", post(profile::change_password))
+    .route("/profile/consent/withdraw", post(profile::withdraw_consent))
+    .route("/profile/data.json", get(profile::download_data))
     .route("/lang/{code}", get(lang::switch))
     .route("/static/{name}", get(assets::serve))
     .route("/captcha/image", get(captcha::image))

@@ -4,11 +4,16 @@ mod support;
 
 mod access_request;
 mod cli;
+mod contact;
 mod email_first;
+mod finance;
 mod import;
 mod mail;
 mod pages;
 mod password_reset;
+mod point_and_prices;
+mod profile;
+mod readings;
 mod registration;
 mod sign_in;
 mod storage;

@@ -1,0 +1,36 @@
+## "Contact us" (src/web/contact.rs).
+
+contact-title = Contact us
+contact-lead = You can send us any message through the form below. We will send a copy to your e-mail address.
+contact-details-title = Contact details
+contact-office-hours = OFFICE HOURS
+contact-phone = PHONE
+contact-mail = E-MAIL
+contact-web = WEBSITE
+contact-name = First name and surname
+contact-email = E-mail address
+contact-email-hint = We will reply to this address.
+contact-message = Message
+contact-message-hint = At most { $max } characters.
+contact-submit = Send
+contact-name-empty = Enter your first name and surname.
+contact-email-empty = Enter the e-mail address we should reply to.
+contact-email-invalid = The e-mail address is not valid. Enter it like name@example.com.
+contact-message-empty = Enter your message.
+contact-too-long = The text is too long. You can enter at most { $max } characters.
+contact-captcha-wrong = The characters do not match the picture. Type the characters from the new picture.
+contact-too-many = We have received too many messages from your network in the last hour. Try again in an hour or call us.
+contact-sent-title = Thank you for your message
+contact-sent-lead = We have received your message. A copy has been sent to { $email }.
+contact-sent-next = We will reply as soon as we can, usually within three working days.
+contact-sent-urgent = If it is urgent, call us during office hours on
+contact-sent-another = Send another message
+contact-mail-company-subject = Message from the Contact us form
+contact-mail-company-from = Sender: { $name }, { $email }
+contact-mail-company-customer = The sender was signed in as the payer with code { $code }.
+contact-mail-company-anonymous = The sender was not signed in; they typed the name and address themselves.
+contact-mail-company-lang = Page language: { $lang }
+contact-mail-company-reply = Reply to { $email }.
+contact-mail-copy-subject = A copy of your message
+contact-mail-copy-received = We have received your message and will reply as soon as we can. You wrote:
+contact-mail-copy-not-you = If you did not send this message, please let us know.

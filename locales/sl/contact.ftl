@@ -1,0 +1,36 @@
+## "Stik z nami" (src/web/contact.rs).
+
+contact-title = Stik z nami
+contact-lead = Vsa vaša sporočila nam lahko posredujete preko spodnjega obrazca. Kopijo sporočila vam pošljemo na vaš elektronski naslov.
+contact-details-title = Podatki za stik
+contact-office-hours = URADNE URE
+contact-phone = TELEFON
+contact-mail = E-MAIL
+contact-web = SPLETNE STRANI
+contact-name = Ime in Priimek
+contact-email = Naslov elektronske pošte
+contact-email-hint = Na ta naslov vam bomo odgovorili.
+contact-message = Sporočilo
+contact-message-hint = Največ { $max } znakov.
+contact-submit = Pošlji
+contact-name-empty = Vpišite ime in priimek.
+contact-email-empty = Vpišite elektronski naslov, na katerega vam odgovorimo.
+contact-email-invalid = Elektronski naslov ni pravilen. Vpišite ga v obliki ime@domena.si.
+contact-message-empty = Vpišite sporočilo.
+contact-too-long = Besedilo je predolgo. Vpišete lahko največ { $max } znakov.
+contact-captcha-wrong = Znaki iz slike se ne ujemajo. Prepišite znake z nove slike.
+contact-too-many = Iz vašega omrežja smo v zadnji uri prejeli preveč sporočil. Poskusite znova čez eno uro ali nas pokličite.
+contact-sent-title = Hvala za vaše sporočilo
+contact-sent-lead = Sporočilo smo prejeli. Kopijo smo poslali na { $email }.
+contact-sent-next = Odgovorili vam bomo v najkrajšem možnem času, praviloma v treh delovnih dneh.
+contact-sent-urgent = Če je zadeva nujna, nas v uradnih urah pokličite na
+contact-sent-another = Pošljite novo sporočilo
+contact-mail-company-subject = Sporočilo s spletnega obrazca Stik z nami
+contact-mail-company-from = Pošiljatelj: { $name }, { $email }
+contact-mail-company-customer = Pošiljatelj je bil prijavljen kot plačnik s šifro { $code }.
+contact-mail-company-anonymous = Pošiljatelj ni bil prijavljen; ime in naslov je vpisal sam.
+contact-mail-company-lang = Jezik strani: { $lang }
+contact-mail-company-reply = Odgovorite na naslov { $email }.
+contact-mail-copy-subject = Kopija vašega sporočila
+contact-mail-copy-received = Vaše sporočilo smo prejeli in vam bomo odgovorili v najkrajšem možnem času. Poslali ste:
+contact-mail-copy-not-you = Če tega sporočila niste poslali vi, nam to sporočite.

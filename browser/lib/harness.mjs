@@ -382,7 +382,7 @@ export async function screenshot(page, name, { widths = WIDTHS } = {}) {
   const files = [];
   try {
     for (const width of widths) {
-      if (!original || original.width !== width) {
+      if (page.viewportSize()?.width !== width) {
         await page.setViewportSize({ width, height: original?.height || 800 });
       }
       const file = path.join(dir, `${name}-${width}.png`);

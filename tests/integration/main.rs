@@ -3,6 +3,7 @@
 mod support;
 
 mod access_request;
+mod authorization;
 mod cli;
 mod contact;
 mod email_first;

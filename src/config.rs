@@ -12,6 +12,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::domain::reading_check::ReadingWindow;
+
 /// The company profile of the demo (the manual's utility): data, not code, and used only by
 /// `serve --demo` and `demo` when no company is configured.
 const DEMO_SETTINGS: &str = include_str!("../config/demo.toml");
@@ -45,6 +47,9 @@ pub struct Config {
     pub demo: bool,
     pub company: Option<Company>,
     pub consent: Option<Consent>,
+    /// The days of the month customers may date their readings, e.g. `25-5` for the 25th to
+    /// the 5th of the next month; unset, any day.
+    pub reading_window: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -190,7 +195,23 @@ impl Config {
     fn from_figment(figment: Figment, demo: bool) -> Result<Self, ConfigError> {
         let mut config: Config = figment.extract().map_err(describe)?;
         config.demo = demo;
+        config.reading_window()?;
         Ok(config)
+    }
+
+    /// The [`Self::reading_window`] setting, checked: two days of the month, `FROM-TO`.
+    pub fn reading_window(&self) -> Result<Option<ReadingWindow>, ConfigError> {
+        let Some(text) = &self.reading_window else {
+            return Ok(None);
+        };
+        let window = text.split_once('-').and_then(|(from, to)| {
+            ReadingWindow::new(from.trim().parse().ok()?, to.trim().parse().ok()?)
+        });
+        window.map(Some).ok_or_else(|| {
+            ConfigError::Invalid(format!(
+                "setting reading_window: {text:?} is not two days of the month such as 25-5"
+            ))
+        })
     }
 
     /// The company profile; a command that shows or mails anything needs one.
@@ -331,6 +352,17 @@ mod tests {
     fn a_bad_setting_names_the_setting() {
         let error = load_with(&[("listen", "not an address")], false).unwrap_err();
         assert!(error.to_string().contains("listen"), "{error}");
+    }
+
+    #[test]
+    fn the_reading_window_is_two_days_of_the_month() {
+        let config = load_with(&[("reading_window", "25-5")], false).unwrap();
+        assert_eq!(config.reading_window().unwrap(), ReadingWindow::new(25, 5));
+        assert_eq!(load_with(&[], false).unwrap().reading_window().unwrap(), None);
+        for bad in ["25", "0-5", "25-32", "a-b"] {
+            let error = load_with(&[("reading_window", bad)], false).unwrap_err();
+            assert!(error.to_string().contains("reading_window"), "{error}");
+        }
     }
 
     #[test]

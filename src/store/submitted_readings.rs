@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
 use super::entity::{meter, point, submitted_reading};
@@ -60,4 +60,104 @@ pub async fn take_for_export<C: ConnectionTrait>(
             .await?;
     }
     Ok(rows)
+}
+
+/// A customer's reading as the portal shows it back: with the point of its meter.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct Submission {
+    pub id: i64,
+    pub meter_serial: String,
+    pub point_code: String,
+    pub read_on: NaiveDate,
+    pub litres: i64,
+    pub status: String,
+    pub reason: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// A reading the customer confirmed, to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSubmission<'a> {
+    pub account_id: i64,
+    pub meter_serial: &'a str,
+    pub read_on: NaiveDate,
+    pub litres: i64,
+    pub client_addr: Option<&'a str>,
+}
+
+/// Stores `new`, replacing the reading of the same meter and day that billing has not taken yet
+/// (one reading a day counts, and the customer's latest word is the one meant); the row's id.
+pub async fn save<C: ConnectionTrait>(
+    conn: &C,
+    new: NewSubmission<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let pending = submitted_reading::Entity::find()
+        .filter(submitted_reading::Column::MeterSerial.eq(new.meter_serial))
+        .filter(submitted_reading::Column::ReadOn.eq(new.read_on))
+        .filter(submitted_reading::Column::Status.eq(SUBMITTED))
+        .one(conn)
+        .await?;
+    let client_addr = new.client_addr.map(str::to_owned);
+    if let Some(pending) = pending {
+        let mut row: submitted_reading::ActiveModel = pending.into();
+        row.account_id = Set(new.account_id);
+        row.litres = Set(new.litres);
+        row.client_addr = Set(client_addr);
+        row.submitted_at = Set(now);
+        return Ok(row.update(conn).await?.id);
+    }
+    let row = submitted_reading::ActiveModel {
+        account_id: Set(new.account_id),
+        meter_serial: Set(new.meter_serial.to_owned()),
+        read_on: Set(new.read_on),
+        litres: Set(new.litres),
+        status: Set(SUBMITTED.to_owned()),
+        client_addr: Set(client_addr),
+        submitted_at: Set(now),
+        ..Default::default()
+    };
+    Ok(row.insert(conn).await?.id)
+}
+
+/// The account's submissions with their points, newest first.
+fn of_account_query(account_id: i64) -> sea_orm::Select<submitted_reading::Entity> {
+    submitted_reading::Entity::find()
+        .select_only()
+        .column(submitted_reading::Column::Id)
+        .column(submitted_reading::Column::MeterSerial)
+        .column_as(meter::Column::PointCode, "point_code")
+        .column(submitted_reading::Column::ReadOn)
+        .column(submitted_reading::Column::Litres)
+        .column(submitted_reading::Column::Status)
+        .column(submitted_reading::Column::Reason)
+        .column(submitted_reading::Column::SubmittedAt)
+        .join(
+            JoinType::InnerJoin,
+            submitted_reading::Relation::Meter.def(),
+        )
+        .filter(submitted_reading::Column::AccountId.eq(account_id))
+        .order_by_desc(submitted_reading::Column::SubmittedAt)
+        .order_by_desc(submitted_reading::Column::Id)
+}
+
+/// The account's submissions, newest first.
+pub async fn of_account<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i64,
+) -> Result<Vec<Submission>, DbErr> {
+    of_account_query(account_id).into_model().all(conn).await
+}
+
+/// The account's submission `id`; `None` for another account's as for a missing one.
+pub async fn of_account_by_id<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<Submission>, DbErr> {
+    of_account_query(account_id)
+        .filter(submitted_reading::Column::Id.eq(id))
+        .into_model()
+        .one(conn)
+        .await
 }

@@ -182,7 +182,7 @@ fn m3_for_csv(volume: Volume) -> String {
     format!("{sign}{},{:03}", litres / 1000, litres % 1000)
 }
 
-fn source_key(source: ReadingSource) -> &'static str {
+pub(super) fn source_key(source: ReadingSource) -> &'static str {
     match source {
         ReadingSource::Reader => "readings-source-reader",
         ReadingSource::Estimate => "readings-source-estimate",

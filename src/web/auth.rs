@@ -162,3 +162,12 @@ pub fn has_current_consent(config: &Config, account: &Account) -> bool {
         .map(|consent| consent.version.as_str());
     account.consent_version.as_deref() == current
 }
+
+/// The name shown for a signed-in user: their own name for ePortal, else the payer's.
+pub async fn user_name(db: &crate::store::Db, account: &Account) -> Result<String, WebError> {
+    if let Some(name) = &account.display_name {
+        return Ok(name.clone());
+    }
+    let payer = crate::store::payers::find(db, &account.payer_code).await?;
+    Ok(payer.map_or_else(|| account.payer_code.clone(), |payer| payer.name))
+}

@@ -40,7 +40,7 @@ pub async fn show(
     };
     let page = frame
         .chrome("consent-title")
-        .signed_in_as(display_name(&account));
+        .signed_in_as(auth::user_name(&state.db, &account).await?);
     Ok(render(&ConsentPage {
         page,
         text: text.to_owned(),
@@ -85,12 +85,4 @@ pub async fn decide(
     }
     auth::sign_out(&session).await?;
     Ok(Redirect::to("/?notice=consent-required").into_response())
-}
-
-/// The name shown for an account: its own name for ePortal, else the payer code.
-pub fn display_name(account: &accounts::Account) -> String {
-    account
-        .display_name
-        .clone()
-        .unwrap_or_else(|| account.payer_code.clone())
 }

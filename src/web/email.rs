@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use super::auth::{self, SignedIn};
 use super::client::ClientAddr;
-use super::consent::display_name;
 use super::email_confirm;
 use super::form::FormErrors;
 use super::page::{Chrome, Frame, render};
@@ -67,7 +66,7 @@ pub async fn show(
         .unwrap_or_default();
     let page = frame
         .chrome("email-title")
-        .signed_in_as(display_name(&account));
+        .signed_in_as(auth::user_name(&state.db, &account).await?);
     Ok(render(&EmailPage {
         page,
         errors: FormErrors::default(),
@@ -118,7 +117,7 @@ pub async fn submit(
     let Some(email) = email else {
         let page = frame
             .chrome("email-title")
-            .signed_in_as(display_name(&account));
+            .signed_in_as(auth::user_name(&state.db, &account).await?);
         return Ok(render(&EmailPage {
             page,
             errors,

@@ -358,7 +358,10 @@ mod tests {
     fn the_reading_window_is_two_days_of_the_month() {
         let config = load_with(&[("reading_window", "25-5")], false).unwrap();
         assert_eq!(config.reading_window().unwrap(), ReadingWindow::new(25, 5));
-        assert_eq!(load_with(&[], false).unwrap().reading_window().unwrap(), None);
+        assert_eq!(
+            load_with(&[], false).unwrap().reading_window().unwrap(),
+            None
+        );
         for bad in ["25", "0-5", "25-32", "a-b"] {
             let error = load_with(&[("reading_window", bad)], false).unwrap_err();
             assert!(error.to_string().contains("reading_window"), "{error}");

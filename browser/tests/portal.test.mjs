@@ -1,6 +1,6 @@
 // The toolbar's pages for the demo customer with a ready account (payer
 // 204518): each is checked with axe (WCAG 2.1 AA) and photographed at 360 and
-// 1280 px, with JavaScript on and off. Reading entry comes with its own journey.
+// 1280 px, with JavaScript on and off.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -31,6 +31,7 @@ const PAGES = [
   ['readings', '/readings', 'Odčitki in poraba'],
   ['readings-year', '/readings?period=year', 'Odčitki in poraba'],
   ['prices', '/prices', 'Cenik'],
+  ['new-reading', '/readings/new', 'Vnos števnega stanja'],
   ['invoices', '/finance/invoices', 'Izstavljeni računi'],
   ['open-items', '/finance/open-items', 'Stanje odprtih postavk'],
   ['contact', '/contact', 'Stik z nami'],

@@ -26,6 +26,7 @@ mod metrics;
 mod page;
 mod portal;
 mod prices;
+mod reading_entry;
 mod readings;
 
 mod password_forgot;

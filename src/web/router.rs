@@ -12,7 +12,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::{
     AppState, access_request, activation, assets, captcha, consent, contact, csrf, demo_mail,
     email, email_confirm, finance, headers, health, home, lang, metrics, password_forgot,
-    password_reset, point, portal, prices, profile, readings, register, sign_in,
+    password_reset, point, portal, prices, profile, reading_entry, readings, register, sign_in,
 };
 
 use crate::config::Config;
@@ -66,6 +66,11 @@ fn table(demo: bool) -> Table {
     .route("/home", get(home::show))
     .route("/readings", get(readings::show))
     .route("/readings.csv", get(readings::csv))
+    .route(
+        "/readings/new",
+        get(reading_entry::show).post(reading_entry::submit),
+    )
+    .route("/readings/submitted/{id}", get(reading_entry::submitted))
     .route("/point", get(point::show))
     .route("/point/choose", post(portal::choose_point))
     .route("/prices", get(prices::show))

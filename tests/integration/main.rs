@@ -14,6 +14,7 @@ mod pages;
 mod password_reset;
 mod point_and_prices;
 mod profile;
+mod reading_entry;
 mod readings;
 mod registration;
 mod sign_in;

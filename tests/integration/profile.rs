@@ -15,6 +15,7 @@ on_both_databases!(
     withdrawing_consent_signs_out_with_the_manuals_sentence,
     the_data_download_has_the_payers_invoices_and_no_password,
     the_last_sign_ins_are_listed,
+    guessing_the_current_password_stops_after_five_tries,
 );
 
 const EMAIL: &str = "janez.novak@example.si";
@@ -393,4 +394,40 @@ async fn the_last_sign_ins_are_listed(backend: Backend) {
         .format("%-d. %-m. %Y, ")
         .to_string();
     assert!(page.contains(&format!("<td>{today}")), "Ljubljana time");
+}
+
+async fn guessing_the_current_password_stops_after_five_tries(backend: Backend) {
+    let app = signed_in(backend).await;
+    let attempt = |current: &'static str| {
+        let app = &app;
+        async move {
+            let fields = [
+                ("current_password", current),
+                ("new_password", NEW_PASSWORD),
+                ("new_password_repeat", NEW_PASSWORD),
+            ];
+            post(app, "/profile/password", &fields)
+                .await
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..5 {
+        assert!(
+            attempt("Napacno-Geslo-1")
+                .await
+                .contains("Obstoječe geslo ni pravilno.")
+        );
+    }
+    let refused = attempt(PASSWORD).await;
+    assert!(
+        refused.contains("prevečkrat"),
+        "even the right one waits now: {refused}"
+    );
+    let account = stored_account(&app).await;
+    assert!(eportal::auth::password::verify_password(
+        PASSWORD,
+        account.password_hash.as_deref().unwrap()
+    ));
 }

@@ -21,6 +21,7 @@ on_both_databases!(
     a_second_reading_of_the_day_replaces_the_first_until_exported,
     a_point_without_a_meter_has_no_form,
     another_accounts_reading_is_not_found,
+    a_reading_outside_the_window_is_refused,
 );
 
 async fn signed_in_demo_payer(backend: Backend) -> TestApp {
@@ -323,4 +324,31 @@ async fn another_accounts_reading_is_not_found(backend: Backend) {
     );
     let list = app.get("/readings/new").await.text().await.unwrap();
     assert!(!list.contains(&format!("/readings/submitted/{id}")));
+}
+
+async fn a_reading_outside_the_window_is_refused(backend: Backend) {
+    use chrono::Datelike;
+    // A window of two days that never holds today (e.g. the 26th and 27th on the 25th).
+    let from = today().day() % 28 + 1;
+    let window = format!("{from}-{}", from + 1);
+    let app = TestApp::spawn_with(backend, |config| config.reading_window = Some(window)).await;
+    eportal::demo::fill_if_empty(&app.db, &app.config)
+        .await
+        .unwrap();
+    app.sign_in(ACCOUNT_PAYER, ACCOUNT_PASSWORD).await;
+    let (_, _, last) = house_meter(&app).await;
+    let response = submit(
+        &app,
+        today(),
+        Volume::from_litres(last.litres() + 500),
+        false,
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(&format!("Datum odčitka mora biti med {from}.")),
+        "{page}"
+    );
+    assert!(stored(&app).await.is_empty(), "nothing stored");
 }

@@ -90,39 +90,6 @@ async fn reset_from(
     .await
 }
 
-/// Another browser, signed in with `password` before anything else happens.
-async fn browser_signed_in(app: &TestApp, password: &str) -> reqwest::Client {
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let html = browser
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).unwrap() + marker.len();
-    let token = html[start..].split('"').next().unwrap();
-    let response = browser
-        .post(app.url("/"))
-        .header("origin", format!("http://{}", app.address))
-        .form(&[
-            ("username", PAYER),
-            ("password", password),
-            ("csrf_token", token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(location(&response), "/home");
-    browser
-}
-
 async fn audit_events(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
     audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq(action))
@@ -190,7 +157,7 @@ async fn the_answer_is_the_same_whether_or_not_the_account_exists(backend: Backe
 
 async fn the_link_sets_a_new_password_once_and_ends_every_session(backend: Backend) {
     let app = spawn(backend).await;
-    let other_device = browser_signed_in(&app, PASSWORD).await;
+    let other_device = app.another_browser_signed_in(PAYER, PASSWORD).await;
     let home = other_device.get(app.url("/home")).send().await.unwrap();
     assert_eq!(home.status(), 200);
 

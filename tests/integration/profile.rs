@@ -191,42 +191,9 @@ async fn a_new_address_changes_nothing_until_its_link_is_followed(backend: Backe
     assert!(told[0].body_text.contains(NEW_EMAIL));
 }
 
-/// Another browser, signed in before the change.
-async fn browser_signed_in(app: &TestApp) -> reqwest::Client {
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let html = browser
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).unwrap() + marker.len();
-    let token = html[start..].split('"').next().unwrap();
-    let response = browser
-        .post(app.url("/"))
-        .header("origin", format!("http://{}", app.address))
-        .form(&[
-            ("username", PAYER),
-            ("password", PASSWORD),
-            ("csrf_token", token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(location(&response), "/home");
-    browser
-}
-
 async fn a_password_change_needs_the_current_one_and_ends_other_sessions_only(backend: Backend) {
     let app = signed_in(backend).await;
-    let other = browser_signed_in(&app).await;
+    let other = app.another_browser_signed_in(PAYER, PASSWORD).await;
     let change = |current: &'static str, new: &'static str, repeat: &'static str| {
         let app = &app;
         async move {

@@ -223,12 +223,7 @@ impl TestApp {
     /// The form token of the session the client holds, read from a page with a form.
     pub async fn form_token(&self, path: &str) -> String {
         let html = self.get(path).await.text().await.unwrap();
-        let marker = r#"name="csrf_token" value=""#;
-        let start = html
-            .find(marker)
-            .unwrap_or_else(|| panic!("no form token on {path}: {html}"))
-            + marker.len();
-        html[start..].split('"').next().unwrap().to_owned()
+        token_in(&html).unwrap_or_else(|| panic!("no form token on {path}: {html}"))
     }
 
     /// Posts a form as a browser on our own page would: with the Origin and the form token.
@@ -297,6 +292,42 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A second browser (its own cookies) signed in as `username`, e.g. another device whose
+    /// session a password change must end.
+    pub async fn another_browser_signed_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Client {
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let html = browser
+            .get(self.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = token_in(&html).expect("a form token on the sign-in page");
+        let response = browser
+            .post(self.url("/"))
+            .header("origin", format!("http://{}", self.address))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", token.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["location"], "/home");
+        browser
+    }
+
     /// Signs in through the sign-in form; returns the response to the form.
     pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
         self.post_form("/", &[("username", username), ("password", password)])
@@ -329,6 +360,13 @@ impl TestApp {
                     .map(str::to_owned)
             })
     }
+}
+
+/// The form token in a page's HTML.
+fn token_in(html: &str) -> Option<String> {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker)? + marker.len();
+    html[start..].split('"').next().map(str::to_owned)
 }
 
 /// Forms post to themselves except where a page's form posts elsewhere.

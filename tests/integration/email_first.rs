@@ -6,7 +6,7 @@ use eportal::store::entity::{account, account_token, audit_event};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use crate::on_both_databases;
-use crate::support::{Backend, PASSWORD, PAYER, TestApp, link_in};
+use crate::support::{Backend, PASSWORD, PAYER, TestApp, location, token_of};
 
 on_both_databases!(
     an_account_without_an_address_enters_and_confirms_one_after_consent,
@@ -16,10 +16,6 @@ on_both_databases!(
 );
 
 const EMAIL: &str = "janez.novak@example.si";
-
-fn location(response: &reqwest::Response) -> &str {
-    response.headers()["location"].to_str().unwrap()
-}
 
 /// An active account as staff would make it: no confirmed address (and none at all).
 async fn seed_account_without_email(app: &TestApp, consented: bool) -> account::Model {
@@ -42,18 +38,6 @@ async fn stored_account(app: &TestApp) -> account::Model {
         .await
         .unwrap()
         .unwrap()
-}
-
-/// The path and query of the newest confirmation link mailed to `to`.
-async fn newest_link(app: &TestApp, to: &str) -> String {
-    let mail = app.mail_to(to).await;
-    let text = &mail.last().expect("a message").body_text;
-    let link = link_in(text, &app.url("/email/confirm?token="));
-    link.strip_prefix(&app.url("")).unwrap().to_owned()
-}
-
-fn token_of(link: &str) -> &str {
-    link.split("token=").nth(1).unwrap()
 }
 
 /// Presses the button on the page of `link`.
@@ -129,7 +113,7 @@ async fn an_account_without_an_address_enters_and_confirms_one_after_consent(bac
     let mail = app.mail_to(EMAIL).await;
     assert_eq!(mail.len(), 1);
     assert_eq!(mail[0].subject, "Potrdite elektronski naslov za ePortal");
-    let link = newest_link(&app, EMAIL).await;
+    let link = app.newest_link(EMAIL, "/email/confirm?token=").await;
     assert_eq!(location(&app.get("/home").await), "/email", "not yet");
 
     let shown = app.get(&link).await;
@@ -188,7 +172,9 @@ async fn sending_again_voids_the_earlier_link_and_is_limited(backend: Backend) {
     app.sign_in(PAYER, PASSWORD).await;
     app.post_form("/email", &[("email", "janez@example.si")])
         .await;
-    let typo = newest_link(&app, "janez@example.si").await;
+    let typo = app
+        .newest_link("janez@example.si", "/email/confirm?token=")
+        .await;
     let page = app.get("/email").await.text().await.unwrap();
     assert!(page.contains("Niste prejeli sporočila?"), "{page}");
     assert!(
@@ -197,7 +183,7 @@ async fn sending_again_voids_the_earlier_link_and_is_limited(backend: Backend) {
     );
 
     app.post_form("/email", &[("email", EMAIL)]).await;
-    let right = newest_link(&app, EMAIL).await;
+    let right = app.newest_link(EMAIL, "/email/confirm?token=").await;
     let voided = app.get(&typo).await.text().await.unwrap();
     assert!(voided.contains("ste medtem zahtevali novejšo"), "{voided}");
     assert!(app.get(&right).await.text().await.unwrap().contains(EMAIL));
@@ -270,7 +256,7 @@ async fn expired_used_and_unknown_confirmation_links_change_nothing(backend: Bac
     seed_account_without_email(&app, true).await;
     app.sign_in(PAYER, PASSWORD).await;
     app.post_form("/email", &[("email", EMAIL)]).await;
-    let link = newest_link(&app, EMAIL).await;
+    let link = app.newest_link(EMAIL, "/email/confirm?token=").await;
 
     for unknown in ["/email/confirm?token=abc", "/email/confirm"] {
         let page = app.get(unknown).await.text().await.unwrap();

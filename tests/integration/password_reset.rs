@@ -6,7 +6,7 @@ use eportal::store::entity::{account_token, audit_event};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use crate::on_both_databases;
-use crate::support::{Backend, PASSWORD, PAYER, TestApp, link_in};
+use crate::support::{Backend, PASSWORD, PAYER, TestApp, link_in, location, token_of};
 
 on_both_databases!(
     the_answer_is_the_same_whether_or_not_the_account_exists,
@@ -32,10 +32,6 @@ async fn spawn(backend: Backend) -> TestApp {
     app
 }
 
-fn location(response: &reqwest::Response) -> &str {
-    response.headers()["location"].to_str().unwrap()
-}
-
 /// The page without what differs on every response (the form token).
 fn without_token(html: &str) -> String {
     html.lines()
@@ -50,18 +46,6 @@ async fn ask(app: &TestApp, username: &str) -> reqwest::Response {
         &[("username", username), ("captcha", CAPTCHA)],
     )
     .await
-}
-
-/// The path and query of the newest reset link mailed to `to`.
-async fn newest_link(app: &TestApp, to: &str) -> String {
-    let mail = app.mail_to(to).await;
-    let text = &mail.last().expect("a message").body_text;
-    let link = link_in(text, &app.url("/password/reset?token="));
-    link.strip_prefix(&app.url("")).unwrap().to_owned()
-}
-
-fn token_of(link: &str) -> &str {
-    link.split("token=").nth(1).unwrap()
 }
 
 /// Sends the form of `link` as shown on its page.
@@ -162,7 +146,7 @@ async fn the_link_sets_a_new_password_once_and_ends_every_session(backend: Backe
     assert_eq!(home.status(), 200);
 
     ask(&app, PAYER).await;
-    let link = newest_link(&app, EMAIL).await;
+    let link = app.newest_link(EMAIL, "/password/reset?token=").await;
     let stored = account_token::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(
@@ -242,9 +226,9 @@ async fn the_link_sets_a_new_password_once_and_ends_every_session(backend: Backe
 async fn expired_used_and_tampered_links_change_nothing(backend: Backend) {
     let app = spawn(backend).await;
     ask(&app, PAYER).await;
-    let first = newest_link(&app, EMAIL).await;
+    let first = app.newest_link(EMAIL, "/password/reset?token=").await;
     ask(&app, PAYER).await;
-    let second = newest_link(&app, EMAIL).await;
+    let second = app.newest_link(EMAIL, "/password/reset?token=").await;
 
     let voided = app.get(&first).await.text().await.unwrap();
     assert!(voided.contains("ste medtem zahtevali novejšo"), "{voided}");
@@ -300,7 +284,7 @@ async fn expired_used_and_tampered_links_change_nothing(backend: Backend) {
 async fn each_broken_password_rule_has_its_own_message(backend: Backend) {
     let app = spawn(backend).await;
     ask(&app, PAYER).await;
-    let link = newest_link(&app, EMAIL).await;
+    let link = app.newest_link(EMAIL, "/password/reset?token=").await;
 
     for (password, repeat, messages) in [
         ("", "", vec!["Vpišite novo geslo."]),
@@ -384,7 +368,7 @@ async fn a_reset_lifts_the_sign_in_throttle(backend: Backend) {
     );
 
     ask(&app, PAYER).await;
-    let link = newest_link(&app, EMAIL).await;
+    let link = app.newest_link(EMAIL, "/password/reset?token=").await;
     reset(&app, &link, NEW_PASSWORD, NEW_PASSWORD).await;
     let response = app.sign_in(PAYER, NEW_PASSWORD).await;
     assert_eq!(location(&response), "/home", "no CAPTCHA after the reset");

@@ -5,7 +5,7 @@ use eportal::store::entity::{account, audit_event, consent, invoice};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::on_both_databases;
-use crate::support::{Backend, PASSWORD, PAYER, TestApp, link_in};
+use crate::support::{Backend, PASSWORD, PAYER, TestApp, link_in, location};
 
 on_both_databases!(
     the_page_has_the_manuals_three_forms,
@@ -21,10 +21,6 @@ on_both_databases!(
 const EMAIL: &str = "janez.novak@example.si";
 const NEW_EMAIL: &str = "janez@novak.si";
 const NEW_PASSWORD: &str = "Modra-Sliva-42";
-
-fn location(response: &reqwest::Response) -> &str {
-    response.headers()["location"].to_str().unwrap()
-}
 
 async fn signed_in(backend: Backend) -> TestApp {
     let app = TestApp::spawn(backend).await;

@@ -11,7 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::on_both_databases;
-use crate::support::{Backend, PASSWORD, PAYER, TestApp, link_in};
+use crate::support::{Backend, PASSWORD, PAYER, TestApp, link_in, location};
 
 on_both_databases!(
     registers_then_activates_by_button_and_signs_in_to_the_consent_page,
@@ -102,10 +102,6 @@ async fn activation_link(app: &TestApp, to: &str) -> (String, String) {
 async fn press_activate(app: &TestApp, link: &str, token: &str) -> reqwest::Response {
     app.post_form_from(link, "/activate", &[("token", token)])
         .await
-}
-
-fn location(response: &reqwest::Response) -> &str {
-    response.headers()["location"].to_str().unwrap()
 }
 
 async fn account(app: &TestApp, code: &str) -> Option<accounts::Account> {

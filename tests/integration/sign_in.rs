@@ -4,7 +4,7 @@ use eportal::store::entity::audit_event;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::on_both_databases;
-use crate::support::{Backend, PASSWORD, PAYER, TestApp};
+use crate::support::{Backend, PASSWORD, PAYER, TestApp, location};
 
 on_both_databases!(
     signs_in_by_payer_code_or_email_on_a_new_session_id,
@@ -20,10 +20,6 @@ on_both_databases!(
     sessions_end_when_idle,
     a_burst_of_sign_ins_does_not_stall_other_pages,
 );
-
-fn location(response: &reqwest::Response) -> &str {
-    response.headers()["location"].to_str().unwrap()
-}
 
 async fn signs_in_by_payer_code_or_email_on_a_new_session_id(backend: Backend) {
     let app = TestApp::spawn(backend).await;

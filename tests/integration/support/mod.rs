@@ -346,6 +346,15 @@ impl TestApp {
         messages
     }
 
+    /// The path and query of the newest link to `path` (e.g. `/password/reset?token=`) mailed
+    /// to `to`.
+    pub async fn newest_link(&self, to: &str, path: &str) -> String {
+        let mail = self.mail_to(to).await;
+        let text = &mail.last().expect("a message").body_text;
+        let link = link_in(text, &self.url(path));
+        link.strip_prefix(&self.url("")).unwrap().to_owned()
+    }
+
     /// The session cookie the client holds.
     pub fn session_cookie(&self) -> Option<String> {
         use reqwest::cookie::CookieStore;
@@ -383,4 +392,14 @@ pub fn link_in(text: &str, prefix: &str) -> String {
         .find(prefix)
         .unwrap_or_else(|| panic!("no link {prefix} in {text}"));
     text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}
+
+/// The token of a link.
+pub fn token_of(link: &str) -> &str {
+    link.split("token=").nth(1).unwrap()
 }

@@ -521,3 +521,14 @@ export function decodeWords(s) {
       try { return new TextDecoder(charset.toLowerCase()).decode(bytes); } catch { return bytes.toString('utf8'); }
     });
 }
+
+/** Photographs the page at both widths, then checks it with axe. */
+export async function look(page, name) {
+  await screenshot(page, name);
+  await checkA11y(page, name);
+}
+
+/** A form's own submit button: not "Nova slika", not the CAPTCHA's hidden Enter stand-in. */
+export function submitOf(form) {
+  return form.locator('button[type=submit]:not([name=captcha_new]):not([tabindex="-1"])').last();
+}

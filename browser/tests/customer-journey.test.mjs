@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { checkA11y, closeBrowser, newPage, screenshot, startServer } from '../lib/harness.mjs';
+import { closeBrowser, look, newPage, startServer, submitOf } from '../lib/harness.mjs';
 
 const T = { timeout: 300_000 };
 const PAYER = '204518';
@@ -21,14 +21,7 @@ after(async () => {
   for (const server of servers) await server.stop();
 });
 
-async function look(page, name) {
-  await screenshot(page, name);
-  await checkA11y(page, name);
-}
 
-function submitOf(form) {
-  return form.locator('button[type=submit]:not([name=captcha_new]):not([tabindex="-1"])').last();
-}
 
 async function signIn(page, password) {
   await page.goto('/');

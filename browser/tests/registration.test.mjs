@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { checkA11y, closeBrowser, newPage, screenshot, startServer } from '../lib/harness.mjs';
+import { closeBrowser, look, newPage, startServer, submitOf } from '../lib/harness.mjs';
 
 const T = { timeout: 240_000 };
 const PAYER = '123456';
@@ -20,16 +20,7 @@ after(async () => {
   for (const server of servers) await server.stop();
 });
 
-/** Checks and photographs the page as it stands. */
-async function look(page, name) {
-  await screenshot(page, name);
-  await checkA11y(page, name);
-}
 
-/** The form's own submit button (not "Nova slika", not the hidden Enter stand-in). */
-function submitOf(page) {
-  return page.locator('main form button[type=submit]:not([name=captcha_new]):not([tabindex="-1"])').last();
-}
 
 async function journey(javaScript) {
   const js = javaScript ? 'js' : 'nojs';
@@ -51,7 +42,7 @@ async function journey(javaScript) {
   await page.getByLabel('Geslo', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Ponovi geslo', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Znak iz slike', { exact: true }).fill('test-captcha');
-  await submitOf(page).click();
+  await submitOf(page.locator('main form')).click();
   await page.waitForLoadState();
   assert.ok(await page.locator('.error-summary').isVisible(), 'an error summary after a wrong control number');
   assert.equal(await page.getByLabel('Uporabniško ime', { exact: true }).inputValue(), PAYER, 'the user name is kept');
@@ -62,7 +53,7 @@ async function journey(javaScript) {
   await page.getByLabel('Geslo', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Ponovi geslo', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Znak iz slike', { exact: true }).fill('test-captcha');
-  await submitOf(page).click();
+  await submitOf(page.locator('main form')).click();
   await page.waitForLoadState();
   assert.ok(!(await page.locator('.error-summary').count()), 'registration went through');
   await look(page, `register-done-${js}`);
@@ -72,14 +63,14 @@ async function journey(javaScript) {
   assert.ok(link, `an activation link in: ${mail.text}`);
   await page.goto(link);
   await look(page, `activate-${js}`);
-  await submitOf(page).click();
+  await submitOf(page.locator('main form')).click();
   await page.waitForURL((url) => url.pathname === '/');
   assert.match(await page.locator('main').innerText(), /aktiviran/);
   await look(page, `activated-${js}`);
 
   await page.getByLabel('Uporabniško ime', { exact: true }).fill(PAYER);
   await page.getByLabel('Geslo', { exact: true }).fill(PASSWORD);
-  await submitOf(page).click();
+  await submitOf(page.locator('main form')).click();
   await page.waitForURL('**/consent');
   assert.equal(await page.locator('h1').innerText(), 'Soglasje za obdelavo osebnih podatkov – GDPR');
   await look(page, `consent-${js}`);

@@ -101,14 +101,10 @@ async fn usable(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<(AccountToken, Account), Lookup>, WebError> {
-    let lookup = tokens::look_up(&state.db, token, Purpose::EmailChange, now).await?;
-    let Lookup::Valid(token) = lookup else {
-        return Ok(Err(lookup));
-    };
-    match accounts::find(&state.db, token.account_id).await? {
-        Some(account) if token.new_email.is_some() => Ok(Ok((token, account))),
-        _ => Ok(Err(Lookup::Unknown)),
-    }
+    links::usable_token(&state.db, token, Purpose::EmailChange, now, |token, _| {
+        token.new_email.is_some()
+    })
+    .await
 }
 
 #[derive(Deserialize)]

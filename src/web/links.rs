@@ -6,7 +6,8 @@ use axum::response::Html;
 use super::WebError;
 use super::page::{Chrome, Frame, render};
 use crate::config::Config;
-use crate::store::tokens::Lookup;
+use crate::store::accounts::{self, Account};
+use crate::store::tokens::{self, AccountToken, Lookup, Purpose};
 
 /// `<public_url><path>?token=<token>`, keeping a path the portal may be published under.
 pub fn with_token(config: &Config, path: &str, token: &str) -> String {
@@ -51,6 +52,25 @@ impl SpoiledLink {
             next_href: self.next_href,
             page,
         })
+    }
+}
+
+/// The token of a link and its account, if the link can still be used and `fits` the account;
+/// otherwise why not (an account that does not fit counts as an unknown link).
+pub async fn usable_token(
+    db: &crate::store::Db,
+    token: &str,
+    purpose: Purpose,
+    now: chrono::DateTime<chrono::Utc>,
+    fits: impl Fn(&AccountToken, &Account) -> bool,
+) -> Result<Result<(AccountToken, Account), Lookup>, WebError> {
+    let lookup = tokens::look_up(db, token, purpose, now).await?;
+    let Lookup::Valid(token) = lookup else {
+        return Ok(Err(lookup));
+    };
+    match accounts::find(db, token.account_id).await? {
+        Some(account) if fits(&token, &account) => Ok(Ok((token, account))),
+        _ => Ok(Err(Lookup::Unknown)),
     }
 }
 

@@ -67,14 +67,14 @@ async fn usable(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<(AccountToken, Account), Lookup>, WebError> {
-    let lookup = tokens::look_up(&state.db, token, Purpose::PasswordReset, now).await?;
-    let Lookup::Valid(token) = lookup else {
-        return Ok(Err(lookup));
-    };
-    match accounts::find(&state.db, token.account_id).await? {
-        Some(account) if account.state == accounts::ACTIVE => Ok(Ok((token, account))),
-        _ => Ok(Err(Lookup::Unknown)),
-    }
+    super::links::usable_token(
+        &state.db,
+        token,
+        Purpose::PasswordReset,
+        now,
+        |_, account| account.state == accounts::ACTIVE,
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -5,12 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::auth::password::hash_password;
+use crate::app::import::{self as apply, Channel, ImportError};
+use crate::app::readings;
+use crate::auth::password::{HashCost, hash_password};
 use crate::config::Config;
-use crate::domain::quantity::Volume;
-use crate::import::{self, ImportError, Origin, ParseFailure};
+use crate::import::{self, ParseFailure};
 use crate::startup::{Application, shutdown_signal};
-use crate::store::{staff, submitted_readings};
+use crate::store::staff;
 use crate::{store, telemetry};
 
 #[derive(Debug, Parser)]
@@ -136,7 +137,12 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let db = store::connect(&config.database_url).await?;
             store::migrate(&db).await?;
-            export_readings(&db, output.as_deref()).await?;
+            let count = readings::export(&db, |file| match output.as_deref() {
+                Some(path) => std::fs::write(path, file),
+                None => std::io::Write::write_all(&mut std::io::stdout(), file),
+            })
+            .await?;
+            eprintln!("{count} readings exported.");
         }
         Command::Staff {
             action: Staff::Add { username, role },
@@ -169,9 +175,9 @@ async fn run_import(
         Some(kind) => {
             let bytes = std::fs::read(path)
                 .map_err(|error| anyhow::anyhow!("cannot read {name}: {error}"))?;
-            import::import_file(db, kind, &name, &bytes, Origin::CommandLine, dry_run).await
+            apply::import_file(db, kind, &name, &bytes, Channel::CommandLine, dry_run).await
         }
-        None => import::import_invoice_pdfs(db, path, Origin::CommandLine, dry_run).await,
+        None => apply::import_invoice_pdfs(db, path, Channel::CommandLine, dry_run).await,
     };
     match result {
         Ok(outcome) => {
@@ -210,35 +216,6 @@ async fn run_import(
     }
 }
 
-/// Written in the same transaction that marks the readings exported, so a failed write leaves
-/// them for the next export.
-async fn export_readings(db: &store::Db, output: Option<&std::path::Path>) -> anyhow::Result<()> {
-    let txn = store::begin_write(db).await?;
-    let rows = submitted_readings::take_for_export(&txn, chrono::Utc::now()).await?;
-    let mut csv =
-        String::from("meter_serial;date;value;source;point_code;payer_code;submitted_at;id\n");
-    for row in &rows {
-        csv.push_str(&format!(
-            "{};{};{};customer;{};{};{};{}\n",
-            row.meter_serial,
-            row.read_on.format("%Y-%m-%d"),
-            Volume::from_litres(row.litres).to_m3_decimal(),
-            row.point_code,
-            row.payer_code,
-            row.submitted_at.to_rfc3339(),
-            row.id,
-        ));
-    }
-    match output {
-        Some(path) => std::fs::write(path, &csv)
-            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?,
-        None => print!("{csv}"),
-    }
-    txn.commit().await?;
-    eprintln!("{} readings exported.", rows.len());
-    Ok(())
-}
-
 async fn add_staff(db: &store::Db, username: &str, role: StaffRole) -> anyhow::Result<()> {
     let valid = (3..=32).contains(&username.len())
         && username
@@ -266,7 +243,8 @@ async fn add_staff(db: &store::Db, username: &str, role: StaffRole) -> anyhow::R
         StaffRole::Operator => staff::Role::Operator,
         StaffRole::Admin => staff::Role::Admin,
     };
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await?;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password, HashCost::Production))
+        .await??;
     match staff::add(db, username, hash, role, chrono::Utc::now()).await? {
         Some(_) => {
             println!("Staff user {username} ({}) added.", role.as_str());

@@ -6,13 +6,18 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use figment::Figment;
-use figment::providers::{Env, Format, Serialized, Toml};
+use figment::providers::{Format, Serialized, Toml};
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Profile, Provider};
+use iban::Iban;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use url::Url;
 
+use crate::auth::password::HashCost;
+use crate::domain::email::EmailAddress;
 use crate::domain::reading_check::ReadingWindow;
+use crate::domain::upn::{Bic, PurposeCode};
 
 /// The company profile of the demo (the manual's utility): data, not code, and used only by
 /// `serve --demo` and `demo` when no company is configured.
@@ -30,6 +35,8 @@ pub struct Config {
     pub mail_from: Option<String>,
     /// For automated tests only: the answer to every CAPTCHA.
     pub test_captcha: Option<SecretString>,
+    /// For automated tests only: new password hashes with argon2's least parameters.
+    pub test_cheap_password_hashes: bool,
     pub log_format: LogFormat,
     /// Messages the worker tries before it gives up on one.
     pub mail_max_attempts: u32,
@@ -49,7 +56,10 @@ pub struct Config {
     pub consent: Option<Consent>,
     /// The days of the month customers may date their readings, e.g. `25-5` for the 25th to
     /// the 5th of the next month; unset, any day.
-    pub reading_window: Option<String>,
+    #[serde(default, deserialize_with = "reading_window")]
+    pub reading_window: Option<ReadingWindow>,
+    /// Where `/metrics` is served, apart from the pages; unset, nowhere.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -69,18 +79,75 @@ pub struct Company {
     pub city: String,
     pub phone: String,
     pub fax: Option<String>,
-    pub email: String,
+    #[serde(deserialize_with = "email")]
+    pub email: EmailAddress,
     pub web: Option<String>,
     /// Office hours per weekday, e.g. `monday = "8.00–10.00"`, as text in the company's words.
     #[serde(default)]
     pub office_hours: BTreeMap<Weekday, String>,
     /// Who receives submitted readings and contact messages.
-    pub readings_email: String,
-    pub contact_email: String,
-    pub iban: String,
-    pub bic: String,
+    #[serde(deserialize_with = "email")]
+    pub readings_email: EmailAddress,
+    #[serde(deserialize_with = "email")]
+    pub contact_email: EmailAddress,
+    #[serde(deserialize_with = "iban")]
+    pub iban: Iban,
+    #[serde(deserialize_with = "bic")]
+    pub bic: Bic,
     /// The UPN purpose code, e.g. `OTHR`.
-    pub payment_purpose_code: String,
+    #[serde(deserialize_with = "purpose_code")]
+    pub payment_purpose_code: PurposeCode,
+}
+
+/// Reads a text setting with `parse`, turning its refusal into the setting's error.
+fn parsed<'de, D, T, E>(
+    deserializer: D,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    E: fmt::Display,
+{
+    let text = String::deserialize(deserializer)?;
+    parse(&text).map_err(|error| serde::de::Error::custom(format!("{text:?}: {error}")))
+}
+
+fn email<'de, D: Deserializer<'de>>(deserializer: D) -> Result<EmailAddress, D::Error> {
+    parsed(deserializer, |text| {
+        EmailAddress::parse(text).map_err(|_| "not an e-mail address")
+    })
+}
+
+fn iban<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Iban, D::Error> {
+    parsed(deserializer, |text| {
+        text.parse::<Iban>()
+            .map_err(|error| format!("not a valid IBAN ({error})"))
+    })
+}
+
+fn bic<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Bic, D::Error> {
+    parsed(deserializer, Bic::parse)
+}
+
+fn purpose_code<'de, D: Deserializer<'de>>(deserializer: D) -> Result<PurposeCode, D::Error> {
+    parsed(deserializer, PurposeCode::parse)
+}
+
+/// Two days of the month, `FROM-TO`.
+fn reading_window<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<ReadingWindow>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    parsed(serde::de::value::StrDeserializer::new(&text), |text| {
+        text.split_once('-')
+            .and_then(|(from, to)| {
+                ReadingWindow::new(from.trim().parse().ok()?, to.trim().parse().ok()?)
+            })
+            .ok_or("not two days of the month such as 25-5")
+    })
+    .map(Some)
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -118,6 +185,7 @@ struct Defaults {
     session_absolute_hours: u32,
     trust_forwarded_for: bool,
     password_hash_concurrency: usize,
+    test_cheap_password_hashes: bool,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -130,6 +198,7 @@ const DEFAULTS: Defaults = Defaults {
     session_absolute_hours: 12,
     trust_forwarded_for: false,
     password_hash_concurrency: 2,
+    test_cheap_password_hashes: false,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -144,7 +213,7 @@ pub enum ConfigError {
     MissingSection(&'static str),
 }
 
-/// One line per bad setting, naming it as the file and the environment spell it.
+/// One line per bad setting, naming it as the file spells it, and where it came from.
 fn describe(errors: figment::Error) -> ConfigError {
     let lines: Vec<String> = errors
         .into_iter()
@@ -153,12 +222,62 @@ fn describe(errors: figment::Error) -> ConfigError {
             let source = error
                 .metadata
                 .as_ref()
-                .map(|metadata| format!(" (from {})", metadata.name))
+                .map(|metadata| {
+                    let profile = error.profile.clone().unwrap_or_default();
+                    format!(" (from {})", metadata.interpolate(&profile, &error.path))
+                })
                 .unwrap_or_default();
-            format!("setting {key}{source}: {}", error.kind)
+            format!("setting {key}: {}{source}", error.kind)
         })
         .collect();
     ConfigError::Invalid(lines.join("; "))
+}
+
+/// The `EPORTAL_*` environment, every value as text: `EPORTAL_COMPANY__PHONE=013633020` stays
+/// "013633020" (figment's own provider would read a number and drop the 0). Numbers and
+/// switches are read from their text when extracted.
+struct Environment(Vec<(String, String)>);
+
+const ENV_PREFIX: &str = "EPORTAL_";
+
+impl Environment {
+    fn of_process() -> Self {
+        Self(std::env::vars().collect())
+    }
+}
+
+impl Provider for Environment {
+    fn metadata(&self) -> Metadata {
+        Metadata::named("environment variable")
+            .interpolater(|_, keys| format!("{ENV_PREFIX}{}", keys.join("__").to_uppercase()))
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        let mut dict = Dict::new();
+        for (name, value) in &self.0 {
+            let Some(key) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            let key = key.to_lowercase().replace("__", ".");
+            if let Value::Dict(_, nested) = figment::util::nest(&key, Value::from(value.clone())) {
+                dict = merge_dicts(dict, nested);
+            }
+        }
+        Ok(Profile::Default.collect(dict))
+    }
+}
+
+fn merge_dicts(mut into: Dict, from: Dict) -> Dict {
+    for (key, value) in from {
+        let merged = match (into.remove(&key), value) {
+            (Some(Value::Dict(tag, old)), Value::Dict(_, new)) => {
+                Value::Dict(tag, merge_dicts(old, new))
+            }
+            (_, value) => value,
+        };
+        into.insert(key, merged);
+    }
+    into
 }
 
 impl Config {
@@ -189,29 +308,23 @@ impl Config {
             }
             None => {}
         }
-        Ok(figment.merge(Env::prefixed("EPORTAL_").split("__")))
+        Ok(figment.merge(Environment::of_process()))
     }
 
     fn from_figment(figment: Figment, demo: bool) -> Result<Self, ConfigError> {
-        let mut config: Config = figment.extract().map_err(describe)?;
+        // Lossy: numbers and switches may come as text, as the environment has them.
+        let mut config: Config = figment.extract_lossy().map_err(describe)?;
         config.demo = demo;
-        config.reading_window()?;
         Ok(config)
     }
 
-    /// The [`Self::reading_window`] setting, checked: two days of the month, `FROM-TO`.
-    pub fn reading_window(&self) -> Result<Option<ReadingWindow>, ConfigError> {
-        let Some(text) = &self.reading_window else {
-            return Ok(None);
-        };
-        let window = text.split_once('-').and_then(|(from, to)| {
-            ReadingWindow::new(from.trim().parse().ok()?, to.trim().parse().ok()?)
-        });
-        window.map(Some).ok_or_else(|| {
-            ConfigError::Invalid(format!(
-                "setting reading_window: {text:?} is not two days of the month such as 25-5"
-            ))
-        })
+    /// What new password hashes cost: production's, unless a test asked for cheap ones.
+    pub fn hash_cost(&self) -> HashCost {
+        if self.test_cheap_password_hashes {
+            HashCost::Test
+        } else {
+            HashCost::Production
+        }
     }
 
     /// The company profile; a command that shows or mails anything needs one.
@@ -221,22 +334,66 @@ impl Config {
             .ok_or(ConfigError::MissingSection("[company]"))
     }
 
-    /// The consent text; a command that serves pages needs one.
-    pub fn consent(&self) -> Result<&Consent, ConfigError> {
-        self.consent
-            .as_ref()
-            .ok_or(ConfigError::MissingSection("[consent]"))
-    }
-
-    pub fn public_url(&self) -> Url {
-        self.public_url.clone().unwrap_or_else(|| {
-            Url::parse(&format!("http://{}", self.listen)).expect("a socket address forms a URL")
+    /// Everything pages and mail need, checked: what `serve` builds before it listens.
+    /// `bound` is the address actually listened on, the base of links when no `public_url`
+    /// is set.
+    pub fn site(&self, bound: SocketAddr) -> Result<Site, ConfigError> {
+        let company = self.company()?.clone();
+        let consent = self
+            .consent
+            .clone()
+            .ok_or(ConfigError::MissingSection("[consent]"))?;
+        let public_url = match &self.public_url {
+            Some(url) => url.clone(),
+            None => Url::parse(&format!("http://{bound}"))
+                .map_err(|error| ConfigError::Invalid(format!("setting listen: {error}")))?,
+        };
+        Ok(Site {
+            company,
+            consent,
+            public_url,
         })
     }
+}
 
+/// The settings pages and mail use, validated once at start (see [`Config::site`]).
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub company: Company,
+    pub consent: Consent,
+    /// The base of links in e-mails and the origin forms must come from.
+    pub public_url: Url,
+}
+
+impl Site {
     /// Whether cookies and HSTS may assume HTTPS.
     pub fn is_https(&self) -> bool {
-        self.public_url().scheme() == "https"
+        self.public_url.scheme() == "https"
+    }
+
+    /// `<public_url><path>?token=<token>`, the link an e-mail carries, keeping a path the
+    /// portal may be published under.
+    pub fn link_with_token(&self, path: &str, token: &str) -> String {
+        let mut url = self.url_of(path);
+        url.query_pairs_mut().clear().append_pair("token", token);
+        url.into()
+    }
+
+    /// `<public_url><path>`, a link to a page of the portal.
+    pub fn link(&self, path: &str) -> String {
+        self.url_of(path).into()
+    }
+
+    fn url_of(&self, path: &str) -> Url {
+        let mut url = self.public_url.clone();
+        let base = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&format!("{base}{path}"));
+        url
+    }
+
+    /// The host that names the portal in Message-IDs.
+    pub fn host(&self) -> &str {
+        self.public_url.host_str().unwrap_or("eportal.invalid")
     }
 }
 
@@ -326,7 +483,7 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(config.mail_dir, PathBuf::from("./mail"));
         assert!(config.smtp_url.is_none());
-        assert_eq!(config.public_url().as_str(), "http://127.0.0.1:8080/");
+        assert!(config.metrics_listen.is_none());
         assert!(config.company().is_err());
     }
 
@@ -357,11 +514,8 @@ mod tests {
     #[test]
     fn the_reading_window_is_two_days_of_the_month() {
         let config = load_with(&[("reading_window", "25-5")], false).unwrap();
-        assert_eq!(config.reading_window().unwrap(), ReadingWindow::new(25, 5));
-        assert_eq!(
-            load_with(&[], false).unwrap().reading_window().unwrap(),
-            None
-        );
+        assert_eq!(config.reading_window, ReadingWindow::new(25, 5));
+        assert_eq!(load_with(&[], false).unwrap().reading_window, None);
         for bad in ["25", "0-5", "25-32", "a-b"] {
             let error = load_with(&[("reading_window", bad)], false).unwrap_err();
             assert!(error.to_string().contains("reading_window"), "{error}");
@@ -376,5 +530,87 @@ mod tests {
         assert_eq!(company.phone, "01/363 30 20");
         assert_eq!(company.office_hours.len(), 3);
         assert!(config.consent.is_some());
+        let bound: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        let site = config.site(bound).unwrap();
+        assert_eq!(site.public_url.as_str(), "http://127.0.0.1:4000/");
+    }
+
+    #[test]
+    fn links_keep_the_published_path_and_encode_the_token() {
+        let mut config = load_with(&[], true).unwrap();
+        let bound: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        config.public_url = Some("https://example.si/eportal/".parse().unwrap());
+        assert_eq!(
+            config
+                .site(bound)
+                .unwrap()
+                .link_with_token("/password/reset", "a+b/c"),
+            "https://example.si/eportal/password/reset?token=a%2Bb%2Fc"
+        );
+        config.public_url = Some("https://eportal.example.si".parse().unwrap());
+        assert_eq!(
+            config
+                .site(bound)
+                .unwrap()
+                .link_with_token("/email/confirm", "abc"),
+            "https://eportal.example.si/email/confirm?token=abc"
+        );
+    }
+
+    #[test]
+    fn payment_data_is_checked_when_read() {
+        for (key, value) in [
+            ("company.iban", "SI56 2633 0001 2039 087"),
+            ("company.bic", "LJBA"),
+            ("company.payment_purpose_code", "othr"),
+            ("company.contact_email", "nobody"),
+        ] {
+            let error = load_with(&[(key, value)], true).unwrap_err().to_string();
+            assert!(error.starts_with(&format!("setting {key}: ")), "{error}");
+            assert!(error.contains(value), "{error}");
+        }
+    }
+
+    #[test]
+    fn text_from_the_environment_stays_text() {
+        let figment = Figment::from(Serialized::defaults(DEFAULTS))
+            .merge(Toml::string(DEMO_SETTINGS))
+            .merge(Serialized::default("company.phone", "013633020"))
+            .merge(Serialized::default("consent.version", "2020"))
+            .merge(Serialized::default("session_idle_minutes", "45"))
+            .merge(Serialized::default("trust_forwarded_for", "true"));
+        let config = Config::from_figment(figment, true).unwrap();
+        assert_eq!(config.company().unwrap().phone, "013633020");
+        assert_eq!(config.consent.unwrap().version, "2020");
+        assert_eq!(config.session_idle_minutes, 45);
+        assert!(config.trust_forwarded_for);
+    }
+
+    #[test]
+    fn environment_values_are_read_as_written() {
+        let environment = Environment(vec![
+            ("EPORTAL_COMPANY__PHONE".to_owned(), "013633020".to_owned()),
+            ("EPORTAL_LISTEN".to_owned(), "127.0.0.1:9000".to_owned()),
+            ("HOME".to_owned(), "/root".to_owned()),
+        ]);
+        let data = environment.data().unwrap();
+        let dict = &data[&Profile::Default];
+        let Some(Value::Dict(_, company)) = dict.get("company") else {
+            panic!("{dict:?}");
+        };
+        assert_eq!(
+            company.get("phone").and_then(Value::as_str),
+            Some("013633020")
+        );
+        assert_eq!(
+            dict.get("listen").and_then(Value::as_str),
+            Some("127.0.0.1:9000")
+        );
+        assert!(!dict.contains_key("home"), "only EPORTAL_ variables");
+        let metadata = environment.metadata();
+        assert_eq!(
+            metadata.interpolate(&Profile::Default, &["company", "phone"]),
+            "EPORTAL_COMPANY__PHONE"
+        );
     }
 }

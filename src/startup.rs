@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::app::Services;
+use crate::auth::hasher::Hasher;
 use crate::config::Config;
 use crate::mail::worker::MailWorker;
 use crate::store::sessions::DbSessionStore;
@@ -16,6 +18,8 @@ use crate::web::{self, AppState};
 pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
+    /// The listener of `/metrics`, when `metrics_listen` is set.
+    metrics: Option<(TcpListener, axum::Router)>,
     db: Db,
     router: axum::Router,
     worker: MailWorker,
@@ -24,27 +28,31 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, fills the demo data when asked and binds the listener (port 0 picks
     /// a free port, as the tests do).
-    pub async fn build(mut config: Config) -> anyhow::Result<Self> {
-        config.company()?;
-        config.consent()?;
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        // Everything pages and mail need is checked before the database is touched.
+        config.site(config.listen)?;
         let db = store::connect(&config.database_url).await?;
         store::migrate(&db).await?;
         if config.demo {
             crate::demo::fill_if_empty(&db, &config).await?;
         }
-        let worker = MailWorker::new(db.clone(), &config)?;
-        let listener = TcpListener::bind(config.listen).await.map_err(|error| {
-            anyhow::anyhow!("setting listen: cannot bind {}: {error}", config.listen)
-        })?;
+        let listener = bind("listen", config.listen).await?;
         let address = listener.local_addr()?;
+        let metrics_listener = match config.metrics_listen {
+            Some(metrics_address) => Some(bind("metrics_listen", metrics_address).await?),
+            None => None,
+        };
         // Links and the same-origin check need the address actually bound (port 0 in tests).
-        if config.public_url.is_none() {
-            config.public_url = Some(url::Url::parse(&format!("http://{address}"))?);
-        }
-        let router = web::router(AppState::new(db.clone(), config));
+        let site = config.site(address)?;
+        let worker = MailWorker::new(db.clone(), &config, &site.company)?;
+        let hasher = Hasher::new(config.password_hash_concurrency, config.hash_cost())?;
+        let state = AppState::new(Services::new(db.clone(), site, hasher), config);
+        let router = web::router(state.clone());
+        let metrics = metrics_listener.map(|listener| (listener, web::metrics_router(state)));
         Ok(Self {
             listener,
             address,
+            metrics,
             db,
             router,
             worker,
@@ -53,6 +61,13 @@ impl Application {
 
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// Where `/metrics` is served, if anywhere.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     pub fn db(&self) -> &Db {
@@ -68,6 +83,15 @@ impl Application {
         let stop = CancellationToken::new();
         let worker = tokio::spawn(self.worker.run(stop.child_token()));
         let sweeper = tokio::spawn(sweep_sessions(self.db.clone(), stop.child_token()));
+        let metrics = self.metrics.map(|(listener, router)| {
+            let stopping = stop.child_token();
+            tracing::info!(address = ?listener.local_addr().ok(), "metrics listening");
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(stopping.cancelled_owned())
+                    .await
+            })
+        });
         tracing::info!(address = %self.address, "ePortal listening");
         let service = self
             .router
@@ -78,11 +102,20 @@ impl Application {
         stop.cancel();
         worker.await?;
         sweeper.await?;
+        if let Some(metrics) = metrics {
+            metrics.await??;
+        }
 
         self.db.close().await?;
         tracing::info!("ePortal stopped");
         Ok(served?)
     }
+}
+
+async fn bind(setting: &str, address: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(address)
+        .await
+        .map_err(|error| anyhow::anyhow!("setting {setting}: cannot bind {address}: {error}"))
 }
 
 /// Completes on SIGTERM or Ctrl-C.

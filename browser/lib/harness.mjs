@@ -128,6 +128,7 @@ export async function startServer({ extraEnv = {}, args = [] } = {}) {
     EPORTAL_DATABASE_URL: databaseUrl,
     EPORTAL_MAIL_DIR: mailDir,
     EPORTAL_TEST_CAPTCHA: 'test-captcha',
+    EPORTAL_TEST_CHEAP_PASSWORD_HASHES: 'true',
     RUST_LOG: 'info',
     ...extraEnv,
   };
@@ -529,6 +530,19 @@ export async function look(page, name) {
 }
 
 /** A form's own submit button: not "Nova slika", not the CAPTCHA's hidden Enter stand-in. */
+/**
+ * Waits until `check` (async, returning a boolean) holds, retrying for up to `timeout` ms,
+ * for answers that come back to the same address, where waiting for a URL proves nothing.
+ */
+export async function eventually(check, what, { timeout = 10_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`not within ${timeout} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export function submitOf(form) {
   return form.locator('button[type=submit]:not([name=captcha_new]):not([tabindex="-1"])').last();
 }

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { checkA11y, closeBrowser, newPage, screenshot, startServer } from '../lib/harness.mjs';
+import { checkA11y, closeBrowser, eventually, newPage, screenshot, startServer } from '../lib/harness.mjs';
 
 const T = { timeout: 240_000 };
 const PAYER = '204518';
@@ -60,9 +60,15 @@ describe('portal pages of a signed-in customer', () => {
       // The other points, through the chooser.
       const options = await page.locator('#point-choice option').evaluateAll((all) => all.map((o) => o.value));
       assert.ok(options.length >= 3, 'the demo customer has three points');
-      await page.selectOption('#point-choice', options[options.length - 1]);
+      const chosen = options[options.length - 1];
+      await page.selectOption('#point-choice', chosen);
+      const before = page.url();
       await page.locator('.point-chooser button').click();
-      await page.waitForLoadState();
+      // The answer is a redirect back to the same page, now showing the point chosen.
+      await eventually(async () => (await page.locator('#point-choice').inputValue()) === chosen
+        && (await page.locator('#point-choice option[selected]').getAttribute('value')) === chosen,
+        'the chosen point is shown');
+      assert.equal(page.url(), before);
       await screenshot(page, `portal-point-other-${js}`);
       await checkA11y(page, `portal-point-other-${js}`);
       await page.context().close();

@@ -15,11 +15,11 @@ const WIDTH: u32 = 200;
 const HEIGHT: u32 = 70;
 
 /// DejaVu Sans Bold cut down to the alphabet by `scripts/make-captcha-font`.
-static FONT: LazyLock<FontRef<'static>> = LazyLock::new(|| {
+static FONT: LazyLock<Option<FontRef<'static>>> = LazyLock::new(|| {
     FontRef::try_from_slice(include_bytes!(
         "../../static/captcha-font/DejaVuSans-Bold-captcha.ttf"
     ))
-    .expect("the embedded font parses")
+    .ok()
 });
 
 const PAPER: [f32; 3] = [247.0, 246.0, 242.0];
@@ -33,7 +33,7 @@ const MARGIN: f32 = 10.0;
 pub fn render_png(answer: &str, seed: u64) -> Result<Vec<u8>, CaptchaError> {
     let mut rng = StdRng::seed_from_u64(seed);
     let wave = Wave::random(&mut rng);
-    let text = draw_text(answer, &wave, &mut rng);
+    let text = draw_text(answer, &wave, &mut rng)?;
     let lines = draw_lines(&mut rng);
     let mut pixels = Vec::with_capacity(text.len() * 3);
     for (text, line) in text.iter().zip(&lines) {
@@ -88,18 +88,18 @@ impl Wave {
     }
 }
 
-fn draw_text(answer: &str, wave: &Wave, rng: &mut StdRng) -> Vec<f32> {
-    let font = &*FONT;
+fn draw_text(answer: &str, wave: &Wave, rng: &mut StdRng) -> Result<Vec<f32>, CaptchaError> {
+    let font = FONT.as_ref().ok_or(CaptchaError::Font)?;
     let outline = |symbol: char| {
         font.outline(font.glyph_id(symbol))
-            .expect("the tests check that every symbol has a glyph")
+            .ok_or(CaptchaError::Symbol(symbol))
     };
     // ab_glyph keeps an outline's top in `bounds.min.y`, in font units growing upwards.
-    let cap_height = outline('H').bounds.min.y;
-    let glyphs: Vec<(Outline, f32)> = answer
+    let cap_height = outline('H')?.bounds.min.y;
+    let glyphs = answer
         .chars()
-        .map(|symbol| (outline(symbol), rng.random_range(4.0..8.0)))
-        .collect();
+        .map(|symbol| Ok((outline(symbol)?, rng.random_range(4.0..8.0))))
+        .collect::<Result<Vec<(Outline, f32)>, CaptchaError>>()?;
     // One size for all glyphs, so capitals stand taller than small letters.
     let mut scale = rng.random_range(39.0..44.0) / font.units_per_em().unwrap_or(2048.0);
     let width_of = |outline: &Outline| outline.bounds.max.x - outline.bounds.min.x;
@@ -141,13 +141,13 @@ fn draw_text(answer: &str, wave: &Wave, rng: &mut StdRng) -> Vec<f32> {
                 OutlineCurve::Line(a, b) => rasterizer.draw_line(place(a), place(b)),
                 OutlineCurve::Quad(a, b, c) => rasterizer.draw_quad(place(a), place(b), place(c)),
                 OutlineCurve::Cubic(a, b, c, d) => {
-                    rasterizer.draw_cubic(place(a), place(b), place(c), place(d))
+                    rasterizer.draw_cubic(place(a), place(b), place(c), place(d));
                 }
             }
         }
         left += width + gap * fit;
     }
-    coverage(&rasterizer)
+    Ok(coverage(&rasterizer))
 }
 
 /// Two thin curves from edge to edge, each a cubic Bézier stroked as a closed polygon.
@@ -219,7 +219,11 @@ mod tests {
     #[test]
     fn every_symbol_has_a_glyph() {
         for symbol in ALPHABET {
-            assert_ne!(FONT.glyph_id(symbol).0, 0, "no glyph for {symbol}");
+            assert_ne!(
+                FONT.as_ref().unwrap().glyph_id(symbol).0,
+                0,
+                "no glyph for {symbol}"
+            );
         }
     }
 

@@ -43,6 +43,11 @@ pub enum CaptchaError {
     Image(#[from] png::EncodingError),
     #[error("audio: {0}")]
     Audio(#[from] hound::Error),
+    /// A symbol the embedded clips or font lack (the tests check the alphabet against both).
+    #[error("no clip or glyph for {0:?}")]
+    Symbol(char),
+    #[error("the embedded font does not parse")]
+    Font,
 }
 
 /// What a form needs to show the current challenge: a value that changes with every challenge,

@@ -209,10 +209,15 @@ fn page_content(document: &InvoiceDocument<'_>) -> Content {
             y,
             [
                 line.description.clone(),
-                line.quantity.map(|q| q.format_sl()).unwrap_or_default(),
+                line.quantity
+                    .map(super::super::domain::quantity::Quantity::format_sl)
+                    .unwrap_or_default(),
                 line.unit.clone().unwrap_or_default(),
-                line.unit_price.map(|p| p.format_sl()).unwrap_or_default(),
-                rate.map(|r| r.format_sl()).unwrap_or_default(),
+                line.unit_price
+                    .map(super::super::domain::money::UnitPrice::format_sl)
+                    .unwrap_or_default(),
+                rate.map(super::super::domain::vat::VatRate::format_sl)
+                    .unwrap_or_default(),
                 line.amount.format_sl(),
             ],
         );
@@ -244,7 +249,7 @@ fn page_content(document: &InvoiceDocument<'_>) -> Content {
     let payment = [
         format!("Rok plačila: {}", day(invoice.due_date)),
         format!("Sklic: {}", invoice.reference.as_deref().unwrap_or("SI99")),
-        format!("IBAN: {}, BIC: {}", grouped(&company.iban), company.bic),
+        format!("IBAN: {}, BIC: {}", company.iban, company.bic),
         format!(
             "Prejemnik: {}, {}, {} {}",
             company.short_name, company.street, company.postal_code, company.city
@@ -300,16 +305,6 @@ impl Page {
 
 fn day(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
-}
-
-/// `SI56 0201 0001 8712 456`, as IBANs are printed.
-fn grouped(iban: &str) -> String {
-    let chars: Vec<char> = iban.chars().filter(|c| !c.is_whitespace()).collect();
-    chars
-        .chunks(4)
-        .map(|group| group.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn one_line(street: Option<&str>, city: Option<&str>) -> String {
@@ -440,8 +435,9 @@ mod tests {
     }
 
     #[test]
-    fn groups_an_iban_by_four() {
-        assert_eq!(grouped("SI56020100018712456"), "SI56 0201 0001 8712 456");
+    fn an_iban_is_printed_in_groups_of_four() {
+        let iban: iban::Iban = "SI56263300012039086".parse().unwrap();
+        assert_eq!(iban.to_string(), "SI56 2633 0001 2039 086");
     }
 
     #[test]

@@ -282,17 +282,13 @@ fn spread<'a>(
     for interval in intervals {
         if let Some(overlap) = interval.overlap(days) {
             litres += interval.part(&overlap);
-            let index = |day: NaiveDate| {
-                usize::try_from((day - *days.start()).num_days()).expect("inside the range")
-            };
+            // The overlap lies inside `days`, so the difference is never negative.
+            let index = |day: NaiveDate| (day - *days.start()).num_days().unsigned_abs() as usize;
             covered[index(*overlap.start())..=index(*overlap.end())].fill(true);
         }
     }
     let covered_days = covered.iter().filter(|&&day| day).count();
-    (
-        litres,
-        u32::try_from(covered_days).expect("days of a period fit a u32"),
-    )
+    (litres, u32::try_from(covered_days).unwrap_or(u32::MAX))
 }
 
 fn volume(litres: i128) -> Volume {
@@ -338,13 +334,17 @@ pub struct CalendarPeriod {
     first_day: NaiveDate,
 }
 
+/// The first day of the month of `day`.
+pub fn first_of_month(day: NaiveDate) -> NaiveDate {
+    day - Days::new(u64::from(day.day0()))
+}
+
 impl CalendarPeriod {
     pub fn containing(period: Period, day: NaiveDate) -> Self {
         let month0 = day.month0() / period.months() * period.months();
         CalendarPeriod {
             period,
-            first_day: NaiveDate::from_ymd_opt(day.year(), month0 + 1, 1)
-                .expect("the first of a month"),
+            first_day: first_of_month(day) - Months::new(day.month0() - month0),
         }
     }
 
@@ -361,7 +361,7 @@ impl CalendarPeriod {
     }
 
     pub fn days(self) -> u32 {
-        u32::try_from((self.next().first_day - self.first_day).num_days()).expect("at most 366")
+        u32::try_from((self.next().first_day - self.first_day).num_days()).unwrap_or(u32::MAX)
     }
 
     pub fn next(self) -> Self {

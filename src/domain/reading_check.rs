@@ -40,11 +40,11 @@ impl ReadingWindow {
     /// A `from_day` past the end of a short month stands for its last day, so that "the 30th
     /// to the 5th" opens on 28 February.
     pub fn contains(self, day: NaiveDate) -> bool {
-        let first_of_month = day.with_day(1).expect("the first of a month");
+        let first_of_month = super::consumption::first_of_month(day);
         let month_days = (first_of_month + Months::new(1) - first_of_month).num_days();
         let from_day = self
             .from_day
-            .min(u32::try_from(month_days).expect("at most 31"));
+            .min(u32::try_from(month_days).unwrap_or(u32::MAX));
         if self.wraps() {
             day.day() >= from_day || day.day() <= self.to_day
         } else {
@@ -189,7 +189,8 @@ impl SinceLast {
     pub fn daily(&self) -> Volume {
         let days = i128::from(self.days.max(1));
         let litres = (2 * i128::from(self.consumption.litres()) + days) / (2 * days);
-        Volume::from_litres(i64::try_from(litres).expect("at most the consumption"))
+        // At most the consumption, which is an i64.
+        Volume::from_litres(i64::try_from(litres).unwrap_or(i64::MAX))
     }
 }
 

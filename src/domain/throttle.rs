@@ -12,6 +12,50 @@ const FREE_FAILURES: u32 = 3;
 /// From this many failures on, a CAPTCHA is required.
 const CAPTCHA_AFTER: u32 = 6;
 
+/// What a counter of attempts counts: one kind of attempt by one account, user name or client
+/// address. Stored as text (see [`ThrottleKey::stored`]); no two keys share a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottleKey<'a> {
+    /// Failed sign-ins with a user name (payer code or e-mail, as typed).
+    SignInUsername(&'a str),
+    SignInAddress(&'a str),
+    RegisterAddress(&'a str),
+    ActivationResendAccount(i64),
+    ActivationResendAddress(&'a str),
+    AccessRequestAddress(&'a str),
+    ContactAddress(&'a str),
+    PasswordResetAccount(i64),
+    PasswordResetAddress(&'a str),
+    EmailConfirmationAccount(i64),
+    /// Wrong current passwords given when changing it.
+    PasswordChangeAccount(i64),
+}
+
+impl ThrottleKey<'_> {
+    /// The key as the database keeps it; a user name counts however it is capitalised.
+    pub fn stored(&self) -> String {
+        match self {
+            ThrottleKey::SignInUsername(name) => {
+                format!("sign-in:account:{}", name.trim().to_lowercase())
+            }
+            ThrottleKey::SignInAddress(addr) => format!("sign-in:address:{addr}"),
+            ThrottleKey::RegisterAddress(addr) => format!("register:address:{addr}"),
+            ThrottleKey::ActivationResendAccount(id) => format!("activation-resend:account:{id}"),
+            ThrottleKey::ActivationResendAddress(addr) => {
+                format!("activation-resend:address:{addr}")
+            }
+            ThrottleKey::AccessRequestAddress(addr) => format!("access-request:address:{addr}"),
+            ThrottleKey::ContactAddress(addr) => format!("contact:address:{addr}"),
+            ThrottleKey::PasswordResetAccount(id) => format!("password-reset:account:{id}"),
+            ThrottleKey::PasswordResetAddress(addr) => format!("password-reset:address:{addr}"),
+            ThrottleKey::EmailConfirmationAccount(id) => {
+                format!("email-confirmation:account:{id}")
+            }
+            ThrottleKey::PasswordChangeAccount(id) => format!("profile-password:account:{id}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInGuard {
     Open,

@@ -145,7 +145,8 @@ fn si12_check_digit(digits: &str) -> u8 {
 /// ISO 7064 MOD 97-10 of ASCII letters and digits, letters counting as 10 to 35.
 fn mod97(text: &str) -> u32 {
     text.chars().fold(0, |remainder, c| {
-        let value = c.to_digit(36).expect("only letters and digits");
+        // Callers pass letters and digits only; anything else counts as 0.
+        let value = c.to_digit(36).unwrap_or(0);
         let shift = if value < 10 { 10 } else { 100 };
         (remainder * shift + value) % 97
     })
@@ -157,8 +158,64 @@ pub enum UpnError {
     NothingToPay,
     #[error("the amount does not fit the 11 digits of a UPN")]
     AmountTooLarge,
-    #[error("a purpose code is 4 capital letters")]
-    PurposeCode,
+    #[error("the payment does not fit a QR code of version 15 at level M")]
+    Symbol,
+}
+
+/// The purpose code of a payment (ISO 20022 external purpose code), 4 capital letters such as
+/// `OTHR`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurposeCode(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a purpose code is 4 capital letters, such as OTHR")]
+pub struct PurposeCodeError;
+
+impl PurposeCode {
+    pub fn parse(text: &str) -> Result<Self, PurposeCodeError> {
+        let valid = text.len() == 4 && text.bytes().all(|byte| byte.is_ascii_uppercase());
+        valid.then(|| Self(text.to_owned())).ok_or(PurposeCodeError)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PurposeCode {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+/// A bank's identifier code (ISO 9362): 4 letters of the bank, 2 of the country, 2 letters or
+/// digits of the place and optionally 3 of the branch, e.g. `LJBASI2X`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bic(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a BIC is 8 or 11 letters and digits, such as LJBASI2X")]
+pub struct BicError;
+
+impl Bic {
+    pub fn parse(text: &str) -> Result<Self, BicError> {
+        let bic = text.trim().to_ascii_uppercase();
+        let bytes = bic.as_bytes();
+        let valid = matches!(bytes.len(), 8 | 11)
+            && bytes[..6].iter().all(u8::is_ascii_uppercase)
+            && bytes[6..].iter().all(u8::is_ascii_alphanumeric);
+        valid.then_some(Self(bic)).ok_or(BicError)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Bic {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
 }
 
 /// A bill payment from a customer to the company, as a UPN QR code carries it.
@@ -168,8 +225,7 @@ pub struct UpnPayment {
     pub payer_street: String,
     pub payer_city: String,
     pub amount: Cents,
-    /// 4 capital letters, e.g. `OTHR`.
-    pub purpose_code: String,
+    pub purpose_code: PurposeCode,
     pub purpose: String,
     pub due_date: Option<NaiveDate>,
     pub recipient_iban: Iban,
@@ -200,10 +256,6 @@ impl UpnPayment {
         if self.amount > MAX_AMOUNT {
             return Err(UpnError::AmountTooLarge);
         }
-        let code = self.purpose_code.as_bytes();
-        if code.len() != 4 || !code.iter().all(u8::is_ascii_uppercase) {
-            return Err(UpnError::PurposeCode);
-        }
         let name_or_address = |text: &str| text_field(text, MAX_NAME_OR_ADDRESS_CHARS);
         let fields = [
             "UPNQR".to_owned(),
@@ -219,7 +271,7 @@ impl UpnPayment {
             // payment date, urgent: the payer's bank decides
             String::new(),
             String::new(),
-            self.purpose_code.clone(),
+            self.purpose_code.as_str().to_owned(),
             text_field(&self.purpose, MAX_PURPOSE_CHARS),
             self.due_date
                 .map(|date| date.format("%d.%m.%Y").to_string())
@@ -249,9 +301,10 @@ impl UpnPayment {
         let payload = self.payload()?;
         let (latin2, _, unmappable) = ISO_8859_2.encode(&payload);
         debug_assert!(!unmappable, "text_field keeps to ISO-8859-2");
+        // A payload of at most 411 bytes always fits version 15 at level M.
         let code = upn_bits(&latin2)
             .and_then(|bits| QrCode::with_bits(bits, EcLevel::M))
-            .expect("a payload of at most 411 bytes fits version 15 at level M");
+            .map_err(|_| UpnError::Symbol)?;
         Ok(svg(&code))
     }
 }
@@ -300,7 +353,8 @@ fn svg(code: &QrCode) -> String {
         for run in colors.chunk_by(|a, b| a == b) {
             if run[0] == Color::Dark {
                 let length = run.len();
-                write!(path, "M{x} {y}h{length}v1h-{length}z").expect("a String takes any write");
+                // Writing to a String cannot fail.
+                let _ = write!(path, "M{x} {y}h{length}v1h-{length}z");
             }
             x += run.len();
         }
@@ -334,7 +388,7 @@ mod tests {
             payer_street: "STARA ULICA 1".to_owned(),
             payer_city: "1351 BREZOVICA".to_owned(),
             amount: Cents(8105),
-            purpose_code: "OTHR".to_owned(),
+            purpose_code: PurposeCode::parse("OTHR").unwrap(),
             purpose: "Plačilo računov JKP Brezovica".to_owned(),
             due_date: Some(date(2020, 2, 18)),
             recipient_iban: IBAN.parse().unwrap(),
@@ -513,11 +567,24 @@ mod tests {
     #[test]
     fn refuses_a_bad_purpose_code() {
         for code in ["", "othr", "OTH", "OTHRS", "OTH1", "OTHŘ", " OTHR"] {
-            let payment = UpnPayment {
-                purpose_code: code.to_owned(),
-                ..payment()
-            };
-            assert_eq!(payment.payload(), Err(UpnError::PurposeCode), "{code}");
+            assert_eq!(PurposeCode::parse(code), Err(PurposeCodeError), "{code}");
+        }
+        assert_eq!(PurposeCode::parse("GOVT").unwrap().as_str(), "GOVT");
+    }
+
+    #[test]
+    fn a_bic_has_8_or_11_characters_of_the_right_kinds() {
+        assert_eq!(Bic::parse("ljbasi2x").unwrap().as_str(), "LJBASI2X");
+        assert_eq!(Bic::parse("BAKOSI2XXXX").unwrap().as_str(), "BAKOSI2XXXX");
+        for bad in [
+            "",
+            "LJBASI2",
+            "LJBASI2XX",
+            "LJ1ASI2X",
+            "LJBA5I2X",
+            "LJBASI2X-XX",
+        ] {
+            assert_eq!(Bic::parse(bad), Err(BicError), "{bad}");
         }
     }
 

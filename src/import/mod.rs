@@ -1,7 +1,6 @@
 //! Billing-file import (SPEC §5.1): CSV files parsed into billing records, with every bad
-//! line reported (no I/O), then applied to the database by `apply`.
+//! line reported. No I/O: `crate::app::import` applies what this parses.
 
-mod apply;
 mod kind;
 mod problem;
 mod records;
@@ -12,7 +11,6 @@ use crate::domain::billing::{
     PriceRecord, ReadingRecord,
 };
 
-pub use apply::{ImportError, Origin, Outcome, PdfProblem, import_file, import_invoice_pdfs};
 pub use kind::{Column, Kind};
 pub use problem::{FileError, LineError, ParseFailure, Problem, Reference};
 

@@ -4,10 +4,10 @@ pub mod letter;
 pub mod worker;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbErr};
 
-use crate::config::Config;
+use crate::config::Site;
 use crate::store::outbox::{self, NewMessage};
+use crate::store::{StoreError, Tx};
 
 /// A message to one recipient, in plain text and optionally HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,30 +18,25 @@ pub struct OutgoingMail {
     pub html: Option<String>,
 }
 
-/// Queues `mail` on `conn`, normally the transaction of the change that causes it, so the
-/// message exists exactly when the change does.
-pub async fn enqueue<C: ConnectionTrait>(
-    conn: &C,
-    config: &Config,
+/// Queues `mail` in `tx`, the transaction of the change that causes it, so the message exists
+/// exactly when the change does.
+pub async fn enqueue(
+    tx: &Tx,
+    site: &Site,
     mail: OutgoingMail,
     now: DateTime<Utc>,
-) -> Result<i64, DbErr> {
+) -> Result<i64, StoreError> {
     let message = NewMessage {
-        message_id: new_message_id(config),
+        message_id: new_message_id(site),
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
     };
-    outbox::enqueue(conn, message, now).await
+    outbox::enqueue(tx, message, now).await
 }
 
 /// A globally unique Message-ID under the portal's own host name (without angle brackets).
-fn new_message_id(config: &Config) -> String {
-    let host = config
-        .public_url()
-        .host_str()
-        .unwrap_or("eportal.invalid")
-        .to_owned();
-    format!("{}@{host}", uuid::Uuid::new_v4())
+fn new_message_id(site: &Site) -> String {
+    format!("{}@{}", uuid::Uuid::new_v4(), site.host())
 }

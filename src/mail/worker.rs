@@ -1,16 +1,19 @@
-//! Delivers queued mail: by SMTP when `smtp_url` is set, else into `mail_dir` as `.eml` files.
-//! Failed attempts are retried with exponential backoff and abandoned after a limit; a message
-//! stays in the database until delivered, so a restart loses nothing.
+//! Delivers queued mail: by SMTP when `smtp_url` is set, else into `mail_dir` as `.eml` files
+//! named by Message-ID. Failed attempts are retried with exponential backoff and abandoned
+//! after a limit; a message stays in the database until delivered, so a restart loses nothing.
+//! Delivery is at least once: a crash between the server's acceptance and the record of it
+//! sends the message again, with the same Message-ID (and into the same file).
 
+use std::path::{Path, PathBuf};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Company, Config};
 use crate::store::Db;
 use crate::store::outbox::{self, OutboxMessage};
 
@@ -32,13 +35,11 @@ pub enum WorkerError {
     },
     #[error("setting mail_from: {0}")]
     From(#[source] lettre::address::AddressError),
-    #[error("setting company: {0}")]
-    Company(#[from] crate::config::ConfigError),
 }
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Folder(AsyncFileTransport<Tokio1Executor>),
+    Folder(PathBuf),
 }
 
 /// Why one delivery failed: some failures will never succeed, so they are not retried.
@@ -55,7 +56,7 @@ pub struct MailWorker {
 }
 
 impl MailWorker {
-    pub fn new(db: Db, config: &Config) -> Result<Self, WorkerError> {
+    pub fn new(db: Db, config: &Config, company: &Company) -> Result<Self, WorkerError> {
         let transport = match &config.smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
@@ -69,15 +70,14 @@ impl MailWorker {
                         source,
                     }
                 })?;
-                Transport::Folder(AsyncFileTransport::<Tokio1Executor>::new(&config.mail_dir))
+                Transport::Folder(config.mail_dir.clone())
             }
         };
-        let company = config.company()?;
         let from = match &config.mail_from {
             Some(from) => from.parse().map_err(WorkerError::From)?,
             None => Mailbox::new(
                 Some(company.short_name.clone()),
-                company.email.parse().map_err(WorkerError::From)?,
+                company.email.as_str().parse().map_err(WorkerError::From)?,
             ),
         };
         Ok(Self {
@@ -104,7 +104,7 @@ impl MailWorker {
     }
 
     /// Delivers the messages due at `now`; returns how many it handled.
-    pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<usize, sea_orm::DbErr> {
+    pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<usize, crate::store::StoreError> {
         let due = outbox::claim_due(&self.db, now, Duration::seconds(LEASE_SECONDS), BATCH).await?;
         for message in &due {
             match self.send(message).await {
@@ -122,7 +122,7 @@ impl MailWorker {
         &self,
         message: &OutboxMessage,
         failure: Failure,
-    ) -> Result<(), sea_orm::DbErr> {
+    ) -> Result<(), crate::store::StoreError> {
         let attempts = message.attempts + 1;
         let (error, retry_at) = match failure {
             Failure::Permanent(error) => (error, None),
@@ -131,10 +131,10 @@ impl MailWorker {
         };
         match retry_at {
             Some(at) => {
-                tracing::warn!(outbox_id = message.id, attempts, %error, retry_at = %at, "mail delivery failed; will retry")
+                tracing::warn!(outbox_id = message.id, attempts, %error, retry_at = %at, "mail delivery failed; will retry");
             }
             None => {
-                tracing::error!(outbox_id = message.id, attempts, %error, "mail delivery abandoned")
+                tracing::error!(outbox_id = message.id, attempts, %error, "mail delivery abandoned");
             }
         }
         outbox::mark_attempt_failed(&self.db, message, &error, retry_at).await
@@ -150,11 +150,11 @@ impl MailWorker {
                     Failure::Transient(error.to_string())
                 }
             }),
-            Transport::Folder(folder) => folder
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|error| Failure::Transient(error.to_string())),
+            Transport::Folder(folder) => {
+                write_eml(folder, &stored.message_id, &message.formatted())
+                    .await
+                    .map_err(|error| Failure::Transient(format!("mail_dir: {error}")))
+            }
         }
     }
 
@@ -186,6 +186,31 @@ impl MailWorker {
     }
 }
 
+/// Writes the message as `<Message-ID>.eml`, whole or not at all: a redelivery replaces the
+/// file instead of adding a second one.
+async fn write_eml(folder: &Path, message_id: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let name = eml_name(message_id);
+    let partial = folder.join(format!(".{name}.partial"));
+    tokio::fs::write(&partial, bytes).await?;
+    tokio::fs::rename(&partial, folder.join(name)).await
+}
+
+/// The file name of a message: its Message-ID with anything but letters, digits, `.`, `-`,
+/// `_` and `@` replaced, so no Message-ID can name a path elsewhere.
+fn eml_name(message_id: &str) -> String {
+    let safe: String = message_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{}.eml", safe.trim_start_matches('.'))
+}
+
 /// 30 s, 1 min, 2 min, … up to six hours between attempts.
 fn backoff(attempts: i32) -> Duration {
     let exponent = u32::try_from(attempts.saturating_sub(1))
@@ -197,6 +222,31 @@ fn backoff(attempts: i32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_are_named_by_message_id_and_stay_in_the_folder() {
+        assert_eq!(
+            eml_name("0b6c1f0e-2f4e-4c1e-9d8a-1a2b3c4d5e6f@eportal.example"),
+            "0b6c1f0e-2f4e-4c1e-9d8a-1a2b3c4d5e6f@eportal.example.eml"
+        );
+        assert_eq!(eml_name("../../etc/passwd"), "_.._etc_passwd.eml");
+    }
+
+    #[tokio::test]
+    async fn a_redelivery_replaces_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write_eml(dir.path(), "a@b", b"first").await.unwrap();
+        write_eml(dir.path(), "a@b", b"second").await.unwrap();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a@b.eml"]);
+        assert_eq!(
+            std::fs::read(dir.path().join("a@b.eml")).unwrap(),
+            b"second"
+        );
+    }
 
     #[test]
     fn backoff_doubles_up_to_six_hours() {

@@ -9,8 +9,7 @@ use sea_orm::{
 
 use super::entity::{account, consent};
 
-pub const ACTIVE: &str = "active";
-pub const CONSENT_GIVEN: &str = "given";
+pub use super::entity::states::{AccountState, ConsentDecision};
 
 /// An account that is ready for use: e-mail confirmed and consent given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +33,7 @@ pub async fn insert_active_account<C: ConnectionTrait>(
         email: Set(Some(new.email)),
         email_confirmed_at: Set(Some(now)),
         password_hash: Set(Some(new.password_hash)),
-        state: Set(ACTIVE.to_owned()),
+        state: Set(AccountState::Active),
         display_name: Set(new.display_name),
         phone: Set(new.phone),
         consent_version: Set(Some(new.consent_version.clone())),
@@ -49,7 +48,7 @@ pub async fn insert_active_account<C: ConnectionTrait>(
     consent::ActiveModel {
         account_id: Set(stored.id),
         version: Set(new.consent_version),
-        action: Set(CONSENT_GIVEN.to_owned()),
+        action: Set(ConsentDecision::Given),
         client_addr: Set(None),
         at: Set(now),
         ..Default::default()
@@ -58,11 +57,6 @@ pub async fn insert_active_account<C: ConnectionTrait>(
     .await?;
     Ok(stored.id)
 }
-
-pub const PENDING: &str = "pending";
-pub const LOCKED: &str = "locked";
-pub const CONSENT_DECLINED: &str = "declined";
-pub const CONSENT_WITHDRAWN: &str = "withdrawn";
 
 pub use super::entity::account::Model as Account;
 
@@ -114,21 +108,21 @@ pub async fn record_consent<C: ConnectionTrait>(
     conn: &C,
     id: i64,
     version: &str,
-    action: &'static str,
+    decision: ConsentDecision,
     client_addr: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     consent::ActiveModel {
         account_id: Set(id),
         version: Set(version.to_owned()),
-        action: Set(action.to_owned()),
+        action: Set(decision),
         client_addr: Set(client_addr.map(str::to_owned)),
         at: Set(now),
         ..Default::default()
     }
     .insert(conn)
     .await?;
-    let given = action == CONSENT_GIVEN;
+    let given = decision == ConsentDecision::Given;
     account::ActiveModel {
         id: Set(id),
         consent_version: Set(given.then(|| version.to_owned())),
@@ -153,7 +147,7 @@ pub async fn register_pending<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, DbErr> {
     match find_by_payer_code(conn, payer_code).await? {
-        Some(existing) if existing.state != PENDING => Ok(None),
+        Some(existing) if existing.state != AccountState::Pending => Ok(None),
         Some(pending) => {
             account::ActiveModel {
                 id: Set(pending.id),
@@ -173,7 +167,7 @@ pub async fn register_pending<C: ConnectionTrait>(
                 email: Set(Some(email.to_owned())),
                 email_confirmed_at: Set(None),
                 password_hash: Set(Some(password_hash.to_owned())),
-                state: Set(PENDING.to_owned()),
+                state: Set(AccountState::Pending),
                 display_name: Set(None),
                 phone: Set(None),
                 consent_version: Set(None),
@@ -199,11 +193,14 @@ pub async fn activate<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = account::Entity::update_many()
-        .col_expr(account::Column::State, Expr::value(ACTIVE))
+        .col_expr(
+            account::Column::State,
+            Expr::value(AccountState::Active.as_str()),
+        )
         .col_expr(account::Column::EmailConfirmedAt, Expr::value(Some(now)))
         .col_expr(account::Column::UpdatedAt, Expr::value(now))
         .filter(account::Column::Id.eq(id))
-        .filter(account::Column::State.eq(PENDING))
+        .filter(account::Column::State.eq(AccountState::Pending))
         .exec(conn)
         .await?;
     Ok(result.rows_affected == 1)

@@ -38,18 +38,20 @@ impl Actor<'_> {
     }
 }
 
-/// One event: `action` is a fixed word such as `sign_in_failed`.
+pub use super::entity::states::AuditAction;
+
+/// One event: who did what, to what, from where.
 #[derive(Debug, Clone)]
 pub struct Event<'a> {
     pub actor: Actor<'a>,
-    pub action: &'static str,
+    pub action: AuditAction,
     pub subject: Option<String>,
     pub client_addr: Option<String>,
     pub details: Option<serde_json::Value>,
 }
 
 impl<'a> Event<'a> {
-    pub fn new(actor: Actor<'a>, action: &'static str) -> Self {
+    pub fn new(actor: Actor<'a>, action: AuditAction) -> Self {
         Self {
             actor,
             action,
@@ -86,7 +88,7 @@ pub async fn record<C: ConnectionTrait>(
         at: Set(now),
         actor_kind: Set(event.actor.kind().to_owned()),
         actor: Set(event.actor.name()),
-        action: Set(event.action.to_owned()),
+        action: Set(event.action),
         subject: Set(event.subject),
         client_addr: Set(event.client_addr),
         details: Set(event.details.map(|details| details.to_string())),
@@ -101,7 +103,7 @@ pub async fn record<C: ConnectionTrait>(
 pub async fn latest_of_customer<C: ConnectionTrait>(
     conn: &C,
     payer_code: &str,
-    action: &'static str,
+    action: AuditAction,
     limit: u64,
 ) -> Result<Vec<AuditEvent>, DbErr> {
     audit_event::Entity::find()

@@ -507,7 +507,9 @@ pub async fn upsert_invoice_lines<C: ConnectionTrait>(
             quantity_thousandths: r.quantity.map(|q| q.0),
             unit: r.unit.clone(),
             unit_price_ten_thousandths: r.unit_price.map(|p| p.0),
-            vat_rate_bp: r.vat_rate.map(|v| v.as_basis_points()),
+            vat_rate_bp: r
+                .vat_rate
+                .map(super::super::domain::vat::VatRate::as_basis_points),
             amount_cents: r.amount.0,
             updated_at: now,
         })

@@ -37,6 +37,13 @@ pub mod throttles;
 pub mod tokens;
 
 pub type Db = DatabaseConnection;
+/// Log filter directives that keep the database libraries to warnings.
+pub const QUIET_LOGS: &str = "sqlx=warn,sea_orm=warn";
+
+/// A database failure: the name the rest of the code knows it by.
+pub type StoreError = DbErr;
+/// A write transaction, begun by [`begin_write`]; a use case commits it or drops it.
+pub type Tx = DatabaseTransaction;
 
 /// Opens the pool. SQLite gets WAL, `synchronous=FULL` (no acknowledged write is lost on power
 /// failure), foreign keys and a busy timeout on every connection.

@@ -14,9 +14,7 @@ use super::{Db, begin_write};
 
 pub use outbox_message::Model as OutboxMessage;
 
-pub const QUEUED: &str = "queued";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
+pub use super::entity::states::OutboxStatus;
 
 /// A message ready to be queued.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +37,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         subject: Set(message.subject),
         body_text: Set(message.text),
         body_html: Set(message.html),
-        status: Set(QUEUED.to_owned()),
+        status: Set(OutboxStatus::Queued),
         attempts: Set(0),
         next_attempt_at: Set(now),
         claimed_until: Set(None),
@@ -63,7 +61,7 @@ pub async fn claim_due(
 ) -> Result<Vec<Model>, DbErr> {
     let txn = begin_write(db).await?;
     let mut due = outbox_message::Entity::find()
-        .filter(outbox_message::Column::Status.eq(QUEUED))
+        .filter(outbox_message::Column::Status.eq(OutboxStatus::Queued))
         .filter(outbox_message::Column::NextAttemptAt.lte(now))
         .filter(
             Condition::any()
@@ -97,7 +95,7 @@ pub async fn claim_due(
 pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
     outbox_message::ActiveModel {
         id: Set(id),
-        status: Set(SENT.to_owned()),
+        status: Set(OutboxStatus::Sent),
         sent_at: Set(Some(now)),
         claimed_until: Set(None),
         last_error: Set(None),
@@ -115,10 +113,14 @@ pub async fn mark_attempt_failed(
     error: &str,
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<(), DbErr> {
-    let status = if retry_at.is_some() { QUEUED } else { FAILED };
+    let status = if retry_at.is_some() {
+        OutboxStatus::Queued
+    } else {
+        OutboxStatus::Failed
+    };
     outbox_message::ActiveModel {
         id: Set(message.id),
-        status: Set(status.to_owned()),
+        status: Set(status),
         attempts: Set(message.attempts + 1),
         next_attempt_at: Set(retry_at.unwrap_or(message.next_attempt_at)),
         claimed_until: Set(None),
@@ -144,7 +146,7 @@ pub async fn recent(db: &Db, limit: u64) -> Result<Vec<Model>, DbErr> {
 }
 
 /// How many messages have each status (for metrics).
-pub async fn count_by_status(db: &Db) -> Result<Vec<(String, i64)>, DbErr> {
+pub async fn count_by_status(db: &Db) -> Result<Vec<(OutboxStatus, i64)>, DbErr> {
     outbox_message::Entity::find()
         .select_only()
         .column(outbox_message::Column::Status)

@@ -9,8 +9,7 @@ use sea_orm::{
 
 use super::entity::{meter, point, submitted_reading};
 
-pub const SUBMITTED: &str = "submitted";
-pub const EXPORTED: &str = "exported";
+pub use super::entity::states::SubmissionStatus;
 
 /// A submitted reading as billing takes it.
 #[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
@@ -43,14 +42,17 @@ pub async fn take_for_export<C: ConnectionTrait>(
             submitted_reading::Relation::Meter.def(),
         )
         .join(JoinType::InnerJoin, meter::Relation::Point.def())
-        .filter(submitted_reading::Column::Status.eq(SUBMITTED))
+        .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Submitted))
         .order_by_asc(submitted_reading::Column::Id)
         .into_model()
         .all(conn)
         .await?;
     if !rows.is_empty() {
         submitted_reading::Entity::update_many()
-            .col_expr(submitted_reading::Column::Status, Expr::value(EXPORTED))
+            .col_expr(
+                submitted_reading::Column::Status,
+                Expr::value(SubmissionStatus::Exported.as_str()),
+            )
             .col_expr(
                 submitted_reading::Column::ExportedAt,
                 Expr::value(Some(now)),
@@ -70,7 +72,7 @@ pub struct Submission {
     pub point_code: String,
     pub read_on: NaiveDate,
     pub litres: i64,
-    pub status: String,
+    pub status: SubmissionStatus,
     pub reason: Option<String>,
     pub submitted_at: DateTime<Utc>,
 }
@@ -95,7 +97,7 @@ pub async fn save<C: ConnectionTrait>(
     let pending = submitted_reading::Entity::find()
         .filter(submitted_reading::Column::MeterSerial.eq(new.meter_serial))
         .filter(submitted_reading::Column::ReadOn.eq(new.read_on))
-        .filter(submitted_reading::Column::Status.eq(SUBMITTED))
+        .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Submitted))
         .one(conn)
         .await?;
     let client_addr = new.client_addr.map(str::to_owned);
@@ -112,7 +114,7 @@ pub async fn save<C: ConnectionTrait>(
         meter_serial: Set(new.meter_serial.to_owned()),
         read_on: Set(new.read_on),
         litres: Set(new.litres),
-        status: Set(SUBMITTED.to_owned()),
+        status: Set(SubmissionStatus::Submitted),
         client_addr: Set(client_addr),
         submitted_at: Set(now),
         ..Default::default()

@@ -6,17 +6,16 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, Set};
 
 use super::entity::throttle;
+use crate::domain::throttle::ThrottleKey;
 
 /// How many hits `key` has had within the window.
 pub async fn hits<C: ConnectionTrait>(
     conn: &C,
-    key: &str,
+    key: ThrottleKey<'_>,
     window: Duration,
     now: DateTime<Utc>,
 ) -> Result<u32, DbErr> {
-    let row = throttle::Entity::find_by_id(key.to_owned())
-        .one(conn)
-        .await?;
+    let row = throttle::Entity::find_by_id(key.stored()).one(conn).await?;
     Ok(match row {
         Some(row) if now - row.last_hit_at <= window => u32::try_from(row.hits).unwrap_or(0),
         _ => 0,
@@ -27,12 +26,13 @@ pub async fn hits<C: ConnectionTrait>(
 /// which only makes the throttle a little more lenient.
 pub async fn hit<C: ConnectionTrait>(
     conn: &C,
-    key: &str,
+    key: ThrottleKey<'_>,
     window: Duration,
     now: DateTime<Utc>,
 ) -> Result<u32, DbErr> {
+    let key = key.stored();
     let first = throttle::ActiveModel {
-        key: Set(key.to_owned()),
+        key: Set(key.clone()),
         hits: Set(1),
         window_started_at: Set(now),
         last_hit_at: Set(now),
@@ -48,10 +48,7 @@ pub async fn hit<C: ConnectionTrait>(
     if inserted == 1 {
         return Ok(1);
     }
-    let Some(row) = throttle::Entity::find_by_id(key.to_owned())
-        .one(conn)
-        .await?
-    else {
+    let Some(row) = throttle::Entity::find_by_id(key).one(conn).await? else {
         return Ok(1);
     };
     let fresh = now - row.last_hit_at > window;
@@ -66,8 +63,8 @@ pub async fn hit<C: ConnectionTrait>(
     Ok(u32::try_from(hits).unwrap_or(u32::MAX))
 }
 
-pub async fn clear<C: ConnectionTrait>(conn: &C, key: &str) -> Result<(), DbErr> {
-    throttle::Entity::delete_by_id(key.to_owned())
+pub async fn clear<C: ConnectionTrait>(conn: &C, key: ThrottleKey<'_>) -> Result<(), DbErr> {
+    throttle::Entity::delete_by_id(key.stored())
         .exec(conn)
         .await?;
     Ok(())
@@ -77,7 +74,7 @@ pub async fn clear<C: ConnectionTrait>(conn: &C, key: &str) -> Result<(), DbErr>
 /// (and nothing counted) when the attempt is refused.
 pub async fn admit(
     db: &super::Db,
-    key: &str,
+    key: ThrottleKey<'_>,
     window: Duration,
     limit: u32,
     now: DateTime<Utc>,

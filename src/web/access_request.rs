@@ -5,27 +5,23 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{self, AuthRedirect, Customer};
 use super::client::ClientAddr;
-use super::form::FormErrors;
+use super::form::{AnonymousForm, FormErrors, Limit, check_anonymous_form};
 use super::page::{Chrome, Frame, render};
 use super::{AppState, WebError};
+use crate::app::{Origin, access_request};
 use crate::captcha;
 use crate::domain::email::{EmailAddress, EmailProblem};
 use crate::domain::tax_number::{TaxNumber, TaxNumberError};
+use crate::domain::throttle::ThrottleKey;
 use crate::i18n::{Arg, Lang};
-use crate::mail::{self, letter::Letter};
-use crate::store::access_requests::{self, NewAccessRequest};
-use crate::store::audit::{self, Actor, Event};
-use crate::store::{begin_write, throttles};
 
-/// Requests one client address may send per [`WINDOW_HOURS`]; each mails its sender.
+/// Requests one client address may send per hour; each mails its sender.
 const ATTEMPTS_PER_ADDRESS: u32 = 10;
-const WINDOW_HOURS: i64 = 1;
 /// The longest name, address and point designation taken.
 const MAX_CHARS: usize = 200;
 
@@ -106,9 +102,8 @@ pub struct RequestForm {
     captcha_new: Option<String>,
 }
 
-fn address_key(addr: &str) -> String {
-    format!("access-request:address:{addr}")
-}
+/// Where the sent page finds the address the acknowledgement went to.
+const SENT_TO: &str = "access_request_sent_to";
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -121,27 +116,77 @@ pub async fn submit(
         return Ok(elsewhere);
     }
     let lang = frame.lang;
-    let now = Utc::now();
-    if form.captcha_new.is_some() {
-        return Ok(render(&RequestPage::again(&frame, &form).await?)?.into_response());
-    }
-    let window = Duration::hours(WINDOW_HOURS);
-    if !throttles::admit(
-        &state.db,
-        &address_key(&addr),
-        window,
-        ATTEMPTS_PER_ADDRESS,
-        now,
+    let limit = Limit {
+        key: ThrottleKey::AccessRequestAddress(&addr),
+        per_hour: ATTEMPTS_PER_ADDRESS,
+    };
+    let captcha_new = form.captcha_new.is_some();
+    let human = match check_anonymous_form(
+        &state,
+        &frame.session,
+        limit,
+        captcha_new,
+        form.captcha.as_deref(),
     )
     .await?
     {
-        let mut page = RequestPage::again(&frame, &form).await?;
-        page.refusal = Some(lang.t("access-request-too-many"));
-        return Ok(render(&page)?.into_response());
-    }
+        AnonymousForm::NewCaptcha => return again(&frame, &form, |_| {}).await,
+        AnonymousForm::TooMany => {
+            let refusal = lang.t("access-request-too-many");
+            return again(&frame, &form, |page| page.refusal = Some(refusal)).await;
+        }
+        AnonymousForm::Checked { human } => human,
+    };
+    let (request, errors) = checked(&form, lang, human);
+    let Some(request) = request else {
+        let captcha_error = (!human).then(|| errors.get("captcha").to_owned());
+        return again(&frame, &form, |page| {
+            page.captcha_error = captcha_error;
+            page.errors = errors;
+        })
+        .await;
+    };
+    let sent_to = request.email.to_string();
+    access_request::submit(&state.app, &Origin::web(addr), request).await?;
+    frame.session.insert(SENT_TO, sent_to).await?;
+    Ok(Redirect::to("/access-request/sent").into_response())
+}
 
-    let answer = form.captcha.as_deref().unwrap_or_default();
-    let human = captcha::verify(&frame.session, answer, state.config.test_captcha.as_ref()).await?;
+/// The thanks, reached by the redirect after sending, so a reload sends nothing again.
+pub async fn sent(frame: Frame, who: Result<Customer, AuthRedirect>) -> Result<Response, WebError> {
+    if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
+        return Ok(elsewhere);
+    }
+    let Some(email) = frame.session.get::<String>(SENT_TO).await? else {
+        return Ok(Redirect::to("/access-request").into_response());
+    };
+    Ok(render(&SentPage {
+        page: frame.chrome("access-request-sent-title"),
+        lead: frame.lang.t_with(
+            "access-request-sent-lead",
+            &[("email", email.as_str().into())],
+        ),
+    })?
+    .into_response())
+}
+
+/// The form again with what was typed, adjusted by `change`.
+async fn again(
+    frame: &Frame,
+    form: &RequestForm,
+    change: impl FnOnce(&mut RequestPage),
+) -> Result<Response, WebError> {
+    let mut page = RequestPage::again(frame, form).await?;
+    change(&mut page);
+    Ok(render(&page)?.into_response())
+}
+
+/// The request if every field is right, and what is wrong with the fields.
+fn checked(
+    form: &RequestForm,
+    lang: Lang,
+    human: bool,
+) -> (Option<access_request::Request>, FormErrors) {
     let mut errors = FormErrors::default();
     let mut required =
         |field, text: &str, empty_key| required_text(&mut errors, lang, field, text, empty_key);
@@ -185,46 +230,22 @@ pub async fn submit(
     if !human {
         errors.add("captcha", lang.t("access-request-captcha-wrong"));
     }
-    let (Some(full_name), Some(address), Some(point_code), Some(tax_number), Some(email), true) = (
-        full_name,
-        address,
-        point_code,
-        tax_number,
-        email,
-        errors.is_empty(),
-    ) else {
-        let mut page = RequestPage::again(&frame, &form).await?;
-        page.captcha_error = (!human).then(|| errors.get("captcha").to_owned());
-        page.errors = errors;
-        return Ok(render(&page)?.into_response());
+    let request = match (full_name, address, point_code, tax_number, email) {
+        (Some(full_name), Some(address), Some(point_code), Some(tax_number), Some(email))
+            if errors.is_empty() =>
+        {
+            Some(access_request::Request {
+                full_name,
+                address,
+                point_code,
+                tax_number,
+                email,
+                lang,
+            })
+        }
+        _ => None,
     };
-
-    let request = NewAccessRequest {
-        full_name,
-        address,
-        point_code,
-        tax_number: tax_number.as_str().to_owned(),
-        email: email.as_str().to_owned(),
-        lang,
-        client_addr: Some(addr.clone()),
-    };
-    let txn = begin_write(&state.db).await?;
-    let mail = acknowledgement(lang, &request).to(&request.email, state.config.company()?)?;
-    mail::enqueue(&txn, &state.config, mail, now).await?;
-    let id = access_requests::insert(&txn, request, now).await?;
-    let event = Event::new(Actor::Anonymous(None), "access_request")
-        .subject(id.to_string())
-        .from_addr(Some(&addr));
-    audit::record(&txn, event, now).await?;
-    txn.commit().await?;
-    Ok(render(&SentPage {
-        page: frame.chrome("access-request-sent-title"),
-        lead: lang.t_with(
-            "access-request-sent-lead",
-            &[("email", email.as_str().into())],
-        ),
-    })?
-    .into_response())
+    (request, errors)
 }
 
 /// The trimmed text of a required field, or its error: empty or too long.
@@ -241,7 +262,7 @@ fn required_text(
         return None;
     }
     if text.chars().count() > MAX_CHARS {
-        let max = i64::try_from(MAX_CHARS).expect("a small number");
+        let max = i64::try_from(MAX_CHARS).unwrap_or(i64::MAX);
         errors.add(
             field,
             lang.t_with("access-request-too-long", &[("max", Arg::Number(max))]),
@@ -249,22 +270,4 @@ fn required_text(
         return None;
     }
     Some(text.to_owned())
-}
-
-/// What the requester sent and what happens next, to their address.
-fn acknowledgement(lang: Lang, request: &NewAccessRequest) -> Letter {
-    let line = |label_key: &str, value: &str| {
-        lang.t_with(
-            "access-request-mail-field",
-            &[("label", lang.t(label_key).into()), ("value", value.into())],
-        )
-    };
-    Letter::new(lang, "access-request-mail-subject")
-        .paragraph(lang.t("access-request-mail-received"))
-        .paragraph(line("access-request-full-name", &request.full_name))
-        .paragraph(line("access-request-address", &request.address))
-        .paragraph(line("access-request-point-code", &request.point_code))
-        .paragraph(line("access-request-tax-number", &request.tax_number))
-        .paragraph(lang.t("access-request-mail-next"))
-        .after(lang.t("access-request-mail-not-you"))
 }

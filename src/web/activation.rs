@@ -7,28 +7,18 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::ConnectionTrait;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::auth::{self, AuthRedirect, Customer};
 use super::client::ClientAddr;
 use super::page::{Chrome, Frame, render};
-use super::{AppState, WebError, links};
-use crate::config::Config;
-use crate::i18n::{Arg, Lang};
-use crate::mail::{self, letter::Letter};
-use crate::store::accounts::{self, Account};
-use crate::store::audit::{self, Actor, Event};
+use super::{AppState, WebError};
+use crate::app::Origin;
+use crate::app::registration::{self, Resent};
+use crate::store::Db;
+use crate::store::accounts::{self, Account, AccountState};
 use crate::store::tokens::{self, AccountToken, Lookup, Purpose};
-use crate::store::{Db, begin_write, throttles};
-
-/// How long an activation link works.
-pub const LINK_VALID_HOURS: i64 = 48;
-/// New links one account may ask for per [`WINDOW_HOURS`], and one client address.
-const RESENDS_PER_ACCOUNT: u32 = 5;
-const RESENDS_PER_ADDRESS: u32 = 20;
-const WINDOW_HOURS: i64 = 1;
 
 /// What the page says about the link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,11 +97,13 @@ async fn follow(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Followed, We
         Lookup::Used(token) => (token, LinkState::Replaced),
     };
     Ok(match accounts::find(db, token.account_id).await? {
-        Some(account) if account.state == accounts::PENDING => Followed {
+        Some(account) if account.state == AccountState::Pending => Followed {
             state,
             pending: Some((token, account)),
         },
-        Some(account) if account.state == accounts::ACTIVE => Followed::settled(LinkState::Used),
+        Some(account) if account.state == AccountState::Active => {
+            Followed::settled(LinkState::Used)
+        }
         _ => Followed::settled(LinkState::Invalid),
     })
 }
@@ -132,7 +124,7 @@ pub async fn show(
         return Ok(elsewhere);
     }
     let token = query.token.unwrap_or_default();
-    let followed = follow(&state.db, &token, Utc::now()).await?;
+    let followed = follow(&state.app.db, &token, state.app.now()).await?;
     page(&frame, followed.state, offered(followed.state, token))
 }
 
@@ -156,33 +148,15 @@ pub async fn activate(
     ClientAddr(addr): ClientAddr,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    let now = Utc::now();
-    let followed = follow(&state.db, &form.token, now).await?;
+    let followed = follow(&state.app.db, &form.token, state.app.now()).await?;
     let (LinkState::Ready, Some((token, account))) = (followed.state, followed.pending) else {
         return page(&frame, followed.state, offered(followed.state, form.token));
     };
-    let txn = begin_write(&state.db).await?;
-    if !tokens::consume(&txn, token.id, now).await?
-        || !accounts::activate(&txn, account.id, now).await?
-    {
+    if !registration::activate(&state.app, &Origin::web(addr), &token, &account).await? {
         // Pressed twice, or in two windows: the other press activated the account.
-        txn.rollback().await?;
         return page(&frame, LinkState::Used, String::new());
     }
-    let event = Event::new(Actor::Customer(&account.payer_code), "activation")
-        .subject(account.payer_code.clone())
-        .from_addr(Some(&addr));
-    audit::record(&txn, event, now).await?;
-    txn.commit().await?;
     Ok(Redirect::to("/?notice=activated").into_response())
-}
-
-fn account_key(account: &Account) -> String {
-    format!("activation-resend:account:{}", account.id)
-}
-
-fn address_key(addr: &str) -> String {
-    format!("activation-resend:address:{addr}")
 }
 
 /// A new link for the account of an expired or voided one, to the account's own address.
@@ -192,65 +166,15 @@ pub async fn resend(
     ClientAddr(addr): ClientAddr,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    let now = Utc::now();
-    let followed = follow(&state.db, &form.token, now).await?;
+    let followed = follow(&state.app.db, &form.token, state.app.now()).await?;
     let Some((_, account)) = followed.pending else {
         return page(&frame, followed.state, String::new());
     };
-    let Some(email) = account.email.as_deref() else {
-        return page(&frame, LinkState::Invalid, String::new());
+    let resent = registration::resend(&state.app, &Origin::web(addr), &account, frame.lang).await?;
+    let state = match resent {
+        Resent::Sent => LinkState::Resent,
+        Resent::TooMany => LinkState::TooManyResends,
+        Resent::NoAddress => LinkState::Invalid,
     };
-    let window = Duration::hours(WINDOW_HOURS);
-    let by_account = throttles::hits(&state.db, &account_key(&account), window, now).await?;
-    let by_address = throttles::hits(&state.db, &address_key(&addr), window, now).await?;
-    if by_account >= RESENDS_PER_ACCOUNT || by_address >= RESENDS_PER_ADDRESS {
-        return page(&frame, LinkState::TooManyResends, String::new());
-    }
-    let txn = begin_write(&state.db).await?;
-    throttles::hit(&txn, &account_key(&account), window, now).await?;
-    throttles::hit(&txn, &address_key(&addr), window, now).await?;
-    send_link(
-        &txn,
-        &state.config,
-        account.id,
-        &account.payer_code,
-        email,
-        frame.lang,
-        now,
-    )
-    .await?;
-    let event = Event::new(Actor::Customer(&account.payer_code), "activation_resent")
-        .subject(account.payer_code.clone())
-        .from_addr(Some(&addr));
-    audit::record(&txn, event, now).await?;
-    txn.commit().await?;
-    page(&frame, LinkState::Resent, String::new())
-}
-
-/// Makes a new activation link for the account, voiding its earlier ones, and queues the
-/// e-mail with it on `conn` (the transaction of the change that asks for it).
-pub(super) async fn send_link<C: ConnectionTrait>(
-    conn: &C,
-    config: &Config,
-    account_id: i64,
-    payer_code: &str,
-    email: &str,
-    lang: Lang,
-    now: DateTime<Utc>,
-) -> Result<(), WebError> {
-    let valid_for = Duration::hours(LINK_VALID_HOURS);
-    let token = tokens::issue(conn, account_id, Purpose::Activation, None, valid_for, now).await?;
-    let hours = [("hours", Arg::Number(LINK_VALID_HOURS))];
-    let letter = Letter::new(lang, "register-mail-subject")
-        .paragraph(lang.t_with("register-mail-received", &[("username", payer_code.into())]))
-        .paragraph(lang.t("register-mail-how"))
-        .action(
-            "register-mail-action",
-            links::with_token(config, "/activate", &token),
-        )
-        .after(lang.t_with("register-mail-valid", &hours))
-        .after(lang.t("register-mail-not-you"));
-    let mail = letter.to(email, config.company()?)?;
-    mail::enqueue(conn, config, mail, now).await?;
-    Ok(())
+    page(&frame, state, String::new())
 }

@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use tower_sessions::Session;
 
 use super::{AppState, WebError};
-use crate::config::Config;
-use crate::store::accounts::{self, Account};
+use crate::config::Consent;
+use crate::store::accounts::{self, Account, AccountState};
 
 const ACCOUNT_ID: &str = "account_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
@@ -104,10 +104,10 @@ async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Option<SignedI
     let (Some(account_id), Some(signed_in_ms)) = (account_id, signed_in_ms) else {
         return Ok(None);
     };
-    let account = accounts::find(&state.db, account_id).await?;
+    let account = accounts::find(&state.app.db, account_id).await?;
     let lifetime = Duration::hours(i64::from(state.config.session_absolute_hours));
     let valid = account.filter(|account| {
-        account.state == accounts::ACTIVE
+        account.state == AccountState::Active
             && Utc::now().timestamp_millis() - signed_in_ms < lifetime.num_milliseconds()
             && account
                 .sessions_valid_after
@@ -133,7 +133,7 @@ impl FromRequestParts<AppState> for Customer {
             signed_in(parts, state).await?.ok_or(AuthRedirect::SignIn)?;
 
         // Consent comes before anything else (SPEC §3.4), then the e-mail address (§3.5).
-        if !has_current_consent(&state.config, &account) {
+        if !has_current_consent(&state.app.site.consent, &account) {
             return Err(AuthRedirect::Consent);
         }
         if account.email_confirmed_at.is_none() {
@@ -155,12 +155,8 @@ pub fn elsewhere_if_signed_in(who: Result<Customer, AuthRedirect>) -> Option<Res
 }
 
 /// Whether the account consented to the text in force now.
-pub fn has_current_consent(config: &Config, account: &Account) -> bool {
-    let current = config
-        .consent
-        .as_ref()
-        .map(|consent| consent.version.as_str());
-    account.consent_version.as_deref() == current
+pub fn has_current_consent(consent: &Consent, account: &Account) -> bool {
+    account.consent_version.as_deref() == Some(consent.version.as_str())
 }
 
 /// The name shown for a signed-in user: their own name for ePortal, else the payer's.

@@ -5,17 +5,15 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use serde::Deserialize;
 
 use super::auth::{self, SignedIn};
 use super::client::ClientAddr;
 use super::page::{Chrome, Frame, render};
 use super::{AppState, WebError};
+use crate::app::{Origin, consent};
 use crate::i18n::Lang;
-use crate::store::accounts;
-use crate::store::audit::{self, Actor, Event};
-use crate::store::begin_write;
+use crate::store::accounts::ConsentDecision;
 
 #[derive(Template)]
 #[template(path = "consent.html")]
@@ -30,7 +28,7 @@ pub async fn show(
     frame: Frame,
     SignedIn { account, .. }: SignedIn,
 ) -> Result<Response, WebError> {
-    let consent = state.config.consent()?;
+    let consent = &state.app.site.consent;
     if account.consent_version.as_deref() == Some(consent.version.as_str()) {
         return Ok(Redirect::to("/home").into_response());
     }
@@ -40,7 +38,7 @@ pub async fn show(
     };
     let page = frame
         .chrome("consent-title")
-        .signed_in_as(auth::user_name(&state.db, &account).await?);
+        .signed_in_as(auth::user_name(&state.app.db, &account).await?);
     Ok(render(&ConsentPage {
         page,
         text: text.to_owned(),
@@ -49,9 +47,17 @@ pub async fn show(
     .into_response())
 }
 
+/// The two buttons of the consent page.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum Choice {
+    Accept,
+    Decline,
+}
+
 #[derive(Deserialize)]
 pub struct Decision {
-    decision: String,
+    decision: Choice,
     /// The version the user read, so a text changed meanwhile is not accepted unseen.
     version: String,
 }
@@ -62,25 +68,16 @@ pub async fn decide(
     SignedIn { account, session }: SignedIn,
     Form(form): Form<Decision>,
 ) -> Result<Response, WebError> {
-    let consent = state.config.consent()?;
+    let consent = &state.app.site.consent;
     if form.version != consent.version {
         return Ok(Redirect::to("/consent").into_response());
     }
-    let accepted = form.decision == "accept";
-    let (action, event) = if accepted {
-        (accounts::CONSENT_GIVEN, "consent_given")
-    } else {
-        (accounts::CONSENT_DECLINED, "consent_declined")
+    let decision = match form.decision {
+        Choice::Accept => ConsentDecision::Given,
+        Choice::Decline => ConsentDecision::Declined,
     };
-    let now = Utc::now();
-    let txn = begin_write(&state.db).await?;
-    accounts::record_consent(&txn, account.id, &consent.version, action, Some(&addr), now).await?;
-    let event = Event::new(Actor::Customer(&account.payer_code), event)
-        .from_addr(Some(&addr))
-        .details(serde_json::json!({ "version": consent.version }));
-    audit::record(&txn, event, now).await?;
-    txn.commit().await?;
-    if accepted {
+    consent::decide(&state.app, &Origin::web(addr), &account, decision).await?;
+    if decision == ConsentDecision::Given {
         return Ok(Redirect::to("/home").into_response());
     }
     auth::sign_out(&session).await?;

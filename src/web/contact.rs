@@ -6,28 +6,23 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::AuthRedirect;
 use super::client::ClientAddr;
-use super::form::FormErrors;
+use super::form::{AnonymousForm, FormErrors, Limit, check_anonymous_form};
 use super::page::{Chrome, Frame, render};
 use super::portal::{Portal, Tab};
 use super::{AppState, WebError};
+use crate::app::{Origin, contact};
 use crate::captcha;
 use crate::domain::email::{EmailAddress, EmailProblem};
+use crate::domain::throttle::ThrottleKey;
 use crate::i18n::{Arg, Lang};
-use crate::mail::{self, letter::Letter};
-use crate::store::audit::{self, Actor, Event};
-use crate::store::contact_messages::{self, NewContactMessage};
-use crate::store::{begin_write, throttles};
 
-/// Messages one client address may send per [`WINDOW_HOURS`]; each mails the company and
-/// its sender.
+/// Messages one client address may send per hour; each mails the company and its sender.
 const MESSAGES_PER_ADDRESS: u32 = 10;
-const WINDOW_HOURS: i64 = 1;
 /// The longest name taken.
 const MAX_NAME_CHARS: usize = 200;
 /// The longest message taken.
@@ -134,9 +129,8 @@ pub struct ContactForm {
     captcha_new: Option<String>,
 }
 
-fn address_key(addr: &str) -> String {
-    format!("contact:address:{addr}")
-}
+/// Where the sent page finds the address the copy went to.
+const SENT_TO: &str = "contact_sent_to";
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -151,31 +145,81 @@ pub async fn submit(
     };
     let portal = portal.as_ref();
     let lang = frame.lang;
-    let now = Utc::now();
-    if form.captcha_new.is_some() {
-        return Ok(render(&ContactPage::again(&frame, portal, &form).await?)?.into_response());
-    }
-    if !throttles::admit(
-        &state.db,
-        &address_key(&addr),
-        Duration::hours(WINDOW_HOURS),
-        MESSAGES_PER_ADDRESS,
-        now,
+    let limit = Limit {
+        key: ThrottleKey::ContactAddress(&addr),
+        per_hour: MESSAGES_PER_ADDRESS,
+    };
+    // A signed-in customer answers no CAPTCHA.
+    let answer = portal.map_or(form.captcha.as_deref(), |_| None);
+    let human = match check_anonymous_form(
+        &state,
+        &frame.session,
+        limit,
+        form.captcha_new.is_some(),
+        answer,
     )
     .await?
     {
-        let mut page = ContactPage::again(&frame, portal, &form).await?;
-        page.refusal = Some(lang.t("contact-too-many"));
-        return Ok(render(&page)?.into_response());
-    }
-
-    let human = match portal {
-        Some(_) => true,
-        None => {
-            let answer = form.captcha.as_deref().unwrap_or_default();
-            captcha::verify(&frame.session, answer, state.config.test_captcha.as_ref()).await?
+        AnonymousForm::NewCaptcha => return again(&frame, portal, &form, |_| {}).await,
+        AnonymousForm::TooMany => {
+            let refusal = lang.t("contact-too-many");
+            return again(&frame, portal, &form, |page| page.refusal = Some(refusal)).await;
         }
+        AnonymousForm::Checked { human } => human || portal.is_some(),
     };
+    let (message, errors) = checked(&form, portal, lang, human);
+    let Some(message) = message else {
+        let captcha_error = (!human).then(|| errors.get("captcha").to_owned());
+        return again(&frame, portal, &form, |page| {
+            page.captcha_error = captcha_error;
+            page.errors = errors;
+        })
+        .await;
+    };
+    let sent_to = message.email.to_string();
+    contact::send(&state.app, &Origin::web(addr), message).await?;
+    frame.session.insert(SENT_TO, sent_to).await?;
+    Ok(Redirect::to("/contact/sent").into_response())
+}
+
+/// "Hvala za vaše sporočilo": where the copy went. Reached by the redirect after sending, so a
+/// reload shows the page again without sending the message again.
+pub async fn sent(frame: Frame, who: Result<Portal, AuthRedirect>) -> Result<Response, WebError> {
+    let portal = match customer(who) {
+        Ok(portal) => portal,
+        Err(elsewhere) => return Ok(elsewhere.into_response()),
+    };
+    let Some(email) = frame.session.get::<String>(SENT_TO).await? else {
+        return Ok(Redirect::to("/contact").into_response());
+    };
+    Ok(render(&SentPage {
+        page: chrome(&frame, portal.as_ref(), "contact-sent-title"),
+        lead: frame
+            .lang
+            .t_with("contact-sent-lead", &[("email", email.as_str().into())]),
+    })?
+    .into_response())
+}
+
+/// The form again with what was typed, adjusted by `change`.
+async fn again(
+    frame: &Frame,
+    portal: Option<&Portal>,
+    form: &ContactForm,
+    change: impl FnOnce(&mut ContactPage),
+) -> Result<Response, WebError> {
+    let mut page = ContactPage::again(frame, portal, form).await?;
+    change(&mut page);
+    Ok(render(&page)?.into_response())
+}
+
+/// The message if every field is right, and what is wrong with the fields.
+fn checked(
+    form: &ContactForm,
+    portal: Option<&Portal>,
+    lang: Lang,
+    human: bool,
+) -> (Option<contact::Message>, FormErrors) {
     let mut errors = FormErrors::default();
     let name = checked_name(&mut errors, lang, &form.name);
     let email = match EmailAddress::parse(&form.email) {
@@ -189,44 +233,24 @@ pub async fn submit(
             None
         }
     };
-    let message = checked_message(&mut errors, lang, &form.message);
+    let text = checked_message(&mut errors, lang, &form.message);
     if !human {
         errors.add("captcha", lang.t("contact-captcha-wrong"));
     }
-    let (Some(name), Some(email), Some(message), true) = (name, email, message, errors.is_empty())
-    else {
-        let mut page = ContactPage::again(&frame, portal, &form).await?;
-        page.captcha_error = (!human).then(|| errors.get("captcha").to_owned());
-        page.errors = errors;
-        return Ok(render(&page)?.into_response());
+    let message = match (name, email, text, errors.is_empty()) {
+        (Some(name), Some(email), Some(text), true) => Some(contact::Message {
+            writer: portal.map(|portal| contact::Writer {
+                account_id: portal.account.id,
+                payer_code: portal.payer.code.clone(),
+            }),
+            name,
+            email,
+            text,
+            lang,
+        }),
+        _ => None,
     };
-
-    let new = NewContactMessage {
-        account_id: portal.map(|portal| portal.account.id),
-        name,
-        email: email.as_str().to_owned(),
-        message,
-        lang,
-    };
-    let company = state.config.company()?;
-    let payer_code = portal.map(|portal| portal.payer.code.as_str());
-    let txn = begin_write(&state.db).await?;
-    let to_company = to_company(&new, payer_code).to(&company.contact_email, company)?;
-    mail::enqueue(&txn, &state.config, to_company, now).await?;
-    let copy = copy_to_sender(&new).to(&new.email, company)?;
-    mail::enqueue(&txn, &state.config, copy, now).await?;
-    let id = contact_messages::insert(&txn, new, now).await?;
-    let actor = payer_code.map_or(Actor::Anonymous(None), Actor::Customer);
-    let event = Event::new(actor, "contact_message")
-        .subject(id.to_string())
-        .from_addr(Some(&addr));
-    audit::record(&txn, event, now).await?;
-    txn.commit().await?;
-    Ok(render(&SentPage {
-        page: chrome(&frame, portal, "contact-sent-title"),
-        lead: lang.t_with("contact-sent-lead", &[("email", email.as_str().into())]),
-    })?
-    .into_response())
+    (message, errors)
 }
 
 /// The trimmed name, or its error: empty or too long.
@@ -262,40 +286,5 @@ fn too_long(lang: Lang, max: usize) -> String {
 }
 
 fn max_arg(max: usize) -> Arg {
-    Arg::Number(i64::try_from(max).expect("a small number"))
-}
-
-/// The message for the company's staff, in Slovenian. Mail goes out without a Reply-To, so
-/// the sender's address is in the text.
-fn to_company(new: &NewContactMessage, payer_code: Option<&str>) -> Letter {
-    let lang = Lang::Sl;
-    let from = [
-        ("name", Arg::from(new.name.as_str())),
-        ("email", Arg::from(new.email.as_str())),
-    ];
-    let who = match payer_code {
-        Some(code) => lang.t_with("contact-mail-company-customer", &[("code", code.into())]),
-        None => lang.t("contact-mail-company-anonymous"),
-    };
-    Letter::new(lang, "contact-mail-company-subject")
-        .paragraph(lang.t_with("contact-mail-company-from", &from))
-        .paragraph(who)
-        .paragraph(lang.t_with(
-            "contact-mail-company-lang",
-            &[("lang", new.lang.code().into())],
-        ))
-        .paragraph(new.message.clone())
-        .after(lang.t_with(
-            "contact-mail-company-reply",
-            &[("email", new.email.as_str().into())],
-        ))
-}
-
-/// The sender's copy, in the language they wrote in.
-fn copy_to_sender(new: &NewContactMessage) -> Letter {
-    let lang = new.lang;
-    Letter::new(lang, "contact-mail-copy-subject")
-        .paragraph(lang.t("contact-mail-copy-received"))
-        .paragraph(new.message.clone())
-        .after(lang.t("contact-mail-copy-not-you"))
+    Arg::Number(i64::try_from(max).unwrap_or(i64::MAX))
 }

@@ -7,17 +7,19 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
 use super::AppState;
+use super::error::refusal_page;
 use super::lang::lang_of;
 use crate::auth::secret::new_token;
 
 const SESSION_KEY: &str = "csrf";
 pub const FIELD: &str = "csrf_token";
-/// Forms are small; uploads (the back office's imports) stay below this.
-const MAX_BODY: usize = 64 * 1024 * 1024;
+/// The most a form may send: far more than any form's fields need, little enough that nobody
+/// can make the server hold much. Routes that take uploads raise it for themselves.
+pub const FORM_BODY_LIMIT: usize = 64 * 1024;
 
 /// The session's token, made on first use.
 pub async fn token(session: &Session) -> Result<String, tower_sessions::session::Error> {
@@ -75,7 +77,7 @@ pub async fn protect(
         return next.run(request).await;
     }
     let lang = lang_of(request.headers());
-    if !from_our_site(&request, &origin_of(&state.config.public_url())) {
+    if !from_our_site(&request, &origin_of(&state.app.site.public_url.clone())) {
         tracing::warn!(path = %request.uri().path(), "refused a request from another site");
         return refusal(lang);
     }
@@ -99,9 +101,16 @@ pub async fn protect(
         .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
     let (sent, body) = match from_query {
         Some(token) => (Some(token), body),
-        None if is_form => match to_bytes(body, MAX_BODY).await {
+        None if is_form => match to_bytes(body, FORM_BODY_LIMIT).await {
             Ok(bytes) => (field_value(&bytes), Body::from(bytes)),
-            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+            Err(_) => {
+                return refusal_page(
+                    lang,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "refused-too-large-title",
+                    "refused-too-large-text",
+                );
+            }
         },
         None => (None, body),
     };
@@ -116,18 +125,7 @@ pub async fn protect(
 
 /// Most often an expired session behind an old page, so the page says how to go on.
 fn refusal(lang: crate::i18n::Lang) -> Response {
-    let page = format!(
-        "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} – ePortal</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head>\
-         <body><main class=\"page-width main\" id=\"main\"><h1>{title}</h1><p>{text}</p>\
-         <p><a href=\"/\">{back}</a></p></main></body></html>",
-        code = lang.code(),
-        title = lang.t("csrf-title"),
-        text = lang.t("csrf-text"),
-        back = lang.t("csrf-back"),
-    );
-    (StatusCode::FORBIDDEN, Html(page)).into_response()
+    refusal_page(lang, StatusCode::FORBIDDEN, "csrf-title", "csrf-text")
 }
 
 #[cfg(test)]

@@ -44,13 +44,13 @@ fn links_in(text: &str) -> Vec<String> {
 
 pub async fn list(State(state): State<AppState>, frame: Frame) -> Result<Html<String>, WebError> {
     let lang = frame.lang;
-    let messages = outbox::recent(&state.db, 200)
+    let messages = outbox::recent(&state.app.db, 200)
         .await?
         .into_iter()
         .map(|m| MailRow {
             id: m.id,
             created: format_date_time_sl(m.created_at),
-            status: lang.t(&format!("mail-status-{}", m.status)),
+            status: lang.t(&format!("mail-status-{}", m.status.as_str())),
             to: m.to_addr,
             subject: m.subject,
         })
@@ -64,7 +64,7 @@ pub async fn show(
     frame: Frame,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
-    let message = outbox::find(&state.db, id)
+    let message = outbox::find(&state.app.db, id)
         .await?
         .ok_or(WebError::NotFound)?;
     let mut page = frame.chrome("demo-mail-title");

@@ -8,26 +8,23 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
-use iban::Iban;
 use serde::Deserialize;
 
 use super::client::ClientAddr;
 use super::page::{Chrome, Frame, render};
 use super::portal::{Portal, Tab};
 use super::{AppState, WebError};
+use crate::app::Origin;
+use crate::app::audit::{self, ObjectKind};
 use crate::domain::dates::format_sl;
 use crate::domain::money::{Cents, UnitPrice};
 use crate::domain::quantity::Quantity;
 use crate::domain::upn::{Reference, UpnPayment};
 use crate::domain::vat::VatRate;
 use crate::i18n::{Arg, Lang};
-use crate::store::audit::{self, Actor, Event};
 use crate::store::invoices::{self, Invoice, InvoiceLine};
 use crate::store::open_items;
 use crate::store::points::PointSummary;
-
-/// How much of a requested number goes into the audit trail.
-const MAX_SUBJECT_CHARS: usize = 40;
 
 /// Today where the company works, which decides what is overdue.
 fn today() -> NaiveDate {
@@ -68,13 +65,9 @@ async fn not_found(
     client_addr: &str,
     number: &str,
 ) -> Result<Response, WebError> {
-    if invoices::exists(&state.db, number).await? {
-        let subject: String = number.chars().take(MAX_SUBJECT_CHARS).collect();
-        let event = Event::new(Actor::Customer(&portal.payer.code), "foreign_object")
-            .subject(subject)
-            .from_addr(Some(client_addr))
-            .details(serde_json::json!({ "kind": "invoice" }));
-        audit::record(&state.db, event, Utc::now()).await?;
+    if invoices::exists(&state.app.db, number).await? {
+        let (origin, kind) = (Origin::web(client_addr), ObjectKind::Invoice);
+        audit::foreign_object(&state.app, &origin, &portal.account, kind, number).await?;
     }
     Err(WebError::NotFound)
 }
@@ -119,18 +112,18 @@ pub async fn list(
     Query(choice): Query<YearChoice>,
 ) -> Result<Html<String>, WebError> {
     let payer = &portal.payer.code;
-    let years = invoices::years_of_payer(&state.db, payer).await?;
+    let years = invoices::years_of_payer(&state.app.db, payer).await?;
     let asked = choice
         .year
         .and_then(|year| year.trim().parse::<i32>().ok())
         .filter(|year| years.contains(year));
     let year = asked.or_else(|| years.first().copied());
     let invoices = match year {
-        Some(year) => invoices::of_payer_in_year(&state.db, payer, year).await?,
+        Some(year) => invoices::of_payer_in_year(&state.app.db, payer, year).await?,
         None => Vec::new(),
     };
     let mut open: HashMap<String, Cents> = HashMap::new();
-    for item in open_items::of_payer(&state.db, payer).await? {
+    for item in open_items::of_payer(&state.app.db, payer).await? {
         let sum = open.entry(item.document_number).or_default();
         *sum = *sum + Cents(item.open_cents);
     }
@@ -219,7 +212,8 @@ pub async fn show(
     ClientAddr(addr): ClientAddr,
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
-    let Some(detail) = invoices::detail_of_payer(&state.db, &portal.payer.code, &number).await?
+    let Some(detail) =
+        invoices::detail_of_payer(&state.app.db, &portal.payer.code, &number).await?
     else {
         return not_found(&state, &portal, &addr, &number).await;
     };
@@ -253,9 +247,9 @@ pub async fn pdf(
     ClientAddr(addr): ClientAddr,
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
-    let Some(content) = invoices::pdf_of_payer(&state.db, &portal.payer.code, &number).await?
+    let Some(content) = invoices::pdf_of_payer(&state.app.db, &portal.payer.code, &number).await?
     else {
-        if invoices::is_payers_invoice(&state.db, &portal.payer.code, &number).await? {
+        if invoices::is_payers_invoice(&state.app.db, &portal.payer.code, &number).await? {
             return Err(WebError::NotFound);
         }
         return not_found(&state, &portal, &addr, &number).await;
@@ -317,7 +311,7 @@ pub async fn open_items(
     frame: Frame,
     portal: Portal,
 ) -> Result<Html<String>, WebError> {
-    let items = open_items::of_payer(&state.db, &portal.payer.code).await?;
+    let items = open_items::of_payer(&state.app.db, &portal.payer.code).await?;
     let today = today();
     let balance: Cents = items.iter().map(|item| Cents(item.open_cents)).sum();
     let rows: Vec<OpenItemRow> = items
@@ -331,35 +325,24 @@ pub async fn open_items(
             document_number: item.document_number,
         })
         .collect();
-    let company = state.config.company()?;
-    let iban = company
-        .iban
-        .parse::<Iban>()
-        .inspect_err(|error| tracing::error!(%error, "the configured company IBAN is not valid"))
-        .ok();
-    let payment = match iban {
-        Some(iban) if balance > Cents::ZERO => payment(&portal, company, iban, balance),
-        _ => None,
-    };
+    let company = &state.app.site.company;
+    let payment = (balance > Cents::ZERO)
+        .then(|| payment(&portal, company, balance))
+        .flatten();
     render(&OpenItemsPage {
         page: portal.chrome(&frame, "finance-open-items-title", Some(Tab::OpenItems)),
         overdue_count: rows.iter().filter(|row| row.overdue).count(),
         rows,
         balance: balance.format_sl(),
         payment,
-        company_iban: iban.map_or_else(|| company.iban.clone(), |iban| iban.to_string()),
-        company_bic: company.bic.clone(),
+        company_iban: company.iban.to_string(),
+        company_bic: company.bic.to_string(),
     })
 }
 
 /// The UPN payment of the balance to the company, with the payer code as reference; `None`
 /// (and a log line) when the configuration cannot make one.
-fn payment(
-    portal: &Portal,
-    company: &crate::config::Company,
-    iban: Iban,
-    balance: Cents,
-) -> Option<Payment> {
+fn payment(portal: &Portal, company: &crate::config::Company, balance: Cents) -> Option<Payment> {
     let payer = &portal.payer;
     let reference = Reference::si12(&payer.code)
         .inspect_err(|error| tracing::error!(%error, payer = %payer.code, "no UPN reference"))
@@ -377,7 +360,7 @@ fn payment(
             &[("payer", Arg::Text(payer.code.clone()))],
         ),
         due_date: None,
-        recipient_iban: iban,
+        recipient_iban: company.iban,
         recipient_reference: reference,
         recipient_name: company.short_name.clone(),
         recipient_street: company.street.clone(),
@@ -393,7 +376,7 @@ fn payment(
         iban: upn.recipient_iban.to_string(),
         reference: upn.recipient_reference.to_string(),
         amount: balance.format_sl(),
-        purpose_code: upn.purpose_code,
+        purpose_code: upn.purpose_code.to_string(),
         purpose: upn.purpose,
         recipient: upn.recipient_name,
     })

@@ -13,7 +13,7 @@ pub async fn live() -> &'static str {
 
 /// The process can serve: the database answers.
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match store::ping(&state.db).await {
+    match store::ping(&state.app.db).await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed: the database does not answer");

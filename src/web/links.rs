@@ -5,18 +5,8 @@ use axum::response::Html;
 
 use super::WebError;
 use super::page::{Chrome, Frame, render};
-use crate::config::Config;
 use crate::store::accounts::{self, Account};
 use crate::store::tokens::{self, AccountToken, Lookup, Purpose};
-
-/// `<public_url><path>?token=<token>`, keeping a path the portal may be published under.
-pub fn with_token(config: &Config, path: &str, token: &str) -> String {
-    let mut url = config.public_url();
-    let base = url.path().trim_end_matches('/').to_owned();
-    url.set_path(&format!("{base}{path}"));
-    url.query_pairs_mut().clear().append_pair("token", token);
-    url.into()
-}
 
 /// Why a link from an e-mail cannot be used, and what to do instead.
 #[derive(Template)]
@@ -71,25 +61,5 @@ pub async fn usable_token(
     match accounts::find(db, token.account_id).await? {
         Some(account) if fits(&token, &account) => Ok(Ok((token, account))),
         _ => Ok(Err(Lookup::Unknown)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_keep_the_published_path_and_encode_the_token() {
-        let mut config = Config::demo().unwrap();
-        config.public_url = Some("https://example.si/eportal/".parse().unwrap());
-        assert_eq!(
-            with_token(&config, "/password/reset", "a+b/c"),
-            "https://example.si/eportal/password/reset?token=a%2Bb%2Fc"
-        );
-        config.public_url = Some("https://eportal.example.si".parse().unwrap());
-        assert_eq!(
-            with_token(&config, "/email/confirm", "abc"),
-            "https://eportal.example.si/email/confirm?token=abc"
-        );
     }
 }

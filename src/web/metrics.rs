@@ -90,11 +90,13 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
 }
 
 pub async fn show(State(state): State<AppState>) -> Result<Response, WebError> {
-    for (status, count) in outbox::count_by_status(&state.db).await? {
+    for (status, count) in outbox::count_by_status(&state.app.db).await? {
         state
             .metrics
             .outbox
-            .get_or_create(&OutboxLabels { status })
+            .get_or_create(&OutboxLabels {
+                status: status.as_str().to_owned(),
+            })
             .set(count);
     }
     let mut text = String::new();

@@ -38,31 +38,28 @@ mod router;
 mod sign_in;
 
 pub use error::WebError;
-pub use router::{route_paths, router};
+pub use router::{metrics_router, route_paths, router};
 
 use std::sync::Arc;
 
-use crate::auth::hasher::Hasher;
+use crate::app::Services;
 use crate::config::Config;
-use crate::store::Db;
 
 /// What every handler may use.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Db,
+    /// The use cases' database, site settings and password hasher.
+    pub app: Services,
     pub config: Arc<Config>,
     pub metrics: Arc<metrics::Metrics>,
-    pub hasher: Hasher,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config) -> Self {
-        let hasher = Hasher::new(config.password_hash_concurrency);
+    pub fn new(app: Services, config: Config) -> Self {
         Self {
-            db,
+            app,
             config: Arc::new(config),
             metrics: Arc::default(),
-            hasher,
         }
     }
 }

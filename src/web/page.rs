@@ -11,13 +11,13 @@ use tower_sessions::Session;
 use super::lang::lang_of;
 use super::portal::Toolbar;
 use super::{AppState, WebError, csrf};
-use crate::config::{Company, Config, Weekday};
+use crate::config::{Company, Site, Weekday};
 use crate::i18n::Lang;
 
 /// The frame of a page, handed to every template as `page`.
 pub struct Chrome {
     pub lang: Lang,
-    pub config: Arc<Config>,
+    pub site: Arc<Site>,
     /// The path of this page, so the language switch can come back to it.
     pub path: String,
     /// The page's own title, before the site's name.
@@ -35,7 +35,7 @@ pub struct Chrome {
 pub struct Frame {
     pub lang: Lang,
     pub session: Session,
-    config: Arc<Config>,
+    site: Arc<Site>,
     path: String,
     csrf_token: String,
 }
@@ -59,7 +59,7 @@ impl FromRequestParts<AppState> for Frame {
         Ok(Frame {
             lang: lang_of(&parts.headers),
             session,
-            config: state.config.clone(),
+            site: state.app.site.clone(),
             path,
             csrf_token,
         })
@@ -70,7 +70,7 @@ impl Frame {
     pub fn chrome(&self, title_key: &str) -> Chrome {
         Chrome {
             lang: self.lang,
-            config: self.config.clone(),
+            site: self.site.clone(),
             path: self.path.clone(),
             title: self.lang.t(title_key),
             csrf_token: self.csrf_token.clone(),
@@ -91,12 +91,8 @@ impl Chrome {
         self.lang.t(key)
     }
 
-    /// The company, which `serve` requires before it starts.
     pub fn company(&self) -> &Company {
-        self.config
-            .company
-            .as_ref()
-            .expect("serve checks that a company is configured")
+        &self.site.company
     }
 
     /// The other language, offered in the header.

@@ -6,29 +6,16 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
 use super::auth::{self, AuthRedirect, Customer};
 use super::client::ClientAddr;
 use super::form::FormErrors;
 use super::page::{Chrome, Frame, render};
-use super::{AppState, WebError, links, sign_in};
+use super::{AppState, WebError};
+use crate::app::Origin;
+use crate::app::password::{self, ResetRequested};
 use crate::captcha;
-use crate::i18n::{Arg, Lang};
-use crate::mail::{self, letter::Letter};
-use crate::store::accounts::{self, Account};
-use crate::store::audit::{self, Actor, Event};
-use crate::store::tokens::{self, Purpose};
-use crate::store::{begin_write, throttles};
-
-/// How long a link to set a new password works.
-pub const LINK_VALID_HOURS: i64 = 1;
-/// Links mailed to one account per [`WINDOW_HOURS`]; more requests mail nothing.
-const MAILS_PER_ACCOUNT: u32 = 5;
-/// Requests from one client address per [`WINDOW_HOURS`].
-const REQUESTS_PER_ADDRESS: u32 = 20;
-const WINDOW_HOURS: i64 = 1;
 
 #[derive(Template)]
 #[template(path = "password_forgot.html")]
@@ -70,14 +57,6 @@ pub struct ForgotForm {
     captcha_new: Option<String>,
 }
 
-fn address_key(addr: &str) -> String {
-    format!("password-reset:address:{addr}")
-}
-
-fn account_key(account: &Account) -> String {
-    format!("password-reset:account:{}", account.id)
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     frame: Frame,
@@ -108,77 +87,16 @@ pub async fn submit(
         page.errors.add("captcha", message.clone());
         page.captcha_error = Some(message);
     }
-    let now = Utc::now();
-    let window = Duration::hours(WINDOW_HOURS);
-    if page.errors.is_empty()
-        && throttles::hits(&state.db, &address_key(&addr), window, now).await?
-            >= REQUESTS_PER_ADDRESS
-    {
-        page.errors
-            .add("username", lang.t("password-forgot-too-many"));
-    }
     if !page.errors.is_empty() {
         return render(&page);
     }
-    send_links(&state, lang, &page.username, &addr, now).await?;
-    page.sent = true;
-    render(&page)
-}
-
-/// Mails a link to each active account `username` names, unless it has had enough for now.
-async fn send_links(
-    state: &AppState,
-    lang: Lang,
-    username: &str,
-    addr: &str,
-    now: DateTime<Utc>,
-) -> Result<(), WebError> {
-    let window = Duration::hours(WINDOW_HOURS);
-    let candidates = sign_in::find_accounts(state, username).await?;
-    let txn = begin_write(&state.db).await?;
-    throttles::hit(&txn, &address_key(addr), window, now).await?;
-    let mut mailed = Vec::new();
-    let mut held_back = Vec::new();
-    for account in candidates {
-        let (Some(email), Some(_)) = (&account.email, account.email_confirmed_at) else {
-            continue;
-        };
-        if account.state != accounts::ACTIVE {
-            continue;
+    let origin = Origin::web(addr);
+    match password::request_reset(&state.app, &origin, &page.username, lang).await? {
+        ResetRequested::Handled => page.sent = true,
+        ResetRequested::TooMany => {
+            page.errors
+                .add("username", lang.t("password-forgot-too-many"));
         }
-        if throttles::hit(&txn, &account_key(&account), window, now).await? > MAILS_PER_ACCOUNT {
-            held_back.push(account.payer_code.clone());
-            continue;
-        }
-        let token = tokens::issue(
-            &txn,
-            account.id,
-            Purpose::PasswordReset,
-            None,
-            Duration::hours(LINK_VALID_HOURS),
-            now,
-        )
-        .await?;
-        let link = links::with_token(&state.config, "/password/reset", &token);
-        let mail =
-            reset_letter(lang, &account.payer_code, link).to(email, state.config.company()?)?;
-        mail::enqueue(&txn, &state.config, mail, now).await?;
-        mailed.push(account.payer_code.clone());
     }
-    let details = serde_json::json!({ "mailed": mailed, "held_back": held_back });
-    let event = Event::new(Actor::Anonymous(Some(username)), "password_reset_requested")
-        .from_addr(Some(addr))
-        .details(details);
-    audit::record(&txn, event, now).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-fn reset_letter(lang: Lang, payer_code: &str, link: String) -> Letter {
-    let code = [("code", Arg::from(payer_code))];
-    Letter::new(lang, "password-forgot-mail-subject")
-        .paragraph(lang.t_with("password-forgot-mail-text", &code))
-        .action("password-forgot-mail-action", link)
-        .after(lang.t("password-forgot-mail-valid"))
-        .after(lang.t("password-forgot-mail-not-you"))
+    render(&page)
 }

@@ -13,14 +13,13 @@ use super::client::ClientAddr;
 use super::form::FormErrors;
 use super::links::SpoiledLink;
 use super::page::{Chrome, Frame, render};
-use super::{AppState, WebError, sign_in};
+use super::{AppState, WebError};
+use crate::app::{Origin, password};
 use crate::domain::password::{PersonalData, check_password};
-use crate::i18n::{Arg, Lang, format_date_time_sl};
-use crate::mail::{self, letter::Letter};
-use crate::store::accounts::{self, Account};
-use crate::store::audit::{self, Actor, Event};
-use crate::store::tokens::{self, AccountToken, Lookup, Purpose};
-use crate::store::{begin_write, payers, throttles};
+use crate::i18n::{Arg, Lang};
+use crate::store::accounts::{Account, AccountState};
+use crate::store::payers;
+use crate::store::tokens::{AccountToken, Lookup, Purpose};
 
 const SPOILED: SpoiledLink = SpoiledLink {
     expired_key: "password-reset-link-expired",
@@ -49,7 +48,7 @@ pub async fn show(
     frame: Frame,
     Query(query): Query<TokenQuery>,
 ) -> Result<Html<String>, WebError> {
-    match usable(&state, &query.token, Utc::now()).await? {
+    match usable(&state, &query.token, state.app.now()).await? {
         Ok((_, account)) => render(&ResetPage {
             page: frame.chrome("password-reset-title"),
             errors: FormErrors::default(),
@@ -68,11 +67,11 @@ async fn usable(
     now: DateTime<Utc>,
 ) -> Result<Result<(AccountToken, Account), Lookup>, WebError> {
     super::links::usable_token(
-        &state.db,
+        &state.app.db,
         token,
         Purpose::PasswordReset,
         now,
-        |_, account| account.state == accounts::ACTIVE,
+        |_, account| account.state == AccountState::Active,
     )
     .await
 }
@@ -94,7 +93,7 @@ pub async fn submit(
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
     let lang = frame.lang;
-    let (token, account) = match usable(&state, &form.token, Utc::now()).await? {
+    let (token, account) = match usable(&state, &form.token, state.app.now()).await? {
         Ok(usable) => usable,
         Err(lookup) => return Ok(SPOILED.render(&frame, &lookup)?.into_response()),
     };
@@ -116,30 +115,13 @@ pub async fn submit(
         .into_response());
     }
 
-    let hash = state.hasher.hash(form.new_password).await?;
-    let now = Utc::now();
-    let txn = begin_write(&state.db).await?;
-    if !tokens::consume(&txn, token.id, now).await? {
+    let origin = Origin::web(addr);
+    let new_password = form.new_password;
+    if !password::reset(&state.app, &origin, &token, &account, new_password, lang).await? {
         return Ok(SPOILED
             .render(&frame, &Lookup::Used(token))?
             .into_response());
     }
-    accounts::replace_password(&txn, account.id, hash, now).await?;
-    // The reset proves the mailbox, as a sign-in proves the password: the failures before it
-    // no longer count against the account or this client.
-    throttles::clear(&txn, &sign_in::account_key(&account.payer_code)).await?;
-    throttles::clear(&txn, &sign_in::address_key(&addr)).await?;
-    if let Some(email) = &account.email {
-        throttles::clear(&txn, &sign_in::account_key(email)).await?;
-        let mail = changed_letter(&state, lang, &account.payer_code, now)?
-            .paragraph(lang.t("password-reset-mail-sessions"))
-            .to(email, state.config.company()?)?;
-        mail::enqueue(&txn, &state.config, mail, now).await?;
-    }
-    let event =
-        Event::new(Actor::Customer(&account.payer_code), "password_reset").from_addr(Some(&addr));
-    audit::record(&txn, event, now).await?;
-    txn.commit().await?;
     // Whoever is signed in on this browser signs in again, with the new password.
     auth::sign_out(&frame.session).await?;
     Ok(Redirect::to("/?notice=password-reset").into_response())
@@ -154,7 +136,7 @@ pub(super) async fn password_errors(
     new_password: &str,
     new_password_repeat: &str,
 ) -> Result<FormErrors, WebError> {
-    let payer = payers::find(&state.db, &account.payer_code).await?;
+    let payer = payers::find(&state.app.db, &account.payer_code).await?;
     let personal = PersonalData {
         payer_code: &account.payer_code,
         name: payer.as_ref().map(|payer| payer.name.as_str()),
@@ -185,23 +167,4 @@ pub(super) async fn password_errors(
         );
     }
     Ok(errors)
-}
-
-/// The notice that the account's password changed, to its address; the caller says what
-/// became of the sessions.
-pub(super) fn changed_letter(
-    state: &AppState,
-    lang: Lang,
-    payer_code: &str,
-    now: DateTime<Utc>,
-) -> Result<Letter, WebError> {
-    let company = state.config.company()?;
-    let args = [
-        ("code", Arg::from(payer_code)),
-        ("when", Arg::from(format_date_time_sl(now))),
-    ];
-    let phone = [("phone", Arg::from(company.phone.as_str()))];
-    Ok(Letter::new(lang, "password-reset-mail-subject")
-        .paragraph(lang.t_with("password-reset-mail-text", &args))
-        .after(lang.t_with("mail-not-you-call", &phone)))
 }

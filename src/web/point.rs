@@ -67,8 +67,8 @@ pub async fn show(
     let lang = frame.lang;
     let (services, meters) = match &portal.point {
         Some(point) => (
-            services::billed_at(&state.db, &point.code).await?,
-            meters::at_point(&state.db, &point.code).await?,
+            services::billed_at(&state.app.db, &point.code).await?,
+            meters::at_point(&state.app.db, &point.code).await?,
         ),
         None => (Vec::new(), Vec::new()),
     };

@@ -5,7 +5,6 @@ use axum::Form;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -13,8 +12,9 @@ use super::auth::{AuthRedirect, Customer};
 use super::client::ClientAddr;
 use super::page::{Chrome, Frame};
 use super::{AppState, WebError};
+use crate::app::audit::{self, ObjectKind};
+use crate::app::{AppError, Origin};
 use crate::store::accounts::Account;
-use crate::store::audit::{self, Actor, Event};
 use crate::store::payers::{self, Payer};
 use crate::store::points::{self, PointSummary};
 
@@ -138,11 +138,12 @@ impl FromRequestParts<AppState> for Portal {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|(_, message)| WebError::Session(message.to_owned()))?;
-        let payer = payers::find(&state.db, &account.payer_code)
+        let payer = payers::find(&state.app.db, &account.payer_code)
             .await
             .map_err(WebError::from)?
-            .ok_or(WebError::NotFound)?;
-        let points = points::of_payer(&state.db, &payer.code)
+            // The foreign key makes this impossible; if it happens, it is ours to look into.
+            .ok_or_else(|| WebError::App(AppError::PayerMissing(account.payer_code.clone())))?;
+        let points = points::of_payer(&state.app.db, &payer.code)
             .await
             .map_err(WebError::from)?;
         let chosen = session
@@ -220,14 +221,8 @@ pub async fn choose_point(
     Form(choice): Form<PointChoice>,
 ) -> Result<Response, WebError> {
     if !portal.points.iter().any(|point| point.code == choice.point) {
-        let event = Event::new(Actor::Customer(&portal.payer.code), "foreign_object")
-            // Bounded: the code is whatever the form carried.
-            .subject(format!(
-                "point {}",
-                choice.point.chars().take(40).collect::<String>()
-            ))
-            .from_addr(Some(&client_addr));
-        audit::record(&state.db, event, Utc::now()).await?;
+        let (origin, kind) = (Origin::web(client_addr), ObjectKind::Point);
+        audit::foreign_object(&state.app, &origin, &portal.account, kind, &choice.point).await?;
         return Err(WebError::NotFound);
     }
     portal.session.insert(CHOSEN_POINT, &choice.point).await?;

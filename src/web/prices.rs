@@ -47,9 +47,9 @@ pub async fn show(
     let today = Utc::now()
         .with_timezone(&chrono_tz::Europe::Ljubljana)
         .date_naive();
-    let listed = prices::on(&state.db, today).await?;
+    let listed = prices::on(&state.app.db, today).await?;
     let billed = match &portal.point {
-        Some(point) => services::billed_at(&state.db, &point.code).await?,
+        Some(point) => services::billed_at(&state.app.db, &point.code).await?,
         None => Vec::new(),
     };
     let at_point = listed

@@ -15,17 +15,20 @@ use super::page::{Chrome, Frame, render};
 use super::portal::{Portal, Tab};
 use super::readings::source_key;
 use super::{AppState, WebError};
+use crate::app::Origin;
+use crate::app::audit::{self, ObjectKind};
+use crate::app::readings::{self as submissions, since_last_words};
 use crate::domain::billing::{MeterRecord, ReadingRecord, ReadingSource};
 use crate::domain::consumption::{Dial, Plausibility, intervals, usual_daily};
 use crate::domain::dates;
 use crate::domain::money::Cents;
 use crate::domain::quantity::Volume;
-use crate::domain::reading_check::{ReadingProblem, SubmissionContext, Verdict, check_submission};
+use crate::domain::reading_check::{
+    ReadingProblem, ReadingWindow, SubmissionContext, Verdict, check_submission, parse_reading,
+};
 use crate::i18n::{Arg, Lang};
-use crate::mail::{self, letter::Letter};
-use crate::store::audit::{self, Actor, Event};
-use crate::store::submitted_readings::{self, NewSubmission, Submission};
-use crate::store::{begin_write, prices, readings, services};
+use crate::store::submitted_readings::{self, Submission, SubmissionStatus};
+use crate::store::{prices, readings, services};
 
 fn today() -> NaiveDate {
     Utc::now()
@@ -109,17 +112,62 @@ impl PointData {
             });
         };
         let payer = &portal.payer.code;
-        let meters = readings::meters_of_point(&state.db, payer, &point.code)
+        let meters = readings::meters_of_point(&state.app.db, payer, &point.code)
             .await?
             .into_iter()
             .filter(|meter| meter.removed_on.is_none())
             .collect();
-        let readings = readings::readings_of_point(&state.db, payer, &point.code).await?;
+        let readings = readings::readings_of_point(&state.app.db, payer, &point.code).await?;
         Ok(PointData { meters, readings })
     }
 
     fn meter(&self, serial: &str) -> Option<&MeterRecord> {
         self.meters.iter().find(|meter| meter.serial == serial)
+    }
+
+    /// What a reading of `meter` submitted today is checked against.
+    fn context(&self, meter: &MeterRecord, window: Option<ReadingWindow>) -> SubmissionContext {
+        SubmissionContext {
+            today: today(),
+            dial: Dial::of(meter),
+            last_reading: self
+                .last_reading(&meter.serial, None)
+                .map(|reading| (reading.read_on, reading.value)),
+            usual_daily: self.usual_daily(&meter.serial),
+            window,
+            plausibility: Plausibility::default(),
+        }
+    }
+
+    /// The meters and readings of one of the payer's points.
+    async fn of_point(
+        state: &AppState,
+        payer_code: &str,
+        point_code: &str,
+    ) -> Result<Self, WebError> {
+        let db = &state.app.db;
+        Ok(Self {
+            meters: readings::meters_of_point(db, payer_code, point_code).await?,
+            readings: readings::readings_of_point(db, payer_code, point_code).await?,
+        })
+    }
+
+    /// The consumption from billing's last reading before `read_on` to `value` (over a
+    /// roll-over of the dial if need be), and that reading's date.
+    fn since_last(
+        &self,
+        serial: &str,
+        read_on: NaiveDate,
+        value: Volume,
+    ) -> Option<(Volume, NaiveDate)> {
+        let last = self.last_reading(serial, Some(read_on))?;
+        let meter = self.meter(serial)?;
+        let litres = if value >= last.value {
+            Volume::from_litres(value.litres() - last.value.litres())
+        } else {
+            Dial::of(meter).roll_over(last.value, value)?
+        };
+        Some((litres, last.read_on))
     }
 
     /// The meter's latest reading that is not an estimate: an estimate may overshoot, and a
@@ -168,11 +216,11 @@ fn reading_words(reading: &ReadingRecord, lang: Lang) -> String {
 }
 
 fn status_words(submission: &Submission, lang: Lang) -> String {
-    let status = match submission.status.as_str() {
-        submitted_readings::SUBMITTED => "reading-entry-status-submitted",
-        submitted_readings::EXPORTED => "reading-entry-status-exported",
-        "accepted" => "reading-entry-status-accepted",
-        _ => "reading-entry-status-rejected",
+    let status = match submission.status {
+        SubmissionStatus::Submitted => "reading-entry-status-submitted",
+        SubmissionStatus::Exported => "reading-entry-status-exported",
+        SubmissionStatus::Accepted => "reading-entry-status-accepted",
+        SubmissionStatus::Rejected => "reading-entry-status-rejected",
     };
     match submission
         .reason
@@ -192,7 +240,7 @@ impl EntryPage {
         data: &PointData,
     ) -> Result<Self, WebError> {
         let lang = frame.lang;
-        let submissions = submitted_readings::of_account(&state.db, portal.account.id)
+        let submissions = submitted_readings::of_account(&state.app.db, portal.account.id)
             .await?
             .into_iter()
             .map(|submission| SubmissionRow {
@@ -203,7 +251,7 @@ impl EntryPage {
                 href: format!("/readings/submitted/{}", submission.id),
             })
             .collect();
-        let date_hint = state.config.reading_window()?.map(|window| {
+        let date_hint = state.config.reading_window.map(|window| {
             lang.t_with(
                 "reading-entry-window",
                 &[
@@ -264,7 +312,9 @@ impl EntryPage {
         self.newer_estimate = data
             .newer_estimate(&self.meter)
             .map(|reading| reading_words(reading, lang));
-        self.usual_daily = data.usual_daily(&self.meter).map(|usual| usual.format_sl());
+        self.usual_daily = data
+            .usual_daily(&self.meter)
+            .map(super::super::domain::quantity::Volume::format_sl);
     }
 }
 
@@ -292,105 +342,68 @@ pub async fn submit(
     }
     page.date = form.date.trim().to_owned();
     page.value = form.value.trim().to_owned();
-    let mut errors = FormErrors::default();
-    let meter = match data.meter(form.meter.trim()).or_else(|| {
-        // A single meter needs no choice.
-        (data.meters.len() == 1).then(|| &data.meters[0])
-    }) {
-        Some(meter) => {
-            page.meter = meter.serial.clone();
-            Some(meter)
-        }
-        None => {
-            errors.add("meter", lang.t("reading-entry-meter-missing"));
-            None
-        }
-    };
-    page.describe_meter(&data, lang);
-    let date = parse_date(&form.date);
-    if date.is_none() {
-        errors.add("date", lang.t("reading-entry-date-invalid"));
+    let (meter, date, errors) = meter_and_date(&data, &form, lang);
+    if let Some(meter) = meter {
+        page.meter = meter.serial.clone();
     }
+    page.describe_meter(&data, lang);
     let (Some(meter), Some(date)) = (meter, date) else {
         page.errors = errors;
         return Ok(render(&page)?.into_response());
     };
-
-    let today = today();
-    let context = SubmissionContext {
-        today,
-        dial: Dial::of(meter),
-        last_reading: data
-            .last_reading(&meter.serial, None)
-            .map(|reading| (reading.read_on, reading.value)),
-        usual_daily: data.usual_daily(&meter.serial),
-        window: state.config.reading_window()?,
-        plausibility: Plausibility::default(),
-    };
-    let since_last = match check_submission(&context, date, &form.value) {
+    let context = data.context(meter, state.config.reading_window);
+    let checked = check_submission(&context, date, &form.value).and_then(|verdict| {
+        parse_reading(&form.value, context.dial)
+            .map(|value| (verdict, value))
+            .map_err(|problem| vec![problem])
+    });
+    let (since_last, value) = match checked {
         Err(problems) => {
             for problem in problems {
-                errors.add(field_of(&problem), message(&problem, lang));
+                page.errors.add(field_of(&problem), message(&problem, lang));
             }
-            page.errors = errors;
             return Ok(render(&page)?.into_response());
         }
-        Ok(Verdict::NeedsConfirmation(high)) if form.confirmed != "1" => {
+        Ok((Verdict::NeedsConfirmation(high), _)) if form.confirmed != "1" => {
             page.confirm = Some(lang.t_with(high.message_id(), &args(high.args())));
             return Ok(render(&page)?.into_response());
         }
-        Ok(Verdict::NeedsConfirmation(high)) => Some(high.since_last),
-        Ok(Verdict::Ok { since_last }) => since_last,
+        Ok((Verdict::NeedsConfirmation(high), value)) => (Some(high.since_last), value),
+        Ok((Verdict::Ok { since_last }, value)) => (since_last, value),
     };
-    let value = crate::domain::reading_check::parse_reading(&form.value, context.dial)
-        .expect("checked above");
-
-    let now = Utc::now();
-    let txn = begin_write(&state.db).await?;
-    let id = submitted_readings::save(
-        &txn,
-        NewSubmission {
-            account_id: portal.account.id,
-            meter_serial: &meter.serial,
-            read_on: date,
-            litres: value.litres(),
-            client_addr: Some(&addr),
-        },
-        now,
-    )
-    .await?;
-    if let Some(email) = &portal.account.email {
-        // Keeps a path the portal may be published under.
-        let mut url = state.config.public_url();
-        let base = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&format!("{base}/readings/submitted/{id}"));
-        let mut letter = Letter::new(lang, "reading-entry-mail-subject").paragraph(lang.t_with(
-            "reading-entry-mail-reading",
-            &[
-                ("value", Arg::Text(value.format_sl())),
-                ("date", Arg::Text(dates::format_sl(date))),
-                ("meter", Arg::from(meter.serial.as_str())),
-            ],
-        ));
-        if let Some(since_last) = since_last {
-            letter = letter.paragraph(since_last_words(
-                since_last.consumption,
-                since_last.last_date,
-                lang,
-            ));
-        }
-        let mail = letter
-            .action("reading-entry-mail-action", url.to_string())
-            .after(lang.t("reading-entry-mail-after"))
-            .to(email, state.config.company()?)?;
-        mail::enqueue(&txn, &state.config, mail, now).await?;
-    }
-    let event = Event::new(Actor::Customer(&portal.payer.code), "reading_submitted")
-        .subject(format!("{} {date}", meter.serial))
-        .from_addr(Some(&addr));
-    audit::record(&txn, event, now).await?;
-    txn.commit().await?;
+    let submission = submissions::Submission {
+        account_id: portal.account.id,
+        payer_code: portal.payer.code.clone(),
+        email: portal.account.email.clone(),
+        meter_serial: meter.serial.clone(),
+        read_on: date,
+        value,
+        since_last,
+        lang,
+    };
+    let id = submissions::submit(&state.app, &Origin::web(addr), submission).await?;
     Ok(Redirect::to(&format!("/readings/submitted/{id}")).into_response())
+}
+
+/// The meter chosen (a single meter needs no choice) and the date typed, with what is wrong
+/// with them.
+fn meter_and_date<'a>(
+    data: &'a PointData,
+    form: &ReadingForm,
+    lang: Lang,
+) -> (Option<&'a MeterRecord>, Option<NaiveDate>, FormErrors) {
+    let mut errors = FormErrors::default();
+    let meter = data
+        .meter(form.meter.trim())
+        .or_else(|| (data.meters.len() == 1).then(|| &data.meters[0]));
+    if meter.is_none() {
+        errors.add("meter", lang.t("reading-entry-meter-missing"));
+    }
+    let date = parse_date(&form.date);
+    if date.is_none() {
+        errors.add("date", lang.t("reading-entry-date-invalid"));
+    }
+    (meter, date, errors)
 }
 
 /// The field a problem is shown beside.
@@ -413,16 +426,6 @@ fn message(problem: &ReadingProblem, lang: Lang) -> String {
     lang.t_with(problem.message_id(), &args(problem.args()))
 }
 
-fn since_last_words(consumption: Volume, last_date: NaiveDate, lang: Lang) -> String {
-    lang.t_with(
-        "reading-entry-since-last",
-        &[
-            ("consumption", Arg::Text(consumption.format_sl())),
-            ("last_date", Arg::Text(dates::format_sl(last_date))),
-        ],
-    )
-}
-
 #[derive(Template)]
 #[template(path = "reading_submitted.html")]
 struct SubmittedPage {
@@ -442,8 +445,8 @@ async fn estimated_cost(
     consumption: Volume,
     day: NaiveDate,
 ) -> Result<Option<Cents>, WebError> {
-    let billed = services::billed_at(&state.db, point_code).await?;
-    let per_m3: i128 = prices::on(&state.db, day)
+    let billed = services::billed_at(&state.app.db, point_code).await?;
+    let per_m3: i128 = prices::on(&state.app.db, day)
         .await?
         .into_iter()
         .filter(|listed| matches!(listed.unit.as_str(), "m3" | "m³"))
@@ -470,37 +473,18 @@ pub async fn submitted(
     let lang = frame.lang;
     let found = match id.parse::<i64>() {
         Ok(number) => {
-            submitted_readings::of_account_by_id(&state.db, portal.account.id, number).await?
+            submitted_readings::of_account_by_id(&state.app.db, portal.account.id, number).await?
         }
         Err(_) => None,
     };
     let Some(submission) = found else {
-        let event = Event::new(Actor::Customer(&portal.payer.code), "foreign_object")
-            .subject(format!("submitted reading {id}"))
-            .from_addr(Some(&addr));
-        audit::record(&state.db, event, Utc::now()).await?;
+        let (origin, kind) = (Origin::web(addr), ObjectKind::SubmittedReading);
+        audit::foreign_object(&state.app, &origin, &portal.account, kind, &id).await?;
         return Err(WebError::NotFound);
     };
-    let meters =
-        readings::meters_of_point(&state.db, &portal.payer.code, &submission.point_code).await?;
-    let point_readings =
-        readings::readings_of_point(&state.db, &portal.payer.code, &submission.point_code).await?;
-    let data = PointData {
-        meters,
-        readings: point_readings,
-    };
+    let data = PointData::of_point(&state, &portal.payer.code, &submission.point_code).await?;
     let value = Volume::from_litres(submission.litres);
-    let consumption = data
-        .last_reading(&submission.meter_serial, Some(submission.read_on))
-        .and_then(|last| {
-            let meter = data.meter(&submission.meter_serial)?;
-            let litres = if value >= last.value {
-                Volume::from_litres(value.litres() - last.value.litres())
-            } else {
-                Dial::of(meter).roll_over(last.value, value)?
-            };
-            Some((litres, last.read_on))
-        });
+    let consumption = data.since_last(&submission.meter_serial, submission.read_on, value);
     let cost = match consumption {
         Some((consumption, _)) => {
             estimated_cost(&state, &submission.point_code, consumption, today()).await?

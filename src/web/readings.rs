@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +14,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::chart::{Bar, BarChart, Layout};
+use super::error::OwnRefusal;
 use super::form::FormErrors;
 use super::page::{Chrome, Frame, render};
 use super::portal::{Portal, Tab};
@@ -265,8 +267,9 @@ async fn load(state: &AppState, portal: &Portal) -> Result<(String, PointReading
             },
         ));
     };
-    let meters = readings::meters_of_point(&state.db, &portal.payer.code, &point.code).await?;
-    let readings = readings::readings_of_point(&state.db, &portal.payer.code, &point.code).await?;
+    let meters = readings::meters_of_point(&state.app.db, &portal.payer.code, &point.code).await?;
+    let readings =
+        readings::readings_of_point(&state.app.db, &portal.payer.code, &point.code).await?;
     let intervals = intervals(&meters, &readings, &Plausibility::default());
     Ok((
         point.code.clone(),
@@ -491,42 +494,47 @@ pub async fn show(
     };
     let page = ReadingsPage {
         page: portal.chrome(&frame, "readings-title", Some(Tab::Readings)),
-        point: portal
-            .point
-            .as_ref()
-            .map(|point| {
-                [
-                    Some(&point.code),
-                    point.street.as_ref(),
-                    point.city.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-            })
-            .unwrap_or_default(),
+        point: point_label(&portal),
         has_meters: data.has_meters,
         rows: reading_rows(&data, lang),
         period: typed.period,
         from: typed.from,
         to: typed.to,
         errors: typed.errors,
-        period_options: [Period::Month, Period::Quarter, Period::Year]
-            .into_iter()
-            .map(|period| {
-                (
-                    period_value(period),
-                    lang.t(&format!("readings-period-{}", period_value(period))),
-                )
-            })
-            .collect(),
+        period_options: period_options(lang),
         periods,
         chart: chart_svg,
         csv_href,
     };
     Ok((status, render(&page)?).into_response())
+}
+
+/// "OM-1, Stara ulica 1, Brezovica": the chosen point as the page names it.
+fn point_label(portal: &Portal) -> String {
+    let Some(point) = portal.point.as_ref() else {
+        return String::new();
+    };
+    [
+        Some(&point.code),
+        point.street.as_ref(),
+        point.city.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+/// The periods to choose from, as (form value, label).
+fn period_options(lang: Lang) -> Vec<(&'static str, String)> {
+    [Period::Month, Period::Quarter, Period::Year]
+        .into_iter()
+        .map(|period| {
+            let value = period_value(period);
+            (value, lang.t(&format!("readings-period-{value}")))
+        })
+        .collect()
 }
 
 /// The consumption table as CSV (`;` and decimal commas, as Slovenian spreadsheets expect).
@@ -542,6 +550,7 @@ pub async fn csv(
         let messages: Vec<&str> = typed.errors.iter().map(|(_, m)| m.as_str()).collect();
         return Ok((
             StatusCode::BAD_REQUEST,
+            Extension(OwnRefusal),
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
             messages.join("\n"),
         )
@@ -557,19 +566,16 @@ pub async fn csv(
     } else {
         Vec::new()
     };
-    // A byte-order mark, so that spreadsheets read the file as UTF-8 ("m³", "č").
-    let mut body = String::from("\u{feff}");
-    body.push_str(&lang.t("readings-csv-header"));
-    body.push_str("\r\n");
-    for figure in &figures {
-        body.push_str(&format!(
-            "{};{};{};{}\r\n",
+    let header = lang.t("readings-csv-header");
+    let rows = figures.iter().map(|figure| {
+        [
             period_label(figure.period, lang),
             figure.consumption.map(m3_for_csv).unwrap_or_default(),
-            figure.covered_days,
-            figure.period.days(),
-        ));
-    }
+            figure.covered_days.to_string(),
+            figure.period.days().to_string(),
+        ]
+    });
+    let body = spreadsheet_csv(header.split(';'), rows)?;
     let file_name = format!(
         "poraba-{}-{}.csv",
         point_code.replace(|c: char| !c.is_ascii_alphanumeric(), ""),
@@ -586,6 +592,30 @@ pub async fn csv(
         body,
     )
         .into_response())
+}
+
+/// A CSV file as Slovenian spreadsheets open it: a byte-order mark (so "m³" and "č" read as
+/// UTF-8), `;` between fields, CRLF line ends, quotes where a field needs them.
+fn spreadsheet_csv<H, R>(
+    header: impl IntoIterator<Item = H>,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<Vec<u8>, WebError>
+where
+    H: AsRef<[u8]>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| WebError::Csv(error.into_error().into()))
 }
 
 #[cfg(test)]

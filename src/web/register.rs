@@ -8,31 +8,27 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::activation::{self, LINK_VALID_HOURS};
 use super::auth::{self, AuthRedirect, Customer};
 use super::client::ClientAddr;
-use super::form::FormErrors;
+use super::form::{AnonymousForm, FormErrors, Limit, check_anonymous_form};
 use super::page::{Chrome, Frame, render};
 use super::{AppState, WebError};
+use crate::app::Origin;
+use crate::app::registration::{self, Registered, Registration};
 use crate::captcha;
 use crate::domain::email::{EmailAddress, EmailProblem};
 use crate::domain::password::{PersonalData, check_password};
 use crate::domain::payer_code::{PayerCode, PayerCodeError};
+use crate::domain::throttle::ThrottleKey;
 use crate::i18n::{Arg, Lang};
-use crate::store::accounts::{self, Account};
-use crate::store::audit::{self, Actor, Event};
-use crate::store::control_numbers::{self, ControlNumber};
-use crate::store::payers::{self, Payer};
-use crate::store::{Db, begin_write, invoices, throttles};
+use crate::store::accounts::{self, Account, AccountState};
 
-/// Registration attempts one client address may make per [`WINDOW_HOURS`]: plenty for a
-/// household's typos, too few to guess control numbers.
+/// Registration attempts one client address may make per hour: plenty for a household's
+/// typos, too few to guess control numbers.
 const ATTEMPTS_PER_ADDRESS: u32 = 20;
-const WINDOW_HOURS: i64 = 1;
 
 #[derive(Template)]
 #[template(path = "register.html")]
@@ -116,26 +112,8 @@ pub struct RegisterForm {
     captcha_new: Option<String>,
 }
 
-fn address_key(addr: &str) -> String {
-    format!("register:address:{addr}")
-}
-
-/// What proves that the registrant holds the payer's papers.
-enum Proof {
-    /// The number of one of the payer's invoices.
-    Invoice,
-    /// A control number staff issued, used up by the registration.
-    Issued(ControlNumber),
-}
-
-impl Proof {
-    fn word(&self) -> &'static str {
-        match self {
-            Proof::Invoice => "invoice",
-            Proof::Issued(_) => "control_number",
-        }
-    }
-}
+/// Where the sent page finds the address the link went to.
+const SENT_TO: &str = "register_sent_to";
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -148,38 +126,109 @@ pub async fn submit(
         return Ok(elsewhere);
     }
     let lang = frame.lang;
-    let now = Utc::now();
-    if form.captcha_new.is_some() {
-        return Ok(render(&RegisterPage::again(&frame, &form).await?)?.into_response());
-    }
-
-    let window = Duration::hours(WINDOW_HOURS);
-    if !throttles::admit(
-        &state.db,
-        &address_key(&addr),
-        window,
-        ATTEMPTS_PER_ADDRESS,
-        now,
+    let limit = Limit {
+        key: ThrottleKey::RegisterAddress(&addr),
+        per_hour: ATTEMPTS_PER_ADDRESS,
+    };
+    let captcha_new = form.captcha_new.is_some();
+    let human = match check_anonymous_form(
+        &state,
+        &frame.session,
+        limit,
+        captcha_new,
+        form.captcha.as_deref(),
     )
     .await?
     {
-        let mut page = RegisterPage::again(&frame, &form).await?;
-        page.refusal = Some(lang.t("register-too-many"));
-        return Ok(render(&page)?.into_response());
+        AnonymousForm::NewCaptcha => return again(&frame, &form, |_| {}).await,
+        AnonymousForm::TooMany => {
+            let refusal = lang.t("register-too-many");
+            return again(&frame, &form, |page| page.refusal = Some(refusal)).await;
+        }
+        AnonymousForm::Checked { human } => human,
+    };
+    let checked = checked(&state, &form, lang, human).await?;
+    if let Some(account) = checked.existing {
+        return exists(&frame, &account);
     }
+    let Some(registration) = checked.registration else {
+        let errors = checked.errors;
+        let captcha_error = (!human).then(|| errors.get("captcha").to_owned());
+        return again(&frame, &form, |page| {
+            page.captcha_error = captcha_error;
+            page.errors = errors;
+        })
+        .await;
+    };
+    let sent_to = registration.email.to_string();
+    match registration::register(&state.app, &Origin::web(addr), registration).await? {
+        Registered::LinkSent => {
+            frame.session.insert(SENT_TO, sent_to).await?;
+            Ok(Redirect::to("/register/sent").into_response())
+        }
+        Registered::Exists(account) => exists(&frame, &account),
+        Registered::ProofUsedUp => {
+            let message = lang.t("register-no-match");
+            again(&frame, &form, |page| page.errors.add("username", message)).await
+        }
+    }
+}
 
-    // First the CAPTCHA: while it is wrong, the database is not asked about the payer.
-    let answer = form.captcha.as_deref().unwrap_or_default();
-    let human = captcha::verify(&frame.session, answer, state.config.test_captcha.as_ref()).await?;
+/// "Preverite elektronsko pošto", reached by the redirect after registering, so a reload
+/// registers nothing again.
+pub async fn sent(frame: Frame, who: Result<Customer, AuthRedirect>) -> Result<Response, WebError> {
+    if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
+        return Ok(elsewhere);
+    }
+    let Some(email) = frame.session.get::<String>(SENT_TO).await? else {
+        return Ok(Redirect::to("/register").into_response());
+    };
+    let lang = frame.lang;
+    Ok(render(&SentPage {
+        page: frame.chrome("register-sent-title"),
+        lead: lang.t_with("register-sent-lead", &[("email", email.as_str().into())]),
+        valid: lang.t_with(
+            "register-sent-valid",
+            &[("hours", Arg::Number(registration::LINK_VALID_HOURS))],
+        ),
+    })?
+    .into_response())
+}
 
+/// The form again with what was typed (but the passwords and the CAPTCHA), adjusted by
+/// `change`.
+async fn again(
+    frame: &Frame,
+    form: &RegisterForm,
+    change: impl FnOnce(&mut RegisterPage),
+) -> Result<Response, WebError> {
+    let mut page = RegisterPage::again(frame, form).await?;
+    change(&mut page);
+    Ok(render(&page)?.into_response())
+}
+
+/// What the form amounts to.
+struct Checked {
+    /// Every field right and the payer proven.
+    registration: Option<Registration>,
+    /// The proven payer has an account already, active or locked.
+    existing: Option<Account>,
+    errors: FormErrors,
+}
+
+async fn checked(
+    state: &AppState,
+    form: &RegisterForm,
+    lang: Lang,
+    human: bool,
+) -> Result<Checked, WebError> {
     let payer_code = PayerCode::parse(&form.username);
     let email = EmailAddress::parse(&form.email);
     let number = form.control_number.trim();
     let proven = match (&payer_code, human && !number.is_empty()) {
-        (Ok(code), true) => prove(&state.db, code, number, now).await?,
+        (Ok(code), true) => registration::prove(&state.app, code, number).await?,
         _ => None,
     };
-
     let mut errors = FormErrors::default();
     match &payer_code {
         Err(PayerCodeError::Empty) => errors.add("username", lang.t("register-username-empty")),
@@ -207,96 +256,31 @@ pub async fn submit(
         name: proven.as_ref().map(|(payer, _)| payer.name.as_str()),
         email: Some(form.email.trim()),
     };
-    password_errors(&mut errors, lang, &form, &personal);
+    password_errors(&mut errors, lang, form, &personal);
     if !human {
         errors.add("captcha", lang.t("register-captcha-wrong"));
     }
-
-    if let Some((payer, _)) = &proven
-        && let Some(account) = accounts::find_by_payer_code(&state.db, &payer.code).await?
-        && account.state != accounts::PENDING
-    {
-        return exists(&frame, &account);
-    }
-    let (Some((payer, proof)), Ok(email), true) = (proven, email, errors.is_empty()) else {
-        let mut page = RegisterPage::again(&frame, &form).await?;
-        page.captcha_error = (!human).then(|| errors.get("captcha").to_owned());
-        page.errors = errors;
-        return Ok(render(&page)?.into_response());
+    let existing = match &proven {
+        Some((payer, _)) => accounts::find_by_payer_code(&state.app.db, &payer.code)
+            .await?
+            .filter(|account| account.state != AccountState::Pending),
+        None => None,
     };
-
-    let password_hash = state.hasher.hash(form.password.clone()).await?;
-    let txn = begin_write(&state.db).await?;
-    let proof_holds = match &proof {
-        Proof::Invoice => true,
-        Proof::Issued(issued) => control_numbers::use_up(&txn, issued.id, now).await?,
+    let registration = match (proven, email) {
+        (Some((payer, proof)), Ok(email)) if errors.is_empty() => Some(Registration {
+            payer,
+            proof,
+            email,
+            password: form.password.clone(),
+            lang,
+        }),
+        _ => None,
     };
-    if !proof_holds {
-        // Someone registered with the same staff-issued number a moment ago.
-        txn.rollback().await?;
-        let mut page = RegisterPage::again(&frame, &form).await?;
-        page.errors.add("username", lang.t("register-no-match"));
-        return Ok(render(&page)?.into_response());
-    }
-    let pending = accounts::find_by_payer_code(&txn, &payer.code).await?;
-    let Some(account_id) =
-        accounts::register_pending(&txn, &payer.code, email.as_str(), &password_hash, now).await?
-    else {
-        txn.rollback().await?;
-        let account = accounts::find_by_payer_code(&state.db, &payer.code).await?;
-        return match account {
-            Some(account) => exists(&frame, &account),
-            None => Err(WebError::NotFound),
-        };
-    };
-    activation::send_link(
-        &txn,
-        &state.config,
-        account_id,
-        &payer.code,
-        email.as_str(),
-        lang,
-        now,
-    )
-    .await?;
-    let event = Event::new(Actor::Customer(&payer.code), "registration")
-        .subject(payer.code.clone())
-        .from_addr(Some(&addr))
-        .details(serde_json::json!({
-            "proof": proof.word(),
-            "replaced_pending": pending.is_some(),
-        }));
-    audit::record(&txn, event, now).await?;
-    txn.commit().await?;
-
-    Ok(render(&SentPage {
-        page: frame.chrome("register-sent-title"),
-        lead: lang.t_with("register-sent-lead", &[("email", email.as_str().into())]),
-        valid: lang.t_with(
-            "register-sent-valid",
-            &[("hours", Arg::Number(LINK_VALID_HOURS))],
-        ),
-    })?
-    .into_response())
-}
-
-/// The payer named by `code`, if `number` is one of its control numbers. All the look-ups run
-/// whatever each finds, so an unknown payer takes as long as a wrong number.
-async fn prove(
-    db: &Db,
-    code: &PayerCode,
-    number: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<(Payer, Proof)>, WebError> {
-    let payer = payers::find(db, code.as_str()).await?;
-    let invoice = invoices::is_payers_invoice(db, code.as_str(), number).await?;
-    let issued = control_numbers::find_usable(db, code.as_str(), number, now).await?;
-    let proof = match (invoice, issued) {
-        (true, _) => Some(Proof::Invoice),
-        (false, Some(issued)) => Some(Proof::Issued(issued)),
-        (false, None) => None,
-    };
-    Ok(payer.zip(proof))
+    Ok(Checked {
+        registration,
+        existing,
+        errors,
+    })
 }
 
 /// The password's problems, each its own message, then whether the repetition matches.

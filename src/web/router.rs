@@ -1,6 +1,7 @@
 //! Every route of the application, in one place.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 use time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -11,7 +12,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::{
     AppState, access_request, activation, assets, captcha, consent, contact, csrf, demo_mail,
-    email, email_confirm, finance, headers, health, home, lang, metrics, password_forgot,
+    email, email_confirm, error, finance, headers, health, home, lang, metrics, password_forgot,
     password_reset, point, portal, prices, profile, reading_entry, readings, register, sign_in,
 };
 
@@ -41,6 +42,7 @@ fn table(demo: bool) -> Table {
     .route("/sign-out", post(sign_in::sign_out))
     .route("/consent", get(consent::show).post(consent::decide))
     .route("/register", get(register::show).post(register::submit))
+    .route("/register/sent", get(register::sent))
     .route(
         "/activate",
         get(activation::show).post(activation::activate),
@@ -50,6 +52,7 @@ fn table(demo: bool) -> Table {
         "/access-request",
         get(access_request::show).post(access_request::submit),
     )
+    .route("/access-request/sent", get(access_request::sent))
     .route(
         "/password/forgot",
         get(password_forgot::show).post(password_forgot::submit),
@@ -79,6 +82,7 @@ fn table(demo: bool) -> Table {
     .route("/finance/invoices/{number}/pdf", get(finance::pdf))
     .route("/finance/open-items", get(finance::open_items))
     .route("/contact", get(contact::show).post(contact::submit))
+    .route("/contact/sent", get(contact::sent))
     .route("/profile", get(profile::show))
     .route("/profile/name", post(profile::save_name))
     .route("/profile/email", post(profile::change_email))
@@ -90,8 +94,7 @@ fn table(demo: bool) -> Table {
     .route("/captcha/image", get(captcha::image))
     .route("/captcha/audio", get(captcha::audio))
     .route("/healthz", get(health::live))
-    .route("/readyz", get(health::ready))
-    .route("/metrics", get(metrics::show));
+    .route("/readyz", get(health::ready));
     if demo {
         table
             .route("/demo/mail", get(demo_mail::list))
@@ -110,8 +113,11 @@ pub fn route_paths(demo: bool) -> Vec<&'static str> {
 /// The session cookie: `__Host-` prefixed and `Secure` behind HTTPS, never readable by
 /// scripts, sent on top-level navigation from other sites (links in e-mails) but not on their
 /// form posts.
-fn session_layer(config: &Config, store: DbSessionStore) -> SessionManagerLayer<DbSessionStore> {
-    let https = config.is_https();
+fn session_layer(
+    config: &Config,
+    https: bool,
+    store: DbSessionStore,
+) -> SessionManagerLayer<DbSessionStore> {
     SessionManagerLayer::new(store)
         .with_name(if https { "__Host-eportal" } else { "eportal" })
         .with_secure(https)
@@ -124,9 +130,13 @@ fn session_layer(config: &Config, store: DbSessionStore) -> SessionManagerLayer<
 }
 
 pub fn router(state: AppState) -> Router {
-    let https = state.config.is_https();
+    let https = state.app.site.is_https();
     let metrics = state.metrics.clone();
-    let sessions = session_layer(&state.config, DbSessionStore::new(state.db.clone()));
+    let sessions = session_layer(
+        &state.config,
+        https,
+        DbSessionStore::new(state.app.db.clone()),
+    );
     table(state.config.demo)
         .router
         .route_layer(axum::middleware::from_fn_with_state(
@@ -134,12 +144,14 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .fallback(super::error::not_found)
+        .layer(DefaultBodyLimit::max(csrf::FORM_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::protect,
         ))
         .layer(sessions)
         .with_state(state)
+        .layer(axum::middleware::from_fn(error::refusals_as_pages))
         .layer(axum::middleware::from_fn(move |request, next| {
             headers::add_security_headers(https, request, next)
         }))
@@ -147,6 +159,15 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// `/metrics` alone, for the listener of `metrics_listen`: never on the public one, where it
+/// would tell anyone the portal's traffic.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::show))
+        .fallback(super::error::not_found)
+        .with_state(state)
 }
 
 /// The span of a request: its method, path and id, never its query string, which carries the

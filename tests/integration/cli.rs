@@ -46,6 +46,57 @@ async fn a_bad_setting_stops_the_start_with_one_line_naming_it() {
 }
 
 #[tokio::test]
+async fn serve_refuses_an_invalid_iban_at_once_naming_it() {
+    let database = TestDatabase::new(Backend::Sqlite).await;
+    let started = std::time::Instant::now();
+    let output = eportal(&database)
+        .env("EPORTAL_COMPANY__IBAN", "SI56 2633 0001 2039 087")
+        .args(["serve", "--demo"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("setting company.iban: "), "{stderr}");
+    assert!(stderr.contains("EPORTAL_COMPANY__IBAN"), "{stderr}");
+}
+
+#[tokio::test]
+async fn text_settings_from_the_environment_keep_their_digits() {
+    let database = TestDatabase::new(Backend::Sqlite).await;
+    let mut serve = eportal(&database)
+        .env("EPORTAL_COMPANY__PHONE", "013633020")
+        .env("EPORTAL_CONSENT__VERSION", "2020")
+        .env("EPORTAL_LISTEN", "127.0.0.1:0")
+        .args(["serve", "--demo"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It starts (and would have stopped at once on a setting it could not read).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut listening = false;
+    let stderr = serve.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    while std::time::Instant::now() < deadline {
+        match lines.next() {
+            Some(Ok(line)) if line.contains("ePortal listening") => {
+                listening = true;
+                break;
+            }
+            Some(Ok(_)) => {}
+            _ => break,
+        }
+    }
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    assert!(
+        listening,
+        "serve started with the phone and version as text"
+    );
+}
+
+#[tokio::test]
 async fn serve_without_a_company_says_which_setting_is_missing() {
     let database = TestDatabase::new(Backend::Sqlite).await;
     let output = eportal(&database).arg("serve").output().unwrap();

@@ -4,7 +4,7 @@ use eportal::store::entity::{audit_event, contact_message};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::on_both_databases;
-use crate::support::{Backend, PASSWORD, PAYER, TestApp};
+use crate::support::{Backend, PASSWORD, PAYER, TestApp, location};
 
 on_both_databases!(
     a_signed_in_customer_writes_without_captcha_from_a_filled_in_form,
@@ -28,7 +28,7 @@ async fn stored(app: &TestApp) -> Vec<contact_message::Model> {
 }
 
 fn company_address(app: &TestApp) -> String {
-    app.config.company().unwrap().contact_email.clone()
+    app.config.company().unwrap().contact_email.to_string()
 }
 
 async fn a_signed_in_customer_writes_without_captcha_from_a_filled_in_form(backend: Backend) {
@@ -79,9 +79,14 @@ async fn a_signed_in_customer_writes_without_captcha_from_a_filled_in_form(backe
             ],
         )
         .await;
-    assert_eq!(sent.status(), 200);
-    let sent = sent.text().await.unwrap();
+    assert_eq!(sent.status(), 303, "answered with a redirect");
+    assert_eq!(location(&sent), "/contact/sent");
+    let sent = app.get("/contact/sent").await.text().await.unwrap();
     assert!(sent.contains("Hvala za vaše sporočilo"), "{sent}");
+    assert!(sent.contains(EMAIL), "where the copy went: {sent}");
+    let again = app.get("/contact/sent").await;
+    assert_eq!(again.status(), 200, "a reload shows the page again");
+    assert_eq!(stored(&app).await.len(), 1, "and sends nothing again");
 
     let messages = stored(&app).await;
     assert_eq!(messages.len(), 1);
@@ -139,8 +144,11 @@ async fn anyone_else_needs_the_captcha(backend: Backend) {
     assert!(app.mail_to(&company_address(&app)).await.is_empty());
 
     let sent = app.post_form("/contact", &fields(CAPTCHA)).await;
+    assert_eq!(location(&sent), "/contact/sent");
     assert!(
-        sent.text()
+        app.get("/contact/sent")
+            .await
+            .text()
             .await
             .unwrap()
             .contains("Hvala za vaše sporočilo")

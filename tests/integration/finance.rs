@@ -384,7 +384,8 @@ async fn another_payers_invoice_is_not_found_and_audited(backend: Backend) {
         .unwrap();
     assert_eq!(events.len(), 2, "one for the page, one for the PDF");
     for event in events {
-        assert_eq!(event.subject.as_deref(), Some(MANUAL_INVOICE));
+        let subject = format!("invoice {MANUAL_INVOICE}");
+        assert_eq!(event.subject.as_deref(), Some(subject.as_str()));
         assert_eq!(event.actor.as_deref(), Some(ACCOUNT_PAYER));
         assert_eq!(event.actor_kind, "customer");
     }

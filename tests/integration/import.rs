@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use eportal::import::{self, ImportError, Kind, Origin, ParseFailure, Problem};
+use eportal::app::import::{self as apply, Channel, ImportError};
+use eportal::import::{Kind, ParseFailure, Problem};
 use eportal::store::Db;
 use eportal::store::entity::{
     invoice, invoice_pdf, meter, open_item, payer, point_service, price, reading,
@@ -38,19 +39,19 @@ async fn import(
     kind: Kind,
     bytes: &[u8],
     dry_run: bool,
-) -> Result<import::Outcome, ImportError> {
-    import::import_file(
+) -> Result<apply::Outcome, ImportError> {
+    apply::import_file(
         db,
         kind,
         &format!("{}.csv", kind.as_str()),
         bytes,
-        Origin::CommandLine,
+        Channel::CommandLine,
         dry_run,
     )
     .await
 }
 
-async fn import_all(db: &Db) -> Vec<import::Outcome> {
+async fn import_all(db: &Db) -> Vec<apply::Outcome> {
     let mut outcomes = Vec::new();
     for kind in Kind::ALL {
         let outcome = import(db, kind, &fixture(kind), false).await;
@@ -59,7 +60,7 @@ async fn import_all(db: &Db) -> Vec<import::Outcome> {
     outcomes
 }
 
-fn bad_lines(result: Result<import::Outcome, ImportError>) -> Vec<(u64, Option<String>, Problem)> {
+fn bad_lines(result: Result<apply::Outcome, ImportError>) -> Vec<(u64, Option<String>, Problem)> {
     match result {
         Err(ImportError::Rejected(ParseFailure::Lines(lines))) => lines
             .into_iter()
@@ -291,11 +292,11 @@ async fn invoice_pdfs_come_from_a_folder(backend: Backend) {
     let db = database.connect().await;
     import_all(&db).await;
     let folder = fixtures().join("pdfs");
-    let outcome = import::import_invoice_pdfs(&db, &folder, Origin::CommandLine, false)
+    let outcome = apply::import_invoice_pdfs(&db, &folder, Channel::CommandLine, false)
         .await
         .unwrap();
     assert_eq!(outcome.changes.inserted, 1);
-    let again = import::import_invoice_pdfs(&db, &folder, Origin::CommandLine, false)
+    let again = apply::import_invoice_pdfs(&db, &folder, Channel::CommandLine, false)
         .await
         .unwrap();
     assert!(again.changes.is_empty());
@@ -311,7 +312,7 @@ async fn invoice_pdfs_come_from_a_folder(backend: Backend) {
     std::fs::write(bad.join("2025000102.pdf"), b"%PDF-1.4 fine").unwrap();
     std::fs::write(bad.join("9999.pdf"), b"%PDF-1.4 no such invoice").unwrap();
     std::fs::write(bad.join("2025000101.pdf"), b"not a pdf").unwrap();
-    let refused = import::import_invoice_pdfs(&db, &bad, Origin::CommandLine, false).await;
+    let refused = apply::import_invoice_pdfs(&db, &bad, Channel::CommandLine, false).await;
     let Err(ImportError::PdfsRejected(problems)) = refused else {
         panic!("{refused:?}")
     };

@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use eportal::config::SmtpUrl;
+use eportal::config::{Company, Config, SmtpUrl};
 use eportal::mail::worker::MailWorker;
 use eportal::mail::{OutgoingMail, enqueue};
-use eportal::store::outbox::{self, OutboxMessage};
+use eportal::store::outbox::{self, OutboxMessage, OutboxStatus};
 use eportal::store::{self, Db};
 use sea_orm::TransactionTrait;
 
@@ -46,9 +46,19 @@ async fn app_with_smtp(backend: Backend, answer: Answer) -> (TestApp, SmtpSink) 
 }
 
 async fn send(app: &TestApp, to: &str, subject: &str) {
-    enqueue(&app.db, &app.config, mail(to, subject), Utc::now())
-        .await
-        .unwrap();
+    queue(&app.db, &app.config, mail(to, subject)).await;
+}
+
+/// Queues `mail` in a transaction of its own.
+async fn queue(db: &Db, config: &Config, mail: OutgoingMail) {
+    let site = config.site(config.listen).unwrap();
+    let txn = store::begin_write(db).await.unwrap();
+    enqueue(&txn, &site, mail, Utc::now()).await.unwrap();
+    txn.commit().await.unwrap();
+}
+
+fn company(config: &Config) -> Company {
+    config.company().unwrap().clone()
 }
 
 /// Waits until `done` holds for the outbox, or fails after ten seconds.
@@ -66,7 +76,7 @@ async fn wait_for(db: &Db, done: impl Fn(&[OutboxMessage]) -> bool) -> Vec<Outbo
     );
 }
 
-fn all_with_status(status: &'static str) -> impl Fn(&[OutboxMessage]) -> bool {
+fn all_with_status(status: OutboxStatus) -> impl Fn(&[OutboxMessage]) -> bool {
     move |messages| !messages.is_empty() && messages.iter().all(|m| m.status == status)
 }
 
@@ -79,7 +89,7 @@ async fn smtp_delivers_each_message_once_with_its_own_message_id(backend: Backen
     )
     .await;
     send(&app, "ana.kovac@example.si", "Potrditev števnega stanja").await;
-    let messages = wait_for(&app.db, all_with_status(outbox::SENT)).await;
+    let messages = wait_for(&app.db, all_with_status(OutboxStatus::Sent)).await;
     assert_eq!(messages.len(), 2);
     assert!(
         messages
@@ -126,18 +136,18 @@ async fn a_temporary_refusal_is_retried_later(backend: Backend) {
     send(&app, "janez.novak@example.si", "Poskus").await;
     let messages = wait_for(&app.db, |m| m.first().is_some_and(|m| m.attempts == 1)).await;
     let message = &messages[0];
-    assert_eq!(message.status, outbox::QUEUED);
+    assert_eq!(message.status, OutboxStatus::Queued);
     assert!(message.next_attempt_at > Utc::now(), "the retry waits");
     assert!(message.last_error.as_deref().unwrap().contains("451"));
 
     sink.answer(Answer::Accept);
-    let worker = MailWorker::new(app.db.clone(), &app.config).unwrap();
+    let worker = MailWorker::new(app.db.clone(), &app.config, &company(&app.config)).unwrap();
     let handled = worker
         .deliver_due(Utc::now() + chrono::Duration::minutes(2))
         .await
         .unwrap();
     assert_eq!(handled, 1);
-    let messages = wait_for(&app.db, all_with_status(outbox::SENT)).await;
+    let messages = wait_for(&app.db, all_with_status(OutboxStatus::Sent)).await;
     assert_eq!(messages[0].attempts, 1);
     assert_eq!(sink.received().len(), 1);
 }
@@ -145,7 +155,7 @@ async fn a_temporary_refusal_is_retried_later(backend: Backend) {
 async fn a_permanent_refusal_is_not_retried(backend: Backend) {
     let (app, _sink) = app_with_smtp(backend, Answer::RefuseForever).await;
     send(&app, "nobody@example.si", "Poskus").await;
-    let messages = wait_for(&app.db, all_with_status(outbox::FAILED)).await;
+    let messages = wait_for(&app.db, all_with_status(OutboxStatus::Failed)).await;
     assert_eq!(messages[0].attempts, 1);
     assert!(messages[0].last_error.as_deref().unwrap().contains("550"));
 }
@@ -158,29 +168,22 @@ async fn delivery_is_abandoned_after_the_attempt_limit(backend: Backend) {
     let mut config = test_config(&database);
     config.smtp_url = Some(SmtpUrl::new(sink.url()));
     config.mail_max_attempts = 3;
-    enqueue(
-        &db,
-        &config,
-        mail("janez.novak@example.si", "Poskus"),
-        Utc::now(),
-    )
-    .await
-    .unwrap();
-    let worker = MailWorker::new(db.clone(), &config).unwrap();
+    queue(&db, &config, mail("janez.novak@example.si", "Poskus")).await;
+    let worker = MailWorker::new(db.clone(), &config, &company(&config)).unwrap();
     let mut now = Utc::now();
     for _ in 0..5 {
         worker.deliver_due(now).await.unwrap();
         now += chrono::Duration::days(1);
     }
     let message = &outbox::recent(&db, 1).await.unwrap()[0];
-    assert_eq!(message.status, outbox::FAILED);
+    assert_eq!(message.status, OutboxStatus::Failed);
     assert_eq!(message.attempts, 3);
 }
 
 async fn without_smtp_mail_goes_into_the_folder(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     send(&app, "janez.novak@example.si", "Aktivacija").await;
-    let messages = wait_for(&app.db, all_with_status(outbox::SENT)).await;
+    let messages = wait_for(&app.db, all_with_status(OutboxStatus::Sent)).await;
     let files: Vec<_> = std::fs::read_dir(&app.mail_dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -197,10 +200,11 @@ async fn a_rolled_back_change_sends_nothing(backend: Backend) {
     let database = TestDatabase::new(backend).await;
     let db = database.connect().await;
     let config = test_config(&database);
+    let site = config.site(config.listen).unwrap();
     let txn = store::begin_write(&db).await.unwrap();
     enqueue(
         &txn,
-        &config,
+        &site,
         mail("janez.novak@example.si", "Ne bo poslano"),
         Utc::now(),
     )
@@ -212,7 +216,7 @@ async fn a_rolled_back_change_sends_nothing(backend: Backend) {
     let txn = db.begin().await.unwrap();
     enqueue(
         &txn,
-        &config,
+        &site,
         mail("janez.novak@example.si", "Bo poslano"),
         Utc::now(),
     )
@@ -226,14 +230,12 @@ async fn queued_mail_survives_a_restart(backend: Backend) {
     let database = TestDatabase::new(backend).await;
     let db = database.connect().await;
     let config = test_config(&database);
-    enqueue(
+    queue(
         &db,
         &config,
         mail("janez.novak@example.si", "Pred ponovnim zagonom"),
-        Utc::now(),
     )
-    .await
-    .unwrap();
+    .await;
     // A worker that claimed it and died before sending leaves a lease behind.
     let claimed = outbox::claim_due(&db, Utc::now(), chrono::Duration::seconds(1), 10)
         .await
@@ -249,7 +251,7 @@ async fn queued_mail_survives_a_restart(backend: Backend) {
         .unwrap();
     let db = app.db().clone();
     let server = tokio::spawn(app.run_until_stopped(tokio::time::sleep(Duration::from_secs(30))));
-    let messages = wait_for(&db, all_with_status(outbox::SENT)).await;
+    let messages = wait_for(&db, all_with_status(OutboxStatus::Sent)).await;
     assert_eq!(messages.len(), 1);
     assert_eq!(std::fs::read_dir(&restarted.mail_dir).unwrap().count(), 1);
     server.abort();
@@ -260,14 +262,12 @@ async fn claims_never_overlap(backend: Backend) {
     let db = database.connect().await;
     let config = test_config(&database);
     for n in 0..30 {
-        enqueue(
+        queue(
             &db,
             &config,
             mail("janez.novak@example.si", &format!("Sporočilo {n}")),
-            Utc::now(),
         )
-        .await
-        .unwrap();
+        .await;
     }
     let lease = chrono::Duration::minutes(5);
     let claims = futures::future::join_all((0..4).map(|_| {

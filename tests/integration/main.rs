@@ -1,11 +1,15 @@
 //! The integration tests: one binary; every test runs on SQLite and on PostgreSQL.
 
+// A test that cannot go on should stop right there, with the value that stopped it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 mod access_request;
 mod authorization;
 mod cli;
 mod contact;
+mod demo;
 mod email_first;
 mod finance;
 mod import;

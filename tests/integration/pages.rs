@@ -12,6 +12,7 @@ on_both_databases!(
     unknown_pages_answer_404_in_both_languages,
     demo_mail_is_routed_only_in_demo_mode,
     shutdown_finishes_cleanly,
+    the_frameworks_refusals_are_pages_in_the_users_language,
 );
 
 async fn health_endpoints_answer(backend: Backend) {
@@ -123,19 +124,33 @@ async fn shutdown_finishes_cleanly(backend: Backend) {
 on_both_databases!(metrics_count_requests_and_the_outbox);
 
 async fn metrics_count_requests_and_the_outbox(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let app = TestApp::spawn_with(backend, |config| {
+        config.metrics_listen = Some("127.0.0.1:0".parse().unwrap());
+    })
+    .await;
+    let site = app.config.site(app.address).unwrap();
     let mail = eportal::mail::OutgoingMail {
         to: "janez.novak@example.si".into(),
         subject: "Preskus".into(),
         text: "Preskus.".into(),
         html: None,
     };
-    eportal::mail::enqueue(&app.db, &app.config, mail, chrono::Utc::now())
+    let tx = eportal::store::begin_write(&app.db).await.unwrap();
+    eportal::mail::enqueue(&tx, &site, mail, chrono::Utc::now())
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     app.get("/").await;
     app.get("/").await;
-    let response = app.get("/metrics").await;
+    assert_eq!(
+        app.get("/metrics").await.status(),
+        404,
+        "not on the public listener"
+    );
+    let metrics = app.metrics_address.expect("metrics_listen is set");
+    let response = reqwest::get(format!("http://{metrics}/metrics"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     assert!(
@@ -147,4 +162,45 @@ async fn metrics_count_requests_and_the_outbox(backend: Backend) {
         "{text}"
     );
     assert!(text.contains("eportal_outbox_messages{status="), "{text}");
+}
+
+async fn the_frameworks_refusals_are_pages_in_the_users_language(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let page_of = |response: reqwest::Response| async move {
+        let status = response.status().as_u16();
+        let html = response.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html");
+        (status, html, response.text().await.unwrap())
+    };
+
+    // A method the route does not take.
+    let (status, html, body) = page_of(app.get("/sign-out").await).await;
+    assert_eq!((status, html), (405, true));
+    assert!(body.contains("Ta naslov tega ne sprejema"), "{body}");
+
+    // A repeated field.
+    let (status, html, body) = page_of(
+        app.post_form("/", &[("username", "123456"), ("username", "204518")])
+            .await,
+    )
+    .await;
+    assert!(matches!(status, 400 | 422), "{status}");
+    assert!(html);
+    assert!(body.contains("Obrazca ni bilo mogoče prebrati"), "{body}");
+    assert!(!body.contains("duplicate field"), "{body}");
+
+    // A body larger than any form needs; nothing of it is looked at.
+    let long = "a".repeat(100 * 1024);
+    let (status, html, body) =
+        page_of(app.post_form("/contact", &[("message", &long)]).await).await;
+    assert_eq!((status, html), (413, true));
+    assert!(body.contains("Poslanih podatkov je preveč"), "{body}");
+
+    // In English for whoever chose English.
+    app.get("/lang/en?next=/").await;
+    let (status, _, body) = page_of(app.get("/sign-out").await).await;
+    assert_eq!(status, 405);
+    assert!(body.contains("This address does not take that"), "{body}");
 }

@@ -286,7 +286,7 @@ async fn withdrawing_consent_signs_out_with_the_manuals_sentence(backend: Backen
         .all(&app.db)
         .await
         .unwrap();
-    assert_eq!(decisions.last().unwrap().action, "withdrawn");
+    assert_eq!(decisions.last().unwrap().action.as_str(), "withdrawn");
     assert_eq!(audit_events(&app, "consent_withdrawn").await.len(), 1);
     assert_eq!(location(&app.sign_in(PAYER, PASSWORD).await), "/home");
     assert_eq!(location(&app.get("/home").await), "/consent", "asked again");

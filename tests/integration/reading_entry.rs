@@ -248,11 +248,11 @@ async fn a_second_reading_of_the_day_replaces_the_first_until_exported(backend: 
     assert_eq!(rows.len(), 2, "billing has the first: a new row");
     assert!(
         rows.iter()
-            .any(|r| r.status == "exported" && r.litres == second.litres())
+            .any(|r| r.status.as_str() == "exported" && r.litres == second.litres())
     );
     assert!(
         rows.iter()
-            .any(|r| r.status == "submitted" && r.litres == third.litres())
+            .any(|r| r.status.as_str() == "submitted" && r.litres == third.litres())
     );
     let list = app.get("/readings/new").await.text().await.unwrap();
     assert!(list.contains("posredovano v obračun"));
@@ -330,8 +330,8 @@ async fn a_reading_outside_the_window_is_refused(backend: Backend) {
     use chrono::Datelike;
     // A window of two days that never holds today (e.g. the 26th and 27th on the 25th).
     let from = today().day() % 28 + 1;
-    let window = format!("{from}-{}", from + 1);
-    let app = TestApp::spawn_with(backend, |config| config.reading_window = Some(window)).await;
+    let window = eportal::domain::reading_check::ReadingWindow::new(from, from + 1);
+    let app = TestApp::spawn_with(backend, |config| config.reading_window = window).await;
     eportal::demo::fill_if_empty(&app.db, &app.config)
         .await
         .unwrap();

@@ -11,7 +11,35 @@ on_both_databases!(
     migrations_run_twice_without_harm,
     foreign_keys_are_enforced,
     sqlite_runs_with_durable_settings,
+    an_unknown_stored_state_is_an_error,
 );
+
+/// A state the code does not know (written by a newer version, or by hand) is refused when
+/// read, never taken for some default such as "locked".
+async fn an_unknown_stored_state_is_an_error(backend: Backend) {
+    let app = crate::support::TestApp::spawn(backend).await;
+    let id = app.seed_account("123456", "janez@example.si", true).await;
+    let backend = app.db.get_database_backend();
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                DbBackend::Postgres => "UPDATE accounts SET state = 'frozen' WHERE id = $1",
+                _ => "UPDATE accounts SET state = 'frozen' WHERE id = ?",
+            },
+            [id.into()],
+        ))
+        .await
+        .unwrap();
+    assert!(store::accounts::find(&app.db, id).await.is_err());
+    assert_eq!(
+        app.sign_in("123456", crate::support::PASSWORD)
+            .await
+            .status(),
+        500,
+        "a server error, logged, not a silent refusal"
+    );
+}
 
 async fn migrations_run_twice_without_harm(backend: Backend) {
     let database = TestDatabase::new(backend).await;

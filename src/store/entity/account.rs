@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use super::states::AccountState;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "accounts")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub email: Option<String>,
     pub email_confirmed_at: Option<DateTimeUtc>,
     pub password_hash: Option<String>,
-    pub state: String,
+    pub state: AccountState,
     pub display_name: Option<String>,
     pub phone: Option<String>,
     pub consent_version: Option<String>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use super::states::AuditAction;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_events")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub at: DateTimeUtc,
     pub actor_kind: String,
     pub actor: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub subject: Option<String>,
     pub client_addr: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use super::states::ConsentDecision;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "consents")]
 pub struct Model {
@@ -7,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub account_id: i64,
     pub version: String,
-    pub action: String,
+    pub action: ConsentDecision,
     pub client_addr: Option<String>,
     pub at: DateTimeUtc,
 }

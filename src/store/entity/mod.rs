@@ -22,5 +22,6 @@ pub mod reading;
 pub mod service;
 pub mod session;
 pub mod staff_user;
+pub mod states;
 pub mod submitted_reading;
 pub mod throttle;

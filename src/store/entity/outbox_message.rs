@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use super::states::OutboxStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox")]
 pub struct Model {
@@ -13,7 +15,7 @@ pub struct Model {
     pub body_text: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub body_html: Option<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub claimed_until: Option<DateTimeUtc>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use super::states::SubmissionStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "submitted_readings")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub meter_serial: String,
     pub read_on: Date,
     pub litres: i64,
-    pub status: String,
+    pub status: SubmissionStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub reason: Option<String>,
     pub client_addr: Option<String>,

@@ -36,7 +36,7 @@ fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
     for column in columns {
         index.col(Alias::new(*column));
     }
-    index.to_owned()
+    index.clone()
 }
 
 fn composite_pk(columns: &[&str]) -> IndexCreateStatement {
@@ -44,7 +44,7 @@ fn composite_pk(columns: &[&str]) -> IndexCreateStatement {
     for column in columns {
         pk.col(Alias::new(*column));
     }
-    pk.to_owned()
+    pk.clone()
 }
 
 fn updated_at() -> ColumnDef {
@@ -415,10 +415,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in tables().iter().rev() {
-            let name = table
-                .get_table_name()
-                .expect("every table is named")
-                .clone();
+            let Some(name) = table.get_table_name().cloned() else {
+                continue;
+            };
             manager
                 .drop_table(Table::drop().table(name).to_owned())
                 .await?;

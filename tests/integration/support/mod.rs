@@ -129,11 +129,15 @@ pub fn test_config(database: &TestDatabase) -> Config {
     config.listen = "127.0.0.1:0".parse().expect("an address");
     config.mail_dir = database.dir.path().join("mail");
     config.demo = false;
+    // Production's parameters are asserted by a unit test (auth::password); here they would
+    // only make every sign-in slow.
+    config.test_cheap_password_hashes = true;
     config
 }
 
 pub struct TestApp {
     pub address: SocketAddr,
+    pub metrics_address: Option<SocketAddr>,
     pub client: reqwest::Client,
     cookies: std::sync::Arc<reqwest::cookie::Jar>,
     pub db: Db,
@@ -159,6 +163,7 @@ impl TestApp {
             .await
             .expect("the application starts");
         let address = app.address();
+        let metrics_address = app.metrics_address();
         let db = app.db().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until_stopped(async {
@@ -172,6 +177,7 @@ impl TestApp {
             .expect("an HTTP client");
         Self {
             address,
+            metrics_address,
             client,
             cookies,
             db,
@@ -274,11 +280,15 @@ impl TestApp {
     pub async fn seed_account(&self, code: &str, email: &str, consented: bool) -> i64 {
         use eportal::store::accounts::{NewAccount, insert_active_account};
         self.seed_payer(code, "NOVAK JANEZ").await;
-        let consent = self.config.consent().unwrap().version.clone();
+        let consent = self.config.consent.as_ref().unwrap().version.clone();
         let account = NewAccount {
             payer_code: code.to_owned(),
             email: email.to_owned(),
-            password_hash: eportal::auth::password::hash_password(PASSWORD),
+            password_hash: eportal::auth::password::hash_password(
+                PASSWORD,
+                eportal::auth::password::HashCost::Test,
+            )
+            .unwrap(),
             display_name: None,
             phone: None,
             consent_version: if consented {

@@ -1,31 +1,34 @@
-//! Applies a parsed billing file: references checked against the database, then upserted, all
-//! in one transaction, so a file is stored whole or not at all.
+//! Importing billing files (SPEC §5.1): a file parsed by `crate::import`, its references
+//! checked against the database, then upserted, all in one transaction, so a file is stored
+//! whole or not at all; the run is kept in the import history and the audit trail.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use chrono::Utc;
-use sea_orm::{DatabaseTransaction, DbErr};
 
-use super::{Kind, LineError, Lined, ParseFailure, ParsedFile, Problem, Reference, parse_file};
 use crate::auth::secret::sha256_hex;
+use crate::import::{
+    Kind, LineError, Lined, ParseFailure, ParsedFile, Problem, Reference, parse_file,
+};
+use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::billing::{self, Changes, ImportRun, KeyTable};
-use crate::store::{Db, begin_write};
+use crate::store::{Db, StoreError, Tx, begin_write};
 
-/// Who applied a file, for the import history.
+/// How a file arrived, for the import history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub enum Channel {
     CommandLine,
     BackOffice,
     Api,
 }
 
-impl Origin {
+impl Channel {
     fn as_str(self) -> &'static str {
         match self {
-            Origin::CommandLine => "cli",
-            Origin::BackOffice => "back_office",
-            Origin::Api => "api",
+            Channel::CommandLine => "cli",
+            Channel::BackOffice => "back_office",
+            Channel::Api => "api",
         }
     }
 }
@@ -45,7 +48,7 @@ pub enum ImportError {
     #[error("invoice PDFs: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     PdfsRejected(Vec<PdfProblem>),
     #[error("database: {0}")]
-    Database(#[from] DbErr),
+    Database(#[from] StoreError),
     #[error("cannot read {path}: {source}")]
     Read {
         path: String,
@@ -59,7 +62,7 @@ pub async fn import_file(
     kind: Kind,
     file_name: &str,
     bytes: &[u8],
-    origin: Origin,
+    channel: Channel,
     dry_run: bool,
 ) -> Result<Outcome, ImportError> {
     let parsed = parse_file(kind, bytes)?;
@@ -88,21 +91,45 @@ pub async fn import_file(
                 sha256: &sha256,
                 rows: outcome.rows,
                 changes,
-                origin: origin.as_str(),
+                origin: channel.as_str(),
             },
             now,
         )
         .await?;
+        record_event(&txn, channel, kind.as_str(), file_name, &outcome).await?;
         txn.commit().await?;
     }
     Ok(outcome)
 }
 
+/// The audit event of an import that was stored.
+async fn record_event(
+    txn: &Tx,
+    channel: Channel,
+    kind: &str,
+    file_name: &str,
+    outcome: &Outcome,
+) -> Result<(), StoreError> {
+    let changes = outcome.changes;
+    let event = Event::new(Actor::System, AuditAction::ImportApplied)
+        .subject(file_name.to_owned())
+        .details(serde_json::json!({
+            "kind": kind,
+            "channel": channel.as_str(),
+            "rows": outcome.rows,
+            "inserted": changes.inserted,
+            "updated": changes.updated,
+            "unchanged": changes.unchanged,
+            "deleted": changes.deleted,
+        }));
+    audit::record(txn, event, Utc::now()).await
+}
+
 async fn write(
-    txn: &DatabaseTransaction,
+    txn: &Tx,
     parsed: &ParsedFile,
     now: chrono::DateTime<Utc>,
-) -> Result<Changes, DbErr> {
+) -> Result<Changes, StoreError> {
     fn records<T: Clone>(rows: &[Lined<T>]) -> Vec<T> {
         rows.iter().map(|row| row.record.clone()).collect()
     }
@@ -136,7 +163,7 @@ fn mentions(parsed: &ParsedFile) -> Vec<Mention<'_>> {
             column,
             what,
             key,
-        })
+        });
     };
     match parsed {
         ParsedFile::Payers(_) | ParsedFile::Prices(_) => {}
@@ -219,10 +246,7 @@ fn key_table(reference: Reference) -> KeyTable {
 }
 
 /// Every line that names a payer, point, meter, service or invoice the database lacks.
-async fn unknown_references(
-    txn: &DatabaseTransaction,
-    parsed: &ParsedFile,
-) -> Result<Vec<LineError>, DbErr> {
+async fn unknown_references(txn: &Tx, parsed: &ParsedFile) -> Result<Vec<LineError>, StoreError> {
     let mentions = mentions(parsed);
     let mut wanted: HashMap<Reference, BTreeSet<String>> = HashMap::new();
     for mention in &mentions {
@@ -273,7 +297,7 @@ const MAX_PDF_BYTES: u64 = 20 * 1024 * 1024;
 pub async fn import_invoice_pdfs(
     db: &Db,
     folder: &Path,
-    origin: Origin,
+    channel: Channel,
     dry_run: bool,
 ) -> Result<Outcome, ImportError> {
     let read_error = |source| ImportError::Read {
@@ -354,9 +378,10 @@ pub async fn import_invoice_pdfs(
             sha256: "",
             rows: files.len(),
             changes,
-            origin: origin.as_str(),
+            origin: channel.as_str(),
         };
         billing::record_import_run(&txn, run, now).await?;
+        record_event(&txn, channel, "invoice_pdfs", &name, &outcome).await?;
         txn.commit().await?;
     }
     Ok(outcome)

@@ -1,16 +1,21 @@
-//! The demo data as it lands in a fresh SQLite database.
+//! The demo data as it lands in a fresh database.
 
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Days, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use super::*;
-use crate::auth::password::verify_password;
-use crate::config::DatabaseUrl;
-use crate::domain::money::Cents;
-use crate::domain::vat::VatRate;
-use crate::store::entity::{
+use eportal::auth::password::verify_password;
+use eportal::auth::secret::sha256_hex;
+use eportal::config::Config;
+use eportal::demo::{
+    ACCOUNT_EMAIL, ACCOUNT_PASSWORD, ACCOUNT_PAYER, MANUAL_INVOICE, MANUAL_PAYER, OVERDUE_PAYER,
+    fill_if_empty,
+};
+use eportal::domain::money::Cents;
+use eportal::domain::vat::VatRate;
+use eportal::store::Db;
+use eportal::store::entity::{
     account, consent, invoice, invoice_line, invoice_pdf, meter, open_item, payer, point, reading,
 };
 
@@ -20,12 +25,14 @@ fn today() -> NaiveDate {
         .date_naive()
 }
 
-#[tokio::test]
-async fn fills_an_empty_database_once_with_what_spec_7_asks() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-    let db = crate::store::connect(&DatabaseUrl::new(url)).await.unwrap();
-    crate::store::migrate(&db).await.unwrap();
+use crate::on_both_databases;
+use crate::support::{Backend, TestDatabase};
+
+on_both_databases!(fills_an_empty_database_once_with_what_spec_7_asks);
+
+async fn fills_an_empty_database_once_with_what_spec_7_asks(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
     let config = Config::demo().unwrap();
 
     assert!(fill_if_empty(&db, &config).await.unwrap());
@@ -68,7 +75,7 @@ async fn the_manuals_payer_is_there_without_an_account(db: &Db) {
         .unwrap()
         .expect("the manual invoice's PDF");
     assert!(pdf.content.starts_with(b"%PDF-"));
-    assert_eq!(pdf.sha256, hex(&Sha256::digest(&pdf.content)));
+    assert_eq!(pdf.sha256, sha256_hex(&pdf.content));
 
     let accounts = account::Entity::find()
         .filter(account::Column::PayerCode.eq(MANUAL_PAYER))
@@ -118,7 +125,7 @@ async fn the_demo_account_is_ready(db: &Db, config: &Config) {
         .unwrap()
         .expect("the demo account");
     let version = &config.consent.as_ref().unwrap().version;
-    assert_eq!(stored.state, "active");
+    assert_eq!(stored.state.as_str(), "active");
     assert_eq!(stored.email.as_deref(), Some(ACCOUNT_EMAIL));
     assert!(stored.email_confirmed_at.is_some());
     assert_eq!(stored.consent_version.as_ref(), Some(version));

@@ -1,0 +1,47 @@
+//! Events worth recording that change nothing else.
+
+use super::{AppError, Origin, Services};
+use crate::store::accounts::Account;
+use crate::store::audit::{self, Actor, AuditAction, Event};
+
+/// The kinds of object a customer may ask for by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Point,
+    Invoice,
+    SubmittedReading,
+}
+
+impl ObjectKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Point => "point",
+            ObjectKind::Invoice => "invoice",
+            ObjectKind::SubmittedReading => "submitted reading",
+        }
+    }
+}
+
+/// The longest id kept: whatever a request carried, so it is bounded.
+const MAX_ID_CHARS: usize = 40;
+
+/// A customer asked for an object by an id that is not theirs; the page answers as for a
+/// missing one, and the attempt is written down as `<kind> <id>`.
+pub async fn foreign_object(
+    services: &Services,
+    origin: &Origin,
+    account: &Account,
+    kind: ObjectKind,
+    id: &str,
+) -> Result<(), AppError> {
+    let id: String = id.chars().take(MAX_ID_CHARS).collect();
+    let event = Event::new(
+        Actor::Customer(&account.payer_code),
+        AuditAction::ForeignObject,
+    )
+    .subject(format!("{} {id}", kind.as_str()))
+    .from_addr(origin.addr())
+    .details(serde_json::json!({ "kind": kind.as_str() }));
+    audit::record(&services.db, event, services.now()).await?;
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! The states and kinds the database keeps as text, as enums: a value the code does not know
+//! is an error when a row is read, never taken for some default.
+
+use sea_orm::entity::prelude::*;
+
+/// Generates `as_str`, the text the database keeps, for an active enum.
+macro_rules! stored_as {
+    ($name:ident { $($(#[$doc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum $name {
+            $($(#[$doc])* #[sea_orm(string_value = $text)] $variant,)+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+stored_as!(AccountState {
+    /// Registered, waiting for the activation link.
+    Pending => "pending",
+    Active => "active",
+    /// Staff locked it; signing in is refused.
+    Locked => "locked",
+});
+
+stored_as!(ConsentDecision {
+    Given => "given",
+    Declined => "declined",
+    Withdrawn => "withdrawn",
+});
+
+stored_as!(OutboxStatus {
+    /// Waiting for delivery (or for the next attempt).
+    Queued => "queued",
+    Sent => "sent",
+    /// Given up: a permanent refusal or too many attempts.
+    Failed => "failed",
+});
+
+stored_as!(SubmissionStatus {
+    /// Waiting for billing to take it; the customer may still replace it.
+    Submitted => "submitted",
+    /// Taken by billing in an export.
+    Exported => "exported",
+    /// Billing took it as a reading.
+    Accepted => "accepted",
+    /// Billing refused it (the reason is kept beside it).
+    Rejected => "rejected",
+});
+
+stored_as!(AuditAction {
+    AccessRequest => "access_request",
+    Activation => "activation",
+    ActivationResent => "activation_resent",
+    ConsentDeclined => "consent_declined",
+    ConsentGiven => "consent_given",
+    ConsentWithdrawn => "consent_withdrawn",
+    ContactMessage => "contact_message",
+    DataDownloaded => "data_downloaded",
+    EmailConfirmationSent => "email_confirmation_sent",
+    EmailConfirmed => "email_confirmed",
+    ForeignObject => "foreign_object",
+    ImportApplied => "import_applied",
+    PasswordChanged => "password_changed",
+    PasswordReset => "password_reset",
+    PasswordResetRequested => "password_reset_requested",
+    ProfileChanged => "profile_changed",
+    ReadingSubmitted => "reading_submitted",
+    ReadingsExported => "readings_exported",
+    Registration => "registration",
+    SignIn => "sign_in",
+    SignInFailed => "sign_in_failed",
+    SignInThrottled => "sign_in_throttled",
+    SignOut => "sign_out",
+});

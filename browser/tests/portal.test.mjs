@@ -62,13 +62,12 @@ describe('portal pages of a signed-in customer', () => {
       assert.ok(options.length >= 3, 'the demo customer has three points');
       const chosen = options[options.length - 1];
       await page.selectOption('#point-choice', chosen);
-      const before = page.url();
       await page.locator('.point-chooser button').click();
-      // The answer is a redirect back to the same page, now showing the point chosen.
+      // From an invoice (not a page of the toolbar) the chooser leads to "Odjemno mesto".
+      await page.waitForURL('**/point');
       await eventually(async () => (await page.locator('#point-choice').inputValue()) === chosen
         && (await page.locator('#point-choice option[selected]').getAttribute('value')) === chosen,
         'the chosen point is shown');
-      assert.equal(page.url(), before);
       await screenshot(page, `portal-point-other-${js}`);
       await checkA11y(page, `portal-point-other-${js}`);
       await page.context().close();

@@ -104,3 +104,20 @@ describe('sign-in page (/)', () => {
     });
   }
 });
+
+describe('refusals (a method a page does not take, a form too large)', () => {
+  test('are pages in the user\'s language, accessible at both widths', T, async () => {
+    const page = await newPage({ javaScript: false, width: 360 });
+    try {
+      const refused = await page.goto('/sign-out');
+      assert.equal(refused.status(), 405);
+      assert.equal(await page.getAttribute('html', 'lang'), 'sl');
+      assert.equal(await page.locator('h1').innerText(), 'Ta naslov tega ne sprejema');
+      assert.equal(await page.getByRole('link', { name: 'Na začetno stran' }).count(), 1);
+      await screenshot(page, 'refused-method');
+      await checkA11y(page, 'refused-method');
+    } finally {
+      await page.context().close();
+    }
+  });
+});

@@ -145,6 +145,75 @@ mod tests {
         );
     }
 
+    /// Whether `text` has the shape of a message id: lower-case words joined by hyphens.
+    fn looks_like_an_id(text: &str) -> bool {
+        text.contains('-')
+            && !text.starts_with('-')
+            && !text.ends_with('-')
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }
+
+    /// Where a string literal in code or a template is a message id: the argument of `t(…)`,
+    /// `t_with(…)`, `chrome(…)`, a letter's subject or action, a `*_key` field or a match arm
+    /// that picks one.
+    fn used_as_an_id(before: &str) -> bool {
+        let before = before.trim_end();
+        [
+            ".t(", ".t_with(", "chrome(", ".action(", "=>", "_key:", "_key(",
+        ]
+        .iter()
+        .any(|context| before.ends_with(context))
+            || before
+                .rsplit_once("Letter::new(")
+                .is_some_and(|(_, args)| args.ends_with(',') && !args.contains(')'))
+    }
+
+    fn ids_used_in(path: &std::path::Path, found: &mut BTreeSet<(String, String)>) {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(path).unwrap() {
+                ids_used_in(&entry.unwrap().path(), found);
+            }
+            return;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return;
+        };
+        let mut rest = text.as_str();
+        let mut offset = 0;
+        while let Some(open) = rest.find('"') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('"') else {
+                break;
+            };
+            let literal = &after[..close];
+            let start = offset + open;
+            if looks_like_an_id(literal) && used_as_an_id(&text[..start]) {
+                found.insert((literal.to_owned(), path.display().to_string()));
+            }
+            offset = start + 1 + close + 1;
+            rest = &text[offset..];
+        }
+    }
+
+    #[test]
+    fn every_message_id_in_code_and_templates_is_in_both_languages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut used = BTreeSet::new();
+        ids_used_in(&root.join("src"), &mut used);
+        ids_used_in(&root.join("templates"), &mut used);
+        assert!(used.len() > 300, "the scan finds the ids ({})", used.len());
+        for lang in ["sl", "en"] {
+            let defined = message_ids(lang);
+            let missing: Vec<_> = used
+                .iter()
+                .filter(|(id, _)| !defined.contains(id))
+                .collect();
+            assert!(missing.is_empty(), "missing in {lang}: {missing:?}");
+        }
+    }
+
     #[test]
     fn times_show_in_ljubljana() {
         use chrono::TimeZone;

@@ -2,7 +2,7 @@
 
 use super::{AppError, Origin, Services};
 use crate::store::accounts::Account;
-use crate::store::audit::{self, Actor, AuditAction, Event};
+use crate::store::audit::{self, AuditAction, Event};
 
 /// The kinds of object a customer may ask for by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,13 +35,10 @@ pub async fn foreign_object(
     id: &str,
 ) -> Result<(), AppError> {
     let id: String = id.chars().take(MAX_ID_CHARS).collect();
-    let event = Event::new(
-        Actor::Customer(&account.payer_code),
-        AuditAction::ForeignObject,
-    )
-    .subject(format!("{} {id}", kind.as_str()))
-    .from_addr(origin.addr())
-    .details(serde_json::json!({ "kind": kind.as_str() }));
+    let event = Event::customer(&account.payer_code, AuditAction::ForeignObject)
+        .subject(format!("{} {id}", kind.as_str()))
+        .from_addr(origin.addr())
+        .details(serde_json::json!({ "kind": kind.as_str() }));
     audit::record(&services.db, event, services.now()).await?;
     Ok(())
 }

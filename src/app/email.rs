@@ -10,7 +10,7 @@ use crate::domain::throttle::ThrottleKey;
 use crate::i18n::{Arg, Lang};
 use crate::mail::{self, letter::Letter};
 use crate::store::accounts::{self, Account};
-use crate::store::audit::{self, Actor, AuditAction, Event};
+use crate::store::audit::{self, AuditAction, Event};
 use crate::store::tokens::{self, AccountToken, Purpose};
 use crate::store::{begin_write, throttles};
 
@@ -62,11 +62,8 @@ pub async fn request_confirmation(
         .after(lang.t("email-confirm-mail-not-you"));
     let mail = letter.to(new_email.as_str(), &services.site.company)?;
     mail::enqueue(&txn, &services.site, mail, now).await?;
-    let event = Event::new(
-        Actor::Customer(&account.payer_code),
-        AuditAction::EmailConfirmationSent,
-    )
-    .from_addr(origin.addr());
+    let event = Event::customer(&account.payer_code, AuditAction::EmailConfirmationSent)
+        .from_addr(origin.addr());
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(LinkRequested::Sent)
@@ -104,12 +101,9 @@ pub async fn confirm(
             .to(old, &services.site.company)?;
         mail::enqueue(&txn, &services.site, mail, now).await?;
     }
-    let event = Event::new(
-        Actor::Customer(&account.payer_code),
-        AuditAction::EmailConfirmed,
-    )
-    .from_addr(origin.addr())
-    .details(serde_json::json!({ "replaced": replaced.is_some() }));
+    let event = Event::customer(&account.payer_code, AuditAction::EmailConfirmed)
+        .from_addr(origin.addr())
+        .details(serde_json::json!({ "replaced": replaced.is_some() }));
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(true)

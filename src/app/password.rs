@@ -131,11 +131,8 @@ pub async fn reset(
             .to(email, &services.site.company)?;
         mail::enqueue(&txn, &services.site, mail, now).await?;
     }
-    let event = Event::new(
-        Actor::Customer(&account.payer_code),
-        AuditAction::PasswordReset,
-    )
-    .from_addr(origin.addr());
+    let event =
+        Event::customer(&account.payer_code, AuditAction::PasswordReset).from_addr(origin.addr());
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(true)
@@ -188,11 +185,8 @@ pub async fn change(
             .to(email, &services.site.company)?;
         mail::enqueue(&txn, &services.site, mail, now).await?;
     }
-    let event = Event::new(
-        Actor::Customer(&account.payer_code),
-        AuditAction::PasswordChanged,
-    )
-    .from_addr(origin.addr());
+    let event =
+        Event::customer(&account.payer_code, AuditAction::PasswordChanged).from_addr(origin.addr());
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(now)

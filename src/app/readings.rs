@@ -50,15 +50,12 @@ pub async fn submit(
         let mail = confirmation(&submission, link).to(email, &services.site.company)?;
         mail::enqueue(&txn, &services.site, mail, now).await?;
     }
-    let event = Event::new(
-        Actor::Customer(&submission.payer_code),
-        AuditAction::ReadingSubmitted,
-    )
-    .subject(format!(
-        "{} {}",
-        submission.meter_serial, submission.read_on
-    ))
-    .from_addr(origin.addr());
+    let event = Event::customer(&submission.payer_code, AuditAction::ReadingSubmitted)
+        .subject(format!(
+            "{} {}",
+            submission.meter_serial, submission.read_on
+        ))
+        .from_addr(origin.addr());
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(id)

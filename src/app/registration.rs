@@ -10,7 +10,7 @@ use crate::domain::throttle::ThrottleKey;
 use crate::i18n::{Arg, Lang};
 use crate::mail::{self, letter::Letter};
 use crate::store::accounts::{self, Account, AccountState};
-use crate::store::audit::{self, Actor, AuditAction, Event};
+use crate::store::audit::{self, AuditAction, Event};
 use crate::store::control_numbers::{self, ControlNumber};
 use crate::store::payers::{self, Payer};
 use crate::store::tokens::{self, AccountToken, Purpose};
@@ -127,7 +127,7 @@ pub async fn register(
         lang,
     )
     .await?;
-    let event = Event::new(Actor::Customer(&payer.code), AuditAction::Registration)
+    let event = Event::customer(&payer.code, AuditAction::Registration)
         .subject(payer.code.clone())
         .from_addr(origin.addr())
         .details(serde_json::json!({
@@ -153,12 +153,9 @@ pub async fn activate(
     {
         return Ok(false);
     }
-    let event = Event::new(
-        Actor::Customer(&account.payer_code),
-        AuditAction::Activation,
-    )
-    .subject(account.payer_code.clone())
-    .from_addr(origin.addr());
+    let event = Event::customer(&account.payer_code, AuditAction::Activation)
+        .subject(account.payer_code.clone())
+        .from_addr(origin.addr());
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(true)
@@ -196,12 +193,9 @@ pub async fn resend(
     throttles::hit(&txn, by_account, window, now).await?;
     throttles::hit(&txn, by_address, window, now).await?;
     send_link(&txn, services, account.id, &account.payer_code, email, lang).await?;
-    let event = Event::new(
-        Actor::Customer(&account.payer_code),
-        AuditAction::ActivationResent,
-    )
-    .subject(account.payer_code.clone())
-    .from_addr(origin.addr());
+    let event = Event::customer(&account.payer_code, AuditAction::ActivationResent)
+        .subject(account.payer_code.clone())
+        .from_addr(origin.addr());
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(Resent::Sent)

@@ -64,8 +64,7 @@ pub async fn sign_in(
         });
     }
     accounts::record_sign_in(&txn, account.id, now).await?;
-    let event = Event::new(Actor::Customer(&account.payer_code), AuditAction::SignIn)
-        .from_addr(origin.addr());
+    let event = Event::customer(&account.payer_code, AuditAction::SignIn).from_addr(origin.addr());
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(SignedIn::Active(Box::new(account)))
@@ -136,7 +135,7 @@ async fn failed(
 
 /// Records the sign-out of a customer (the caller ends the session).
 pub async fn sign_out(services: &Services, account: &Account) -> Result<(), AppError> {
-    let event = Event::new(Actor::Customer(&account.payer_code), AuditAction::SignOut);
+    let event = Event::customer(&account.payer_code, AuditAction::SignOut);
     audit::record(&services.db, event, services.now()).await?;
     Ok(())
 }

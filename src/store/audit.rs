@@ -61,6 +61,11 @@ impl<'a> Event<'a> {
         }
     }
 
+    /// What a customer did.
+    pub fn customer(payer_code: &'a str, action: AuditAction) -> Self {
+        Self::new(Actor::Customer(payer_code), action)
+    }
+
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
         self

@@ -7,7 +7,7 @@ use super::accounts;
 use super::entity::{consent, invoice, meter, payer, point, reading};
 
 /// The payer's rows, each table's own.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PersonalData {
     pub payer: Option<payer::Model>,
     pub points: Vec<point::Model>,

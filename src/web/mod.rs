@@ -1,43 +1,16 @@
-//! The web layer: one router, handlers by resource, pages rendered from compiled templates.
+//! The web layer, by audience: `public` (not signed in), `account` (what a signed-in account
+//! owes first), `portal` (the customer's toolbar pages), `ops` (probes, metrics, demo mail);
+//! `kit` is the page machinery they share; `router` merges them. Handlers parse, call a use
+//! case or a store read, and render a compiled template.
 
-mod access_request;
-mod activation;
-mod assets;
-mod auth;
-mod captcha;
-mod chart;
-mod client;
-mod consent;
-mod contact;
-mod csrf;
-mod demo_mail;
-mod email;
-mod email_confirm;
-mod error;
-mod finance;
-mod form;
-mod headers;
-mod health;
-mod home;
-
-mod lang;
-mod links;
-mod metrics;
-mod page;
-mod portal;
-mod prices;
-mod reading_entry;
-mod readings;
-
-mod password_forgot;
-mod password_reset;
-mod point;
-mod profile;
-mod register;
+pub(crate) mod account;
+pub(crate) mod kit;
+pub(crate) mod ops;
+pub(crate) mod portal;
+pub(crate) mod public;
 mod router;
-mod sign_in;
 
-pub use error::WebError;
+pub use kit::error::WebError;
 pub use router::{metrics_router, route_paths, router};
 
 use std::sync::Arc;
@@ -51,7 +24,7 @@ pub struct AppState {
     /// The use cases' database, site settings and password hasher.
     pub app: Services,
     pub config: Arc<Config>,
-    pub metrics: Arc<metrics::Metrics>,
+    pub metrics: Arc<ops::metrics::Metrics>,
 }
 
 impl AppState {

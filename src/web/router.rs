@@ -1,8 +1,8 @@
-//! Every route of the application, in one place.
+//! The routes of every audience merged in one router, with the layers each group needs.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get};
 use time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -10,104 +10,45 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use super::{
-    AppState, access_request, activation, assets, captcha, consent, contact, csrf, demo_mail,
-    email, email_confirm, error, finance, headers, health, home, lang, metrics, password_forgot,
-    password_reset, point, portal, prices, profile, reading_entry, readings, register, sign_in,
-};
-
+use super::kit::{csrf, error, headers};
+use super::ops::metrics;
+use super::{AppState, account, ops, portal, public};
 use crate::config::Config;
 use crate::store::sessions::DbSessionStore;
 
-/// The routes and the list of their paths, built together so the list cannot miss one.
-struct Table {
+/// Routes and the list of their paths, built together so the list cannot miss one.
+pub(super) struct Table {
     router: Router<AppState>,
     paths: Vec<&'static str>,
 }
 
 impl Table {
-    fn route(mut self, path: &'static str, handlers: MethodRouter<AppState>) -> Self {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    pub(super) fn route(mut self, path: &'static str, handlers: MethodRouter<AppState>) -> Self {
         self.paths.push(path);
         self.router = self.router.route(path, handlers);
         self
     }
 }
 
-fn table(demo: bool) -> Table {
-    let table = Table {
-        router: Router::new(),
-        paths: Vec::new(),
-    }
-    .route("/", get(sign_in::show).post(sign_in::submit))
-    .route("/sign-out", post(sign_in::sign_out))
-    .route("/consent", get(consent::show).post(consent::decide))
-    .route("/register", get(register::show).post(register::submit))
-    .route("/register/sent", get(register::sent))
-    .route(
-        "/activate",
-        get(activation::show).post(activation::activate),
-    )
-    .route("/activate/resend", post(activation::resend))
-    .route(
-        "/access-request",
-        get(access_request::show).post(access_request::submit),
-    )
-    .route("/access-request/sent", get(access_request::sent))
-    .route(
-        "/password/forgot",
-        get(password_forgot::show).post(password_forgot::submit),
-    )
-    .route(
-        "/password/reset",
-        get(password_reset::show).post(password_reset::submit),
-    )
-    .route("/email", get(email::show).post(email::submit))
-    .route(
-        "/email/confirm",
-        get(email_confirm::show).post(email_confirm::submit),
-    )
-    .route("/home", get(home::show))
-    .route("/readings", get(readings::show))
-    .route("/readings.csv", get(readings::csv))
-    .route(
-        "/readings/new",
-        get(reading_entry::show).post(reading_entry::submit),
-    )
-    .route("/readings/submitted/{id}", get(reading_entry::submitted))
-    .route("/point", get(point::show))
-    .route("/point/choose", post(portal::choose_point))
-    .route("/prices", get(prices::show))
-    .route("/finance/invoices", get(finance::list))
-    .route("/finance/invoices/{number}", get(finance::show))
-    .route("/finance/invoices/{number}/pdf", get(finance::pdf))
-    .route("/finance/open-items", get(finance::open_items))
-    .route("/contact", get(contact::show).post(contact::submit))
-    .route("/contact/sent", get(contact::sent))
-    .route("/profile", get(profile::show))
-    .route("/profile/name", post(profile::save_name))
-    .route("/profile/email", post(profile::change_email))
-    .route("/profile/password", post(profile::change_password))
-    .route("/profile/consent/withdraw", post(profile::withdraw_consent))
-    .route("/profile/data.json", get(profile::download_data))
-    .route("/lang/{code}", get(lang::switch))
-    .route("/static/{name}", get(assets::serve))
-    .route("/captcha/image", get(captcha::image))
-    .route("/captcha/audio", get(captcha::audio))
-    .route("/healthz", get(health::live))
-    .route("/readyz", get(health::ready));
-    if demo {
-        table
-            .route("/demo/mail", get(demo_mail::list))
-            .route("/demo/mail/{id}", get(demo_mail::show))
-    } else {
-        table
-    }
+/// The pages, by audience: they share the session, the form token and the form size limit.
+fn pages(demo: bool) -> Table {
+    let table = portal::routes(account::routes(public::routes(Table::new())));
+    if demo { ops::demo_pages(table) } else { table }
 }
 
 /// Every path the application answers (with `{…}` placeholders), for tests that must cover
 /// all of them.
 pub fn route_paths(demo: bool) -> Vec<&'static str> {
-    table(demo).paths
+    let mut paths = pages(demo).paths;
+    paths.extend(ops::probes(Table::new()).paths);
+    paths
 }
 
 /// The session cookie: `__Host-` prefixed and `Secure` behind HTTPS, never readable by
@@ -131,25 +72,22 @@ fn session_layer(
 
 pub fn router(state: AppState) -> Router {
     let https = state.app.site.is_https();
-    let metrics = state.metrics.clone();
-    let sessions = session_layer(
-        &state.config,
-        https,
-        DbSessionStore::new(state.app.db.clone()),
-    );
-    table(state.config.demo)
+    let track = axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track);
+    let store = DbSessionStore::new(state.app.db.clone());
+    let pages = pages(state.config.demo)
         .router
-        .route_layer(axum::middleware::from_fn_with_state(
-            metrics,
-            metrics::track,
-        ))
-        .fallback(super::error::not_found)
+        .route_layer(track.clone())
+        .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(csrf::FORM_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::protect,
         ))
-        .layer(sessions)
+        .layer(session_layer(&state.config, https, store));
+    // The probes go around the session layer: a health check makes no session.
+    let probes = ops::probes(Table::new()).router.route_layer(track);
+    probes
+        .merge(pages)
         .with_state(state)
         .layer(axum::middleware::from_fn(error::refusals_as_pages))
         .layer(axum::middleware::from_fn(move |request, next| {
@@ -166,7 +104,7 @@ pub fn router(state: AppState) -> Router {
 pub fn metrics_router(state: AppState) -> Router {
     Router::new()
         .route("/metrics", get(metrics::show))
-        .fallback(super::error::not_found)
+        .fallback(error::not_found)
         .with_state(state)
 }
 

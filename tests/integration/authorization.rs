@@ -101,10 +101,7 @@ async fn another_accounts_submission(app: &TestApp) -> String {
 }
 
 async fn another_payers_ids_answer_like_missing_ones_on_every_route(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    eportal::demo::fill_if_empty(&app.db, &app.config)
-        .await
-        .unwrap();
+    let app = TestApp::spawn_demo(backend).await;
     let foreign = Ids {
         invoice: MANUAL_INVOICE.to_owned(),
         submission: another_accounts_submission(&app).await,

@@ -19,6 +19,10 @@ async fn health_endpoints_answer(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let live = app.get("/healthz").await;
     assert_eq!(live.status(), 200);
+    assert!(
+        live.headers().get("set-cookie").is_none(),
+        "a probe makes no session"
+    );
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 200);
     assert_eq!(ready.text().await.unwrap(), "ready");

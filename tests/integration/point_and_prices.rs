@@ -24,10 +24,7 @@ on_both_databases!(
 
 /// The demo, signed in as its payer with an account; the payer's points.
 async fn demo_signed_in(backend: Backend) -> (TestApp, Vec<PointSummary>) {
-    let app = TestApp::spawn(backend).await;
-    eportal::demo::fill_if_empty(&app.db, &app.config)
-        .await
-        .unwrap();
+    let app = TestApp::spawn_demo(backend).await;
     let response = app.sign_in(ACCOUNT_PAYER, ACCOUNT_PASSWORD).await;
     assert_eq!(response.status(), 303);
     let points = points::of_payer(&app.db, ACCOUNT_PAYER).await.unwrap();
@@ -287,10 +284,7 @@ async fn a_future_price_is_announced_not_current(backend: Backend) {
 }
 
 async fn the_pages_need_a_signed_in_customer(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    eportal::demo::fill_if_empty(&app.db, &app.config)
-        .await
-        .unwrap();
+    let app = TestApp::spawn_demo(backend).await;
     for path in ["/point", "/prices", "/home"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 303, "{path}");

@@ -293,10 +293,7 @@ async fn withdrawing_consent_signs_out_with_the_manuals_sentence(backend: Backen
 }
 
 async fn the_data_download_has_the_payers_invoices_and_no_password(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    eportal::demo::fill_if_empty(&app.db, &app.config)
-        .await
-        .unwrap();
+    let app = TestApp::spawn_demo(backend).await;
     let payer = eportal::demo::ACCOUNT_PAYER;
     assert_eq!(
         location(&app.sign_in(payer, eportal::demo::ACCOUNT_PASSWORD).await),

@@ -25,12 +25,7 @@ on_both_databases!(
 );
 
 async fn signed_in_demo_payer(backend: Backend) -> TestApp {
-    let app = TestApp::spawn(backend).await;
-    assert!(
-        eportal::demo::fill_if_empty(&app.db, &app.config)
-            .await
-            .unwrap()
-    );
+    let app = TestApp::spawn_demo(backend).await;
     let response = app.sign_in(ACCOUNT_PAYER, ACCOUNT_PASSWORD).await;
     assert_eq!(response.status(), 303);
     app
@@ -331,10 +326,7 @@ async fn a_reading_outside_the_window_is_refused(backend: Backend) {
     // A window of two days that never holds today (e.g. the 26th and 27th on the 25th).
     let from = today().day() % 28 + 1;
     let window = eportal::domain::reading_check::ReadingWindow::new(from, from + 1);
-    let app = TestApp::spawn_with(backend, |config| config.reading_window = window).await;
-    eportal::demo::fill_if_empty(&app.db, &app.config)
-        .await
-        .unwrap();
+    let app = TestApp::spawn_demo_with(backend, |config| config.reading_window = window).await;
     app.sign_in(ACCOUNT_PAYER, ACCOUNT_PASSWORD).await;
     let (_, _, last) = house_meter(&app).await;
     let response = submit(

@@ -24,13 +24,7 @@ on_both_databases!(
 );
 
 async fn demo_app(backend: Backend) -> TestApp {
-    let app = TestApp::spawn(backend).await;
-    assert!(
-        eportal::demo::fill_if_empty(&app.db, &app.config)
-            .await
-            .unwrap()
-    );
-    app
+    TestApp::spawn_demo(backend).await
 }
 
 async fn signed_in_demo_payer(backend: Backend) -> TestApp {

@@ -2,7 +2,8 @@ use sea_orm::entity::prelude::*;
 
 use super::states::ConsentDecision;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// Serialized as it is for the customer's own data download ("Prenos mojih podatkov").
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "consents")]
 pub struct Model {
     #[sea_orm(primary_key)]

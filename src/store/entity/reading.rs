@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// Serialized as it is for the customer's own data download ("Prenos mojih podatkov").
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "readings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

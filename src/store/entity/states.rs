@@ -6,10 +6,12 @@ use sea_orm::entity::prelude::*;
 /// Generates `as_str`, the text the database keeps, for an active enum.
 macro_rules! stored_as {
     ($name:ident { $($(#[$doc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize,
+        )]
         #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
         pub enum $name {
-            $($(#[$doc])* #[sea_orm(string_value = $text)] $variant,)+
+            $($(#[$doc])* #[sea_orm(string_value = $text)] #[serde(rename = $text)] $variant,)+
         }
 
         impl $name {

@@ -2,6 +2,7 @@
 //! folder, or a PostgreSQL database of its own that is dropped afterwards.
 
 pub mod smtp;
+pub mod template;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,6 +12,8 @@ use eportal::startup::Application;
 use eportal::store::{self, Db};
 use sea_orm::{ConnectionTrait, Database};
 use tokio::sync::oneshot;
+
+use template::Contents;
 
 /// Runs each named `async fn(Backend)` as two tests, `<name>::sqlite` and `<name>::postgres`.
 #[macro_export]
@@ -39,7 +42,7 @@ pub enum Backend {
 }
 
 /// The server that may create and drop test databases.
-fn postgres_admin_url() -> String {
+pub(crate) fn postgres_admin_url() -> String {
     std::env::var("EPORTAL_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
@@ -52,11 +55,24 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// A database with the schema and nothing in it.
     pub async fn new(backend: Backend) -> Self {
+        Self::from_template(backend, Contents::Schema).await
+    }
+
+    /// A database with the demo data of today, as `eportal demo` leaves it.
+    pub async fn with_demo(backend: Backend) -> Self {
+        Self::from_template(backend, Contents::Demo).await
+    }
+
+    async fn from_template(backend: Backend, contents: Contents) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         match backend {
             Backend::Sqlite => {
-                let url = format!("sqlite://{}", dir.path().join("eportal.db").display());
+                let file = dir.path().join("eportal.db");
+                std::fs::copy(template::sqlite(contents).await, &file)
+                    .expect("copy the template database");
+                let url = format!("sqlite://{}", file.display());
                 Self {
                     url: DatabaseUrl::new(url),
                     dir,
@@ -64,12 +80,13 @@ impl TestDatabase {
                 }
             }
             Backend::Postgres => {
+                let template = template::postgres(contents).await;
                 let name = format!("eportal_test_{}", uuid::Uuid::new_v4().simple());
                 let admin = Database::connect(postgres_admin_url())
                     .await
                     .expect("PostgreSQL for the tests (set EPORTAL_TEST_DATABASE_URL)");
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                     .await
                     .expect("create the test database");
                 admin.close().await.ok();
@@ -154,8 +171,20 @@ impl TestApp {
         Self::spawn_with(backend, |_| {}).await
     }
 
+    /// The app on a database with today's demo data (copied from a template, not filled).
+    pub async fn spawn_demo(backend: Backend) -> Self {
+        Self::spawn_demo_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_demo_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_on(TestDatabase::with_demo(backend).await, adjust).await
+    }
+
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
-        let database = TestDatabase::new(backend).await;
+        Self::spawn_on(TestDatabase::new(backend).await, adjust).await
+    }
+
+    async fn spawn_on(database: TestDatabase, adjust: impl FnOnce(&mut Config)) -> Self {
         let mut config = test_config(&database);
         adjust(&mut config);
         let mail_dir = config.mail_dir.clone();

@@ -1,0 +1,65 @@
+//! Links into the portal that go out by e-mail, and the page a spoiled one leads to.
+
+use askama::Template;
+use axum::response::Html;
+
+use crate::store::accounts::{self, Account};
+use crate::store::tokens::{self, AccountToken, Lookup, Purpose};
+use crate::web::WebError;
+use crate::web::kit::page::{Chrome, Frame, render};
+
+/// Why a link from an e-mail cannot be used, and what to do instead.
+#[derive(Template)]
+#[template(path = "kit/link_problem.html")]
+struct LinkProblemPage {
+    page: Chrome,
+    message: String,
+    next_href: &'static str,
+    next_label: String,
+}
+
+/// Where a spoiled link sends its reader, and the messages for it, by [`Lookup`].
+pub struct SpoiledLink {
+    pub expired_key: &'static str,
+    pub used_key: &'static str,
+    pub next_href: &'static str,
+    pub next_label_key: &'static str,
+}
+
+impl SpoiledLink {
+    /// The page for a link that is not [`Lookup::Valid`]: what is wrong as its heading, why
+    /// and what to do below.
+    pub fn render(&self, frame: &Frame, lookup: &Lookup) -> Result<Html<String>, WebError> {
+        let (title_key, key) = match lookup {
+            Lookup::Expired(_) => ("link-expired-title", self.expired_key),
+            Lookup::Used(_) => ("link-used-title", self.used_key),
+            Lookup::Valid(_) | Lookup::Unknown => ("link-unknown-title", "link-unknown"),
+        };
+        let page = frame.chrome(title_key);
+        render(&LinkProblemPage {
+            message: page.t(key),
+            next_label: page.t(self.next_label_key),
+            next_href: self.next_href,
+            page,
+        })
+    }
+}
+
+/// The token of a link and its account, if the link can still be used and `fits` the account;
+/// otherwise why not (an account that does not fit counts as an unknown link).
+pub async fn usable_token(
+    db: &crate::store::Db,
+    token: &str,
+    purpose: Purpose,
+    now: chrono::DateTime<chrono::Utc>,
+    fits: impl Fn(&AccountToken, &Account) -> bool,
+) -> Result<Result<(AccountToken, Account), Lookup>, WebError> {
+    let lookup = tokens::look_up(db, token, purpose, now).await?;
+    let Lookup::Valid(token) = lookup else {
+        return Ok(Err(lookup));
+    };
+    match accounts::find(db, token.account_id).await? {
+        Some(account) if fits(&token, &account) => Ok(Ok((token, account))),
+        _ => Ok(Err(Lookup::Unknown)),
+    }
+}

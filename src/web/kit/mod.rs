@@ -1,0 +1,13 @@
+//! The page machinery every audience shares: the frame of a page, forms and their errors,
+//! CSRF, security headers, the client's address, the language, errors and who is signed in.
+
+pub mod auth;
+pub mod client;
+pub mod csrf;
+pub mod error;
+pub mod form;
+pub mod headers;
+pub mod lang;
+pub mod links;
+pub mod page;
+pub mod password;

@@ -1,0 +1,291 @@
+//! "Stik z nami" (SPEC §3.13): the company's office hours and addresses, and a form whose
+//! message is kept for staff, mailed to the company, and copied to the sender. Signed-in
+//! customers see it in the portal's frame, filled in with their name and address; anyone
+//! else answers a CAPTCHA.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::app::{Origin, contact};
+use crate::captcha;
+use crate::domain::email::{EmailAddress, EmailProblem};
+use crate::domain::throttle::ThrottleKey;
+use crate::i18n::{Arg, Lang};
+use crate::web::AppState;
+use crate::web::WebError;
+use crate::web::kit::auth::AuthRedirect;
+use crate::web::kit::client::ClientAddr;
+use crate::web::kit::form::{AnonymousForm, FormErrors, Limit, check_anonymous_form};
+use crate::web::kit::page::{Chrome, Frame, render};
+use crate::web::portal::frame::{Portal, Tab};
+
+/// Messages one client address may send per hour; each mails the company and its sender.
+const MESSAGES_PER_ADDRESS: u32 = 10;
+/// The longest name taken.
+const MAX_NAME_CHARS: usize = 200;
+/// The longest message taken.
+const MAX_MESSAGE_CHARS: usize = 5000;
+
+#[derive(Template)]
+#[template(path = "portal/contact.html")]
+struct ContactPage {
+    page: Chrome,
+    errors: FormErrors,
+    /// `name` would be taken by the input macro's own parameter of that name.
+    sender_name: String,
+    email: String,
+    message: String,
+    /// Set when the sender is not signed in: the nonce of the CAPTCHA's image.
+    captcha_nonce: Option<String>,
+    captcha_error: Option<String>,
+    /// Why the form was not looked at (too many messages).
+    refusal: Option<String>,
+    message_hint: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/contact_sent.html")]
+struct SentPage {
+    page: Chrome,
+    /// Where the copy went.
+    lead: String,
+}
+
+/// Who is writing: a portal customer, or (`None`) someone not signed in. A signed-in account
+/// that still owes consent or an address gives them first, as everywhere in the portal.
+fn customer(who: Result<Portal, AuthRedirect>) -> Result<Option<Portal>, AuthRedirect> {
+    match who {
+        Ok(portal) => Ok(Some(portal)),
+        Err(AuthRedirect::SignIn) => Ok(None),
+        Err(elsewhere) => Err(elsewhere),
+    }
+}
+
+fn chrome(frame: &Frame, portal: Option<&Portal>, title_key: &str) -> Chrome {
+    match portal {
+        Some(portal) => portal.chrome(frame, title_key, Some(Tab::Contact)),
+        None => frame.chrome(title_key),
+    }
+}
+
+impl ContactPage {
+    /// The empty form: filled in for a customer, with a new CAPTCHA for anyone else.
+    async fn new(frame: &Frame, portal: Option<&Portal>) -> Result<Self, WebError> {
+        let captcha_nonce = match portal {
+            Some(_) => None,
+            None => Some(captcha::issue(&frame.session).await?.nonce),
+        };
+        Ok(Self {
+            page: chrome(frame, portal, "contact-title"),
+            errors: FormErrors::default(),
+            sender_name: portal.map(Portal::user_name).unwrap_or_default(),
+            email: portal
+                .and_then(|portal| portal.account.email.clone())
+                .unwrap_or_default(),
+            message: String::new(),
+            captcha_nonce,
+            captcha_error: None,
+            refusal: None,
+            message_hint: frame.lang.t_with(
+                "contact-message-hint",
+                &[("max", max_arg(MAX_MESSAGE_CHARS))],
+            ),
+        })
+    }
+
+    /// The form again with what was typed.
+    async fn again(
+        frame: &Frame,
+        portal: Option<&Portal>,
+        form: &ContactForm,
+    ) -> Result<Self, WebError> {
+        let mut page = Self::new(frame, portal).await?;
+        page.sender_name = form.name.trim().to_owned();
+        page.email = form.email.trim().to_owned();
+        page.message = form.message.clone();
+        Ok(page)
+    }
+}
+
+pub async fn show(frame: Frame, who: Result<Portal, AuthRedirect>) -> Result<Response, WebError> {
+    let portal = match customer(who) {
+        Ok(portal) => portal,
+        Err(elsewhere) => return Ok(elsewhere.into_response()),
+    };
+    Ok(render(&ContactPage::new(&frame, portal.as_ref()).await?)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    message: String,
+    captcha: Option<String>,
+    captcha_new: Option<String>,
+}
+
+/// Where the sent page finds the address the copy went to.
+const SENT_TO: &str = "contact_sent_to";
+
+pub async fn submit(
+    State(state): State<AppState>,
+    frame: Frame,
+    ClientAddr(addr): ClientAddr,
+    who: Result<Portal, AuthRedirect>,
+    Form(form): Form<ContactForm>,
+) -> Result<Response, WebError> {
+    let portal = match customer(who) {
+        Ok(portal) => portal,
+        Err(elsewhere) => return Ok(elsewhere.into_response()),
+    };
+    let portal = portal.as_ref();
+    let lang = frame.lang;
+    let limit = Limit {
+        key: ThrottleKey::ContactAddress(&addr),
+        per_hour: MESSAGES_PER_ADDRESS,
+    };
+    // A signed-in customer answers no CAPTCHA.
+    let answer = portal.map_or(form.captcha.as_deref(), |_| None);
+    let human = match check_anonymous_form(
+        &state,
+        &frame.session,
+        limit,
+        form.captcha_new.is_some(),
+        answer,
+    )
+    .await?
+    {
+        AnonymousForm::NewCaptcha => return again(&frame, portal, &form, |_| {}).await,
+        AnonymousForm::TooMany => {
+            let refusal = lang.t("contact-too-many");
+            return again(&frame, portal, &form, |page| page.refusal = Some(refusal)).await;
+        }
+        AnonymousForm::Checked { human } => human || portal.is_some(),
+    };
+    let (message, errors) = checked(&form, portal, lang, human);
+    let Some(message) = message else {
+        let captcha_error = (!human).then(|| errors.get("captcha").to_owned());
+        return again(&frame, portal, &form, |page| {
+            page.captcha_error = captcha_error;
+            page.errors = errors;
+        })
+        .await;
+    };
+    let sent_to = message.email.to_string();
+    contact::send(&state.app, &Origin::web(addr), message).await?;
+    frame.session.insert(SENT_TO, sent_to).await?;
+    Ok(Redirect::to("/contact/sent").into_response())
+}
+
+/// "Hvala za vaše sporočilo": where the copy went. Reached by the redirect after sending, so a
+/// reload shows the page again without sending the message again.
+pub async fn sent(frame: Frame, who: Result<Portal, AuthRedirect>) -> Result<Response, WebError> {
+    let portal = match customer(who) {
+        Ok(portal) => portal,
+        Err(elsewhere) => return Ok(elsewhere.into_response()),
+    };
+    let Some(email) = frame.session.get::<String>(SENT_TO).await? else {
+        return Ok(Redirect::to("/contact").into_response());
+    };
+    Ok(render(&SentPage {
+        page: chrome(&frame, portal.as_ref(), "contact-sent-title"),
+        lead: frame
+            .lang
+            .t_with("contact-sent-lead", &[("email", email.as_str().into())]),
+    })?
+    .into_response())
+}
+
+/// The form again with what was typed, adjusted by `change`.
+async fn again(
+    frame: &Frame,
+    portal: Option<&Portal>,
+    form: &ContactForm,
+    change: impl FnOnce(&mut ContactPage),
+) -> Result<Response, WebError> {
+    let mut page = ContactPage::again(frame, portal, form).await?;
+    change(&mut page);
+    Ok(render(&page)?.into_response())
+}
+
+/// The message if every field is right, and what is wrong with the fields.
+fn checked(
+    form: &ContactForm,
+    portal: Option<&Portal>,
+    lang: Lang,
+    human: bool,
+) -> (Option<contact::Message>, FormErrors) {
+    let mut errors = FormErrors::default();
+    let name = checked_name(&mut errors, lang, &form.name);
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(email) => Some(email),
+        Err(problem) => {
+            let key = match problem {
+                EmailProblem::Empty => "contact-email-empty",
+                EmailProblem::Invalid => "contact-email-invalid",
+            };
+            errors.add("email", lang.t(key));
+            None
+        }
+    };
+    let text = checked_message(&mut errors, lang, &form.message);
+    if !human {
+        errors.add("captcha", lang.t("contact-captcha-wrong"));
+    }
+    let message = match (name, email, text, errors.is_empty()) {
+        (Some(name), Some(email), Some(text), true) => Some(contact::Message {
+            writer: portal.map(|portal| contact::Writer {
+                account_id: portal.account.id,
+                payer_code: portal.payer.code.clone(),
+            }),
+            name,
+            email,
+            text,
+            lang,
+        }),
+        _ => None,
+    };
+    (message, errors)
+}
+
+/// The trimmed name, or its error: empty or too long.
+fn checked_name(errors: &mut FormErrors, lang: Lang, name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        errors.add("name", lang.t("contact-name-empty"));
+        return None;
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        errors.add("name", too_long(lang, MAX_NAME_CHARS));
+        return None;
+    }
+    Some(name.to_owned())
+}
+
+/// The message with its surrounding blank space trimmed, or its error: empty or too long.
+fn checked_message(errors: &mut FormErrors, lang: Lang, message: &str) -> Option<String> {
+    let message = message.trim();
+    if message.is_empty() {
+        errors.add("message", lang.t("contact-message-empty"));
+        return None;
+    }
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        errors.add("message", too_long(lang, MAX_MESSAGE_CHARS));
+        return None;
+    }
+    Some(message.to_owned())
+}
+
+fn too_long(lang: Lang, max: usize) -> String {
+    lang.t_with("contact-too-long", &[("max", max_arg(max))])
+}
+
+fn max_arg(max: usize) -> Arg {
+    Arg::Number(i64::try_from(max).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,274 @@
+//! "Zahtevek za uporabo ePortala" (SPEC §3.6): for those who cannot register (no invoice yet,
+//! no payer code at hand, a tax number that does not match). The request is kept for staff,
+//! who answer with the user name and a control number; the requester gets an acknowledgement.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::app::{Origin, access_request};
+use crate::captcha;
+use crate::domain::email::{EmailAddress, EmailProblem};
+use crate::domain::tax_number::{TaxNumber, TaxNumberError};
+use crate::domain::throttle::ThrottleKey;
+use crate::i18n::{Arg, Lang};
+use crate::web::AppState;
+use crate::web::WebError;
+use crate::web::kit::auth::{self, AuthRedirect, Customer};
+use crate::web::kit::client::ClientAddr;
+use crate::web::kit::form::{AnonymousForm, FormErrors, Limit, check_anonymous_form};
+use crate::web::kit::page::{Chrome, Frame, render};
+
+/// Requests one client address may send per hour; each mails its sender.
+const ATTEMPTS_PER_ADDRESS: u32 = 10;
+/// The longest name, address and point designation taken.
+const MAX_CHARS: usize = 200;
+
+#[derive(Template)]
+#[template(path = "public/access_request.html")]
+struct RequestPage {
+    page: Chrome,
+    errors: FormErrors,
+    full_name: String,
+    address: String,
+    point_code: String,
+    tax_number: String,
+    email: String,
+    captcha_nonce: String,
+    captcha_error: Option<String>,
+    /// Why the form was not looked at (too many requests).
+    refusal: Option<String>,
+}
+
+impl RequestPage {
+    /// The form with a new CAPTCHA challenge (only a showing makes one).
+    async fn new(frame: &Frame) -> Result<Self, WebError> {
+        Ok(Self {
+            page: frame.chrome("access-request-title"),
+            errors: FormErrors::default(),
+            full_name: String::new(),
+            address: String::new(),
+            point_code: String::new(),
+            tax_number: String::new(),
+            email: String::new(),
+            captcha_nonce: captcha::issue(&frame.session).await?.nonce,
+            captcha_error: None,
+            refusal: None,
+        })
+    }
+
+    /// The form again with what was typed.
+    async fn again(frame: &Frame, form: &RequestForm) -> Result<Self, WebError> {
+        let mut page = Self::new(frame).await?;
+        page.full_name = form.full_name.trim().to_owned();
+        page.address = form.address.trim().to_owned();
+        page.point_code = form.point_code.trim().to_owned();
+        page.tax_number = form.tax_number.trim().to_owned();
+        page.email = form.email.trim().to_owned();
+        Ok(page)
+    }
+}
+
+/// The thanks, and where the acknowledgement went.
+#[derive(Template)]
+#[template(path = "public/access_request_sent.html")]
+struct SentPage {
+    page: Chrome,
+    /// Where the acknowledgement went.
+    lead: String,
+}
+
+pub async fn show(frame: Frame, who: Result<Customer, AuthRedirect>) -> Result<Response, WebError> {
+    if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
+        return Ok(elsewhere);
+    }
+    Ok(render(&RequestPage::new(&frame).await?)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RequestForm {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    point_code: String,
+    #[serde(default)]
+    tax_number: String,
+    #[serde(default)]
+    email: String,
+    captcha: Option<String>,
+    captcha_new: Option<String>,
+}
+
+/// Where the sent page finds the address the acknowledgement went to.
+const SENT_TO: &str = "access_request_sent_to";
+
+pub async fn submit(
+    State(state): State<AppState>,
+    frame: Frame,
+    ClientAddr(addr): ClientAddr,
+    who: Result<Customer, AuthRedirect>,
+    Form(form): Form<RequestForm>,
+) -> Result<Response, WebError> {
+    if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
+        return Ok(elsewhere);
+    }
+    let lang = frame.lang;
+    let limit = Limit {
+        key: ThrottleKey::AccessRequestAddress(&addr),
+        per_hour: ATTEMPTS_PER_ADDRESS,
+    };
+    let captcha_new = form.captcha_new.is_some();
+    let human = match check_anonymous_form(
+        &state,
+        &frame.session,
+        limit,
+        captcha_new,
+        form.captcha.as_deref(),
+    )
+    .await?
+    {
+        AnonymousForm::NewCaptcha => return again(&frame, &form, |_| {}).await,
+        AnonymousForm::TooMany => {
+            let refusal = lang.t("access-request-too-many");
+            return again(&frame, &form, |page| page.refusal = Some(refusal)).await;
+        }
+        AnonymousForm::Checked { human } => human,
+    };
+    let (request, errors) = checked(&form, lang, human);
+    let Some(request) = request else {
+        let captcha_error = (!human).then(|| errors.get("captcha").to_owned());
+        return again(&frame, &form, |page| {
+            page.captcha_error = captcha_error;
+            page.errors = errors;
+        })
+        .await;
+    };
+    let sent_to = request.email.to_string();
+    access_request::submit(&state.app, &Origin::web(addr), request).await?;
+    frame.session.insert(SENT_TO, sent_to).await?;
+    Ok(Redirect::to("/access-request/sent").into_response())
+}
+
+/// The thanks, reached by the redirect after sending, so a reload sends nothing again.
+pub async fn sent(frame: Frame, who: Result<Customer, AuthRedirect>) -> Result<Response, WebError> {
+    if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
+        return Ok(elsewhere);
+    }
+    let Some(email) = frame.session.get::<String>(SENT_TO).await? else {
+        return Ok(Redirect::to("/access-request").into_response());
+    };
+    Ok(render(&SentPage {
+        page: frame.chrome("access-request-sent-title"),
+        lead: frame.lang.t_with(
+            "access-request-sent-lead",
+            &[("email", email.as_str().into())],
+        ),
+    })?
+    .into_response())
+}
+
+/// The form again with what was typed, adjusted by `change`.
+async fn again(
+    frame: &Frame,
+    form: &RequestForm,
+    change: impl FnOnce(&mut RequestPage),
+) -> Result<Response, WebError> {
+    let mut page = RequestPage::again(frame, form).await?;
+    change(&mut page);
+    Ok(render(&page)?.into_response())
+}
+
+/// The request if every field is right, and what is wrong with the fields.
+fn checked(
+    form: &RequestForm,
+    lang: Lang,
+    human: bool,
+) -> (Option<access_request::Request>, FormErrors) {
+    let mut errors = FormErrors::default();
+    let mut required =
+        |field, text: &str, empty_key| required_text(&mut errors, lang, field, text, empty_key);
+    let full_name = required(
+        "full_name",
+        &form.full_name,
+        "access-request-full-name-empty",
+    );
+    let address = required("address", &form.address, "access-request-address-empty");
+    let point_code = required(
+        "point_code",
+        &form.point_code,
+        "access-request-point-code-empty",
+    );
+    let tax_number = match TaxNumber::parse(&form.tax_number) {
+        _ if form.tax_number.trim().is_empty() => {
+            errors.add("tax_number", lang.t("access-request-tax-number-empty"));
+            None
+        }
+        Ok(tax_number) => Some(tax_number),
+        Err(TaxNumberError::Format) => {
+            errors.add("tax_number", lang.t("access-request-tax-number-format"));
+            None
+        }
+        Err(TaxNumberError::CheckDigit) => {
+            errors.add("tax_number", lang.t("access-request-tax-number-check"));
+            None
+        }
+    };
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(email) => Some(email),
+        Err(problem) => {
+            let key = match problem {
+                EmailProblem::Empty => "access-request-email-empty",
+                EmailProblem::Invalid => "access-request-email-invalid",
+            };
+            errors.add("email", lang.t(key));
+            None
+        }
+    };
+    if !human {
+        errors.add("captcha", lang.t("access-request-captcha-wrong"));
+    }
+    let request = match (full_name, address, point_code, tax_number, email) {
+        (Some(full_name), Some(address), Some(point_code), Some(tax_number), Some(email))
+            if errors.is_empty() =>
+        {
+            Some(access_request::Request {
+                full_name,
+                address,
+                point_code,
+                tax_number,
+                email,
+                lang,
+            })
+        }
+        _ => None,
+    };
+    (request, errors)
+}
+
+/// The trimmed text of a required field, or its error: empty or too long.
+fn required_text(
+    errors: &mut FormErrors,
+    lang: Lang,
+    field: &'static str,
+    text: &str,
+    empty_key: &str,
+) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        errors.add(field, lang.t(empty_key));
+        return None;
+    }
+    if text.chars().count() > MAX_CHARS {
+        let max = i64::try_from(MAX_CHARS).unwrap_or(i64::MAX);
+        errors.add(
+            field,
+            lang.t_with("access-request-too-long", &[("max", Arg::Number(max))]),
+        );
+        return None;
+    }
+    Some(text.to_owned())
+}

@@ -1,0 +1,152 @@
+//! Databases made once per schema and copied for each test, instead of migrating (and filling
+//! the demo into) every test's database: PostgreSQL copies with `CREATE DATABASE … TEMPLATE`,
+//! SQLite by copying the file. A template is named by a hash of the migrations (and, for the
+//! demo, of the day, since the demo data follows the calendar), so a later run reuses it and a
+//! changed schema gets a new one.
+
+use std::path::{Path, PathBuf};
+
+use eportal::config::{Config, DatabaseUrl};
+use eportal::store;
+use sea_orm::{ConnectionTrait, Database};
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+
+use super::postgres_admin_url;
+
+/// What a template holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contents {
+    /// The schema, migrated.
+    Schema,
+    /// The schema and the demo data of today.
+    Demo,
+}
+
+static SQLITE_SCHEMA: OnceCell<PathBuf> = OnceCell::const_new();
+static SQLITE_DEMO: OnceCell<PathBuf> = OnceCell::const_new();
+static POSTGRES_SCHEMA: OnceCell<String> = OnceCell::const_new();
+static POSTGRES_DEMO: OnceCell<String> = OnceCell::const_new();
+
+/// A hash of everything a template depends on.
+fn fingerprint(contents: Contents) -> String {
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migration");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&migrations)
+        .expect("the migrations folder")
+        .map(|entry| entry.expect("a migration file").path())
+        .collect();
+    files.sort();
+    let mut hash = Sha256::new();
+    for file in files {
+        hash.update(std::fs::read(&file).expect("a migration file"));
+    }
+    if contents == Contents::Demo {
+        hash.update(chrono::Utc::now().date_naive().to_string());
+        hash.update(include_str!("../../../config/demo.toml"));
+        hash.update(env!("CARGO_PKG_VERSION"));
+    }
+    let digest = hash.finalize();
+    digest[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+async fn fill(url: DatabaseUrl, contents: Contents) {
+    let db = store::connect(&url).await.expect("connect to the template");
+    store::migrate(&db).await.expect("migrate the template");
+    if contents == Contents::Demo {
+        let mut config = Config::demo().expect("the demo configuration");
+        config.test_cheap_password_hashes = true;
+        eportal::demo::fill_if_empty(&db, &config)
+            .await
+            .expect("fill the demo into the template");
+    }
+    if url.is_sqlite() {
+        // Everything into the main file, which is what gets copied.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .expect("checkpoint the template");
+    }
+    db.close().await.expect("close the template");
+}
+
+/// The SQLite template's file, made on first use.
+pub async fn sqlite(contents: Contents) -> &'static Path {
+    let cell = match contents {
+        Contents::Schema => &SQLITE_SCHEMA,
+        Contents::Demo => &SQLITE_DEMO,
+    };
+    cell.get_or_init(|| async move {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        let path = dir.join(format!("template-{}.db", fingerprint(contents)));
+        if !path.exists() {
+            // Made aside and renamed, so no run ever copies half a template.
+            let partial = dir.join(format!(
+                "template-{}.partial",
+                uuid::Uuid::new_v4().simple()
+            ));
+            fill(
+                DatabaseUrl::new(format!("sqlite://{}", partial.display())),
+                contents,
+            )
+            .await;
+            std::fs::rename(&partial, &path).expect("keep the template");
+        }
+        path
+    })
+    .await
+}
+
+/// The PostgreSQL template's name, made on first use.
+pub async fn postgres(contents: Contents) -> &'static str {
+    let cell = match contents {
+        Contents::Schema => &POSTGRES_SCHEMA,
+        Contents::Demo => &POSTGRES_DEMO,
+    };
+    cell.get_or_init(|| async move {
+        let name = format!(
+            "eportal_template_{}_{}",
+            match contents {
+                Contents::Schema => "schema",
+                Contents::Demo => "demo",
+            },
+            fingerprint(contents)
+        );
+        let admin = Database::connect(postgres_admin_url())
+            .await
+            .expect("PostgreSQL for the tests (set EPORTAL_TEST_DATABASE_URL)");
+        let exists = admin
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+            ))
+            .await
+            .expect("ask for the template")
+            .is_some();
+        if !exists {
+            // Made under a name of its own and renamed, so no run copies half a template.
+            let partial = format!("eportal_template_partial_{}", uuid::Uuid::new_v4().simple());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {partial}"))
+                .await
+                .expect("create the template");
+            let mut url = url::Url::parse(&postgres_admin_url()).expect("a URL");
+            url.set_path(&partial);
+            fill(DatabaseUrl::new(url.to_string()), contents).await;
+            let renamed = admin
+                .execute_unprepared(&format!("ALTER DATABASE {partial} RENAME TO {name}"))
+                .await;
+            if renamed.is_err() {
+                // Another run made the same template meanwhile.
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {partial} WITH (FORCE)"))
+                    .await
+                    .ok();
+            }
+        }
+        admin.close().await.ok();
+        name
+    })
+    .await
+}

@@ -1,13 +1,17 @@
 //! What was wrong with a submitted form: shown in a summary at the top and beside each field,
 //! in the order of the fields (the GOV.UK pattern); and the protocol of forms anyone may send.
 
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::captcha;
+use crate::domain::email::{EmailAddress, EmailProblem};
 use crate::domain::throttle::ThrottleKey;
+use crate::i18n::Lang;
 use crate::store::throttles;
-use crate::web::AppState;
-use crate::web::WebError;
+use crate::web::kit::page::Frame;
+use crate::web::{AppState, WebError};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FormErrors(Vec<(&'static str, String)>);
@@ -44,43 +48,109 @@ impl FormErrors {
     }
 }
 
-/// Where the shared start of a form anyone may send (registration, access request, contact)
-/// leaves it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The messages of an e-mail field: one for an empty field, one for an address that is not.
+pub struct EmailMessages {
+    pub empty_key: &'static str,
+    pub invalid_key: &'static str,
+}
+
+impl EmailMessages {
+    /// The address typed in the form's `email` field, or its error added to `errors`.
+    pub fn check(&self, errors: &mut FormErrors, lang: Lang, text: &str) -> Option<EmailAddress> {
+        let problem = match EmailAddress::parse(text) {
+            Ok(email) => return Some(email),
+            Err(problem) => problem,
+        };
+        let key = match problem {
+            EmailProblem::Empty => self.empty_key,
+            EmailProblem::Invalid => self.invalid_key,
+        };
+        errors.add("email", lang.t(key));
+        None
+    }
+}
+
+/// The CAPTCHA's fields of a form: the answer typed, or the button that asks for another
+/// picture. Forms take it with `#[serde(flatten)]`.
+#[derive(Debug, Default, Deserialize)]
+pub struct CaptchaAnswer {
+    captcha: Option<String>,
+    captcha_new: Option<String>,
+}
+
+impl CaptchaAnswer {
+    /// The sender pressed "another picture" rather than sending the form.
+    pub fn wants_new_picture(&self) -> bool {
+        self.captcha_new.is_some()
+    }
+
+    /// Whether the answer matches the session's challenge, which it uses up.
+    pub async fn verify(&self, state: &AppState, session: &Session) -> Result<bool, WebError> {
+        let answer = self.captcha.as_deref().unwrap_or_default();
+        Ok(captcha::verify(session, answer, state.config.test_captcha.as_ref()).await?)
+    }
+}
+
+/// Where the shared start of a form anyone may send leaves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnonymousForm {
-    /// The sender asked for another CAPTCHA picture: show the form again, nothing checked.
-    NewCaptcha,
-    /// Too many forms from this client address lately: nothing looked at.
-    TooMany,
+    /// Show the form again with what was typed, nothing checked: another picture was asked
+    /// for, or (with the refusal to show) this address sent too many forms lately.
+    Again(Option<String>),
     /// Go on, knowing whether the CAPTCHA was answered right.
     Checked { human: bool },
 }
 
-/// How many forms of one kind a client address may send per hour.
+/// How many forms of one kind a client address may send per hour, and what to say when it
+/// has sent them.
 pub struct Limit<'a> {
     pub key: ThrottleKey<'a>,
     pub per_hour: u32,
+    pub refusal_key: &'static str,
 }
 
 /// The protocol every anonymous form follows: a new picture when asked for, then the address's
 /// limit, then the CAPTCHA (checked before anything else is looked at, so nothing is learnt
-/// for free).
+/// for free). `captcha` is `None` for a signed-in customer, who answers none.
 pub async fn check_anonymous_form(
     state: &AppState,
-    session: &Session,
+    frame: &Frame,
     limit: Limit<'_>,
-    captcha_new: bool,
-    captcha_answer: Option<&str>,
+    captcha: Option<&CaptchaAnswer>,
 ) -> Result<AnonymousForm, WebError> {
-    if captcha_new {
-        return Ok(AnonymousForm::NewCaptcha);
+    if captcha.is_some_and(CaptchaAnswer::wants_new_picture) {
+        return Ok(AnonymousForm::Again(None));
     }
     let window = chrono::Duration::hours(1);
     let now = state.app.now();
     if !throttles::admit(&state.app.db, limit.key, window, limit.per_hour, now).await? {
-        return Ok(AnonymousForm::TooMany);
+        return Ok(AnonymousForm::Again(Some(frame.lang.t(limit.refusal_key))));
     }
-    let answer = captcha_answer.unwrap_or_default();
-    let human = captcha::verify(session, answer, state.config.test_captcha.as_ref()).await?;
+    let human = match captcha {
+        Some(captcha) => captcha.verify(state, &frame.session).await?,
+        None => true,
+    };
     Ok(AnonymousForm::Checked { human })
+}
+
+/// What a form that stored something leaves for the page its redirect leads to
+/// (Post/Redirect/Get): that page shows it, and a reload of it sends nothing again.
+pub struct Flash(pub &'static str);
+
+impl Flash {
+    /// Leaves `value` and answers with the redirect to `page`.
+    pub async fn redirect(
+        &self,
+        session: &Session,
+        value: String,
+        page: &str,
+    ) -> Result<Response, WebError> {
+        session.insert(self.0, value).await?;
+        Ok(Redirect::to(page).into_response())
+    }
+
+    /// What the form left, if this session sent it.
+    pub async fn read(&self, session: &Session) -> Result<Option<String>, WebError> {
+        Ok(session.get::<String>(self.0).await?)
+    }
 }

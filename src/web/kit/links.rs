@@ -3,10 +3,10 @@
 use askama::Template;
 use axum::response::Html;
 
-use crate::store::accounts::{self, Account};
+use crate::store::accounts::{self, Account, AccountState};
 use crate::store::tokens::{self, AccountToken, Lookup, Purpose};
-use crate::web::WebError;
 use crate::web::kit::page::{Chrome, Frame, render};
+use crate::web::{AppState, WebError};
 
 /// Why a link from an e-mail cannot be used, and what to do instead.
 #[derive(Template)]
@@ -45,15 +45,20 @@ impl SpoiledLink {
     }
 }
 
-/// The token of a link and its account, if the link can still be used and `fits` the account;
-/// otherwise why not (an account that does not fit counts as an unknown link).
+/// The token of a link and its account, if the link can still be used; otherwise why not. A
+/// reset link needs an account that is still active, an address link a new address; an
+/// account that does not fit counts as an unknown link.
 pub async fn usable_token(
-    db: &crate::store::Db,
+    state: &AppState,
     token: &str,
     purpose: Purpose,
-    now: chrono::DateTime<chrono::Utc>,
-    fits: impl Fn(&AccountToken, &Account) -> bool,
 ) -> Result<Result<(AccountToken, Account), Lookup>, WebError> {
+    let (db, now) = (&state.app.db, state.app.now());
+    let fits = |token: &AccountToken, account: &Account| match purpose {
+        Purpose::Activation => true,
+        Purpose::PasswordReset => account.state == AccountState::Active,
+        Purpose::EmailChange => token.new_email.is_some(),
+    };
     let lookup = tokens::look_up(db, token, purpose, now).await?;
     let Lookup::Valid(token) = lookup else {
         return Ok(Err(lookup));

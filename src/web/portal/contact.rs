@@ -11,14 +11,15 @@ use serde::Deserialize;
 
 use crate::app::{Origin, contact};
 use crate::captcha;
-use crate::domain::email::{EmailAddress, EmailProblem};
 use crate::domain::throttle::ThrottleKey;
 use crate::i18n::{Arg, Lang};
 use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::AuthRedirect;
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::{AnonymousForm, FormErrors, Limit, check_anonymous_form};
+use crate::web::kit::form::{
+    AnonymousForm, CaptchaAnswer, EmailMessages, Flash, FormErrors, Limit, check_anonymous_form,
+};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::portal::frame::{Portal, Tab};
 
@@ -126,12 +127,17 @@ pub struct ContactForm {
     email: String,
     #[serde(default)]
     message: String,
-    captcha: Option<String>,
-    captcha_new: Option<String>,
+    #[serde(flatten)]
+    captcha: CaptchaAnswer,
 }
 
 /// Where the sent page finds the address the copy went to.
-const SENT_TO: &str = "contact_sent_to";
+const SENT_TO: Flash = Flash("contact_sent_to");
+
+const EMAIL: EmailMessages = EmailMessages {
+    empty_key: "contact-email-empty",
+    invalid_key: "contact-email-invalid",
+};
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -149,24 +155,15 @@ pub async fn submit(
     let limit = Limit {
         key: ThrottleKey::ContactAddress(&addr),
         per_hour: MESSAGES_PER_ADDRESS,
+        refusal_key: "contact-too-many",
     };
     // A signed-in customer answers no CAPTCHA.
-    let answer = portal.map_or(form.captcha.as_deref(), |_| None);
-    let human = match check_anonymous_form(
-        &state,
-        &frame.session,
-        limit,
-        form.captcha_new.is_some(),
-        answer,
-    )
-    .await?
-    {
-        AnonymousForm::NewCaptcha => return again(&frame, portal, &form, |_| {}).await,
-        AnonymousForm::TooMany => {
-            let refusal = lang.t("contact-too-many");
-            return again(&frame, portal, &form, |page| page.refusal = Some(refusal)).await;
+    let captcha = portal.is_none().then_some(&form.captcha);
+    let human = match check_anonymous_form(&state, &frame, limit, captcha).await? {
+        AnonymousForm::Again(refusal) => {
+            return again(&frame, portal, &form, |page| page.refusal = refusal).await;
         }
-        AnonymousForm::Checked { human } => human || portal.is_some(),
+        AnonymousForm::Checked { human } => human,
     };
     let (message, errors) = checked(&form, portal, lang, human);
     let Some(message) = message else {
@@ -179,8 +176,9 @@ pub async fn submit(
     };
     let sent_to = message.email.to_string();
     contact::send(&state.app, &Origin::web(addr), message).await?;
-    frame.session.insert(SENT_TO, sent_to).await?;
-    Ok(Redirect::to("/contact/sent").into_response())
+    SENT_TO
+        .redirect(&frame.session, sent_to, "/contact/sent")
+        .await
 }
 
 /// "Hvala za vaše sporočilo": where the copy went. Reached by the redirect after sending, so a
@@ -190,7 +188,7 @@ pub async fn sent(frame: Frame, who: Result<Portal, AuthRedirect>) -> Result<Res
         Ok(portal) => portal,
         Err(elsewhere) => return Ok(elsewhere.into_response()),
     };
-    let Some(email) = frame.session.get::<String>(SENT_TO).await? else {
+    let Some(email) = SENT_TO.read(&frame.session).await? else {
         return Ok(Redirect::to("/contact").into_response());
     };
     Ok(render(&SentPage {
@@ -223,17 +221,7 @@ fn checked(
 ) -> (Option<contact::Message>, FormErrors) {
     let mut errors = FormErrors::default();
     let name = checked_name(&mut errors, lang, &form.name);
-    let email = match EmailAddress::parse(&form.email) {
-        Ok(email) => Some(email),
-        Err(problem) => {
-            let key = match problem {
-                EmailProblem::Empty => "contact-email-empty",
-                EmailProblem::Invalid => "contact-email-invalid",
-            };
-            errors.add("email", lang.t(key));
-            None
-        }
-    };
+    let email = EMAIL.check(&mut errors, lang, &form.email);
     let text = checked_message(&mut errors, lang, &form.message);
     if !human {
         errors.add("captcha", lang.t("contact-captcha-wrong"));

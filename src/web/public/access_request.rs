@@ -10,7 +10,6 @@ use serde::Deserialize;
 
 use crate::app::{Origin, access_request};
 use crate::captcha;
-use crate::domain::email::{EmailAddress, EmailProblem};
 use crate::domain::tax_number::{TaxNumber, TaxNumberError};
 use crate::domain::throttle::ThrottleKey;
 use crate::i18n::{Arg, Lang};
@@ -18,7 +17,9 @@ use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::{self, AuthRedirect, Customer};
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::{AnonymousForm, FormErrors, Limit, check_anonymous_form};
+use crate::web::kit::form::{
+    AnonymousForm, CaptchaAnswer, EmailMessages, Flash, FormErrors, Limit, check_anonymous_form,
+};
 use crate::web::kit::page::{Chrome, Frame, render};
 
 /// Requests one client address may send per hour; each mails its sender.
@@ -99,12 +100,17 @@ pub struct RequestForm {
     tax_number: String,
     #[serde(default)]
     email: String,
-    captcha: Option<String>,
-    captcha_new: Option<String>,
+    #[serde(flatten)]
+    captcha: CaptchaAnswer,
 }
 
 /// Where the sent page finds the address the acknowledgement went to.
-const SENT_TO: &str = "access_request_sent_to";
+const SENT_TO: Flash = Flash("access_request_sent_to");
+
+const EMAIL: EmailMessages = EmailMessages {
+    empty_key: "access-request-email-empty",
+    invalid_key: "access-request-email-invalid",
+};
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -120,21 +126,11 @@ pub async fn submit(
     let limit = Limit {
         key: ThrottleKey::AccessRequestAddress(&addr),
         per_hour: ATTEMPTS_PER_ADDRESS,
+        refusal_key: "access-request-too-many",
     };
-    let captcha_new = form.captcha_new.is_some();
-    let human = match check_anonymous_form(
-        &state,
-        &frame.session,
-        limit,
-        captcha_new,
-        form.captcha.as_deref(),
-    )
-    .await?
-    {
-        AnonymousForm::NewCaptcha => return again(&frame, &form, |_| {}).await,
-        AnonymousForm::TooMany => {
-            let refusal = lang.t("access-request-too-many");
-            return again(&frame, &form, |page| page.refusal = Some(refusal)).await;
+    let human = match check_anonymous_form(&state, &frame, limit, Some(&form.captcha)).await? {
+        AnonymousForm::Again(refusal) => {
+            return again(&frame, &form, |page| page.refusal = refusal).await;
         }
         AnonymousForm::Checked { human } => human,
     };
@@ -149,8 +145,9 @@ pub async fn submit(
     };
     let sent_to = request.email.to_string();
     access_request::submit(&state.app, &Origin::web(addr), request).await?;
-    frame.session.insert(SENT_TO, sent_to).await?;
-    Ok(Redirect::to("/access-request/sent").into_response())
+    SENT_TO
+        .redirect(&frame.session, sent_to, "/access-request/sent")
+        .await
 }
 
 /// The thanks, reached by the redirect after sending, so a reload sends nothing again.
@@ -158,7 +155,7 @@ pub async fn sent(frame: Frame, who: Result<Customer, AuthRedirect>) -> Result<R
     if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
         return Ok(elsewhere);
     }
-    let Some(email) = frame.session.get::<String>(SENT_TO).await? else {
+    let Some(email) = SENT_TO.read(&frame.session).await? else {
         return Ok(Redirect::to("/access-request").into_response());
     };
     Ok(render(&SentPage {
@@ -217,17 +214,7 @@ fn checked(
             None
         }
     };
-    let email = match EmailAddress::parse(&form.email) {
-        Ok(email) => Some(email),
-        Err(problem) => {
-            let key = match problem {
-                EmailProblem::Empty => "access-request-email-empty",
-                EmailProblem::Invalid => "access-request-email-invalid",
-            };
-            errors.add("email", lang.t(key));
-            None
-        }
-    };
+    let email = EMAIL.check(&mut errors, lang, &form.email);
     if !human {
         errors.add("captcha", lang.t("access-request-captcha-wrong"));
     }

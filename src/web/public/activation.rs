@@ -19,6 +19,7 @@ use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::{self, AuthRedirect, Customer};
 use crate::web::kit::client::ClientAddr;
+use crate::web::kit::form::Flash;
 use crate::web::kit::page::{Chrome, Frame, render};
 
 /// What the page says about the link.
@@ -172,10 +173,30 @@ pub async fn resend(
         return page(&frame, followed.state, String::new());
     };
     let resent = registration::resend(&state.app, &Origin::web(addr), &account, frame.lang).await?;
-    let state = match resent {
-        Resent::Sent => LinkState::Resent,
-        Resent::TooMany => LinkState::TooManyResends,
-        Resent::NoAddress => LinkState::Invalid,
-    };
-    page(&frame, state, String::new())
+    match resent {
+        Resent::Sent => {
+            RESENT
+                .redirect(&frame.session, String::new(), "/activate/resent")
+                .await
+        }
+        Resent::TooMany => page(&frame, LinkState::TooManyResends, String::new()),
+        Resent::NoAddress => page(&frame, LinkState::Invalid, String::new()),
+    }
+}
+
+/// Left for the page the redirect after a new link leads to.
+const RESENT: Flash = Flash("activation_resent");
+
+/// "Poslali smo novo povezavo", reached by the redirect, so a reload mails nothing again.
+pub async fn resent(
+    frame: Frame,
+    who: Result<Customer, AuthRedirect>,
+) -> Result<Response, WebError> {
+    if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
+        return Ok(elsewhere);
+    }
+    if RESENT.read(&frame.session).await?.is_none() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    page(&frame, LinkState::Resent, String::new())
 }

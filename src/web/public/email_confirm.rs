@@ -6,17 +6,15 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::app::{Origin, email};
-use crate::store::accounts::Account;
-use crate::store::tokens::{AccountToken, Lookup, Purpose};
+use crate::store::tokens::{Lookup, Purpose};
 use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::SignedIn;
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::links::SpoiledLink;
+use crate::web::kit::links::{SpoiledLink, usable_token};
 use crate::web::kit::page::{Chrome, Frame, render};
 
 const SPOILED: SpoiledLink = SpoiledLink {
@@ -46,7 +44,7 @@ pub async fn show(
     frame: Frame,
     Query(query): Query<TokenQuery>,
 ) -> Result<Html<String>, WebError> {
-    match usable(&state, &query.token, state.app.now()).await? {
+    match usable_token(&state, &query.token, Purpose::EmailChange).await? {
         Ok((token, account)) => render(&ConfirmPage {
             page: frame.chrome("email-confirm-title"),
             token: query.token,
@@ -55,22 +53,6 @@ pub async fn show(
         }),
         Err(lookup) => SPOILED.render(&frame, &lookup),
     }
-}
-
-/// The token and its account if the link can still confirm an address; else why not.
-async fn usable(
-    state: &AppState,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Result<(AccountToken, Account), Lookup>, WebError> {
-    crate::web::kit::links::usable_token(
-        &state.app.db,
-        token,
-        Purpose::EmailChange,
-        now,
-        |token, _| token.new_email.is_some(),
-    )
-    .await
 }
 
 #[derive(Deserialize)]
@@ -87,8 +69,7 @@ pub async fn submit(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, WebError> {
     let lang = frame.lang;
-    let now = state.app.now();
-    let (token, account) = match usable(&state, &form.token, now).await? {
+    let (token, account) = match usable_token(&state, &form.token, Purpose::EmailChange).await? {
         Ok(usable) => usable,
         Err(lookup) => return Ok(SPOILED.render(&frame, &lookup)?.into_response()),
     };

@@ -27,6 +27,7 @@ pub(super) fn routes(table: Table) -> Table {
             get(activation::show).post(activation::activate),
         )
         .route("/activate/resend", post(activation::resend))
+        .route("/activate/resent", get(activation::resent))
         .route(
             "/access-request",
             get(access_request::show).post(access_request::submit),
@@ -36,6 +37,7 @@ pub(super) fn routes(table: Table) -> Table {
             "/password/forgot",
             get(password_forgot::show).post(password_forgot::submit),
         )
+        .route("/password/forgot/sent", get(password_forgot::sent))
         .route(
             "/password/reset",
             get(password_reset::show).post(password_reset::submit),

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::app::Origin;
@@ -15,7 +15,7 @@ use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::{self, AuthRedirect, Customer};
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::FormErrors;
+use crate::web::kit::form::{CaptchaAnswer, Flash, FormErrors};
 use crate::web::kit::page::{Chrome, Frame, render};
 
 #[derive(Template)]
@@ -54,30 +54,29 @@ pub async fn show(who: Result<Customer, AuthRedirect>, frame: Frame) -> Result<R
 pub struct ForgotForm {
     #[serde(default)]
     username: String,
-    captcha: Option<String>,
-    captcha_new: Option<String>,
+    #[serde(flatten)]
+    captcha: CaptchaAnswer,
 }
+
+/// Left for the page the redirect after a request leads to.
+const SENT: Flash = Flash("password_forgot_sent");
 
 pub async fn submit(
     State(state): State<AppState>,
     frame: Frame,
     ClientAddr(addr): ClientAddr,
     Form(form): Form<ForgotForm>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let lang = frame.lang;
     // Checked before the page is made, as making it issues the next challenge.
-    let passed = match form.captcha_new {
-        Some(_) => None,
-        None => {
-            let answer = form.captcha.as_deref().unwrap_or_default();
-            let test_answer = state.config.test_captcha.as_ref();
-            Some(captcha::verify(&frame.session, answer, test_answer).await?)
-        }
+    let passed = match form.captcha.wants_new_picture() {
+        true => None,
+        false => Some(form.captcha.verify(&state, &frame.session).await?),
     };
     let mut page = ForgotPage::new(&frame).await?;
     page.username = form.username.trim().to_owned();
     let Some(passed) = passed else {
-        return render(&page);
+        return Ok(render(&page)?.into_response());
     };
     if page.username.is_empty() {
         page.errors
@@ -89,15 +88,31 @@ pub async fn submit(
         page.captcha_error = Some(message);
     }
     if !page.errors.is_empty() {
-        return render(&page);
+        return Ok(render(&page)?.into_response());
     }
     let origin = Origin::web(addr);
     match password::request_reset(&state.app, &origin, &page.username, lang).await? {
-        ResetRequested::Handled => page.sent = true,
+        ResetRequested::Handled => {
+            SENT.redirect(&frame.session, String::new(), "/password/forgot/sent")
+                .await
+        }
         ResetRequested::TooMany => {
             page.errors
                 .add("username", lang.t("password-forgot-too-many"));
+            Ok(render(&page)?.into_response())
         }
     }
-    render(&page)
+}
+
+/// What happens next, reached by the redirect after a request, so a reload mails nothing.
+pub async fn sent(frame: Frame, who: Result<Customer, AuthRedirect>) -> Result<Response, WebError> {
+    if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
+        return Ok(elsewhere);
+    }
+    if SENT.read(&frame.session).await?.is_none() {
+        return Ok(Redirect::to("/password/forgot").into_response());
+    }
+    let mut page = ForgotPage::new(&frame).await?;
+    page.sent = true;
+    Ok(render(&page)?.into_response())
 }

@@ -5,18 +5,16 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::app::{Origin, password};
-use crate::store::accounts::{Account, AccountState};
-use crate::store::tokens::{AccountToken, Lookup, Purpose};
+use crate::store::tokens::{Lookup, Purpose};
 use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth;
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::form::FormErrors;
-use crate::web::kit::links::SpoiledLink;
+use crate::web::kit::links::{SpoiledLink, usable_token};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::kit::password::password_errors;
 
@@ -47,7 +45,7 @@ pub async fn show(
     frame: Frame,
     Query(query): Query<TokenQuery>,
 ) -> Result<Html<String>, WebError> {
-    match usable(&state, &query.token, state.app.now()).await? {
+    match usable_token(&state, &query.token, Purpose::PasswordReset).await? {
         Ok((_, account)) => render(&ResetPage {
             page: frame.chrome("password-reset-title"),
             errors: FormErrors::default(),
@@ -56,23 +54,6 @@ pub async fn show(
         }),
         Err(lookup) => SPOILED.render(&frame, &lookup),
     }
-}
-
-/// The token and its account if the link can still set a password; else why not. A link of
-/// an account that is no longer active counts as unknown.
-async fn usable(
-    state: &AppState,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Result<(AccountToken, Account), Lookup>, WebError> {
-    crate::web::kit::links::usable_token(
-        &state.app.db,
-        token,
-        Purpose::PasswordReset,
-        now,
-        |_, account| account.state == AccountState::Active,
-    )
-    .await
 }
 
 #[derive(Deserialize)]
@@ -92,7 +73,7 @@ pub async fn submit(
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
     let lang = frame.lang;
-    let (token, account) = match usable(&state, &form.token, state.app.now()).await? {
+    let (token, account) = match usable_token(&state, &form.token, Purpose::PasswordReset).await? {
         Ok(usable) => usable,
         Err(lookup) => return Ok(SPOILED.render(&frame, &lookup)?.into_response()),
     };

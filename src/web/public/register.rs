@@ -14,7 +14,6 @@ use serde::Deserialize;
 use crate::app::Origin;
 use crate::app::registration::{self, Registered, Registration};
 use crate::captcha;
-use crate::domain::email::{EmailAddress, EmailProblem};
 use crate::domain::password::PersonalData;
 use crate::domain::payer_code::{PayerCode, PayerCodeError};
 use crate::domain::throttle::ThrottleKey;
@@ -24,7 +23,9 @@ use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::{self, AuthRedirect, Customer};
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::{AnonymousForm, FormErrors, Limit, check_anonymous_form};
+use crate::web::kit::form::{
+    AnonymousForm, CaptchaAnswer, EmailMessages, Flash, FormErrors, Limit, check_anonymous_form,
+};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::kit::password::NewPasswordForm;
 
@@ -110,12 +111,17 @@ pub struct RegisterForm {
     password: String,
     #[serde(default)]
     password_repeat: String,
-    captcha: Option<String>,
-    captcha_new: Option<String>,
+    #[serde(flatten)]
+    captcha: CaptchaAnswer,
 }
 
 /// Where the sent page finds the address the link went to.
-const SENT_TO: &str = "register_sent_to";
+const SENT_TO: Flash = Flash("register_sent_to");
+
+const EMAIL: EmailMessages = EmailMessages {
+    empty_key: "register-email-empty",
+    invalid_key: "register-email-invalid",
+};
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -131,21 +137,11 @@ pub async fn submit(
     let limit = Limit {
         key: ThrottleKey::RegisterAddress(&addr),
         per_hour: ATTEMPTS_PER_ADDRESS,
+        refusal_key: "register-too-many",
     };
-    let captcha_new = form.captcha_new.is_some();
-    let human = match check_anonymous_form(
-        &state,
-        &frame.session,
-        limit,
-        captcha_new,
-        form.captcha.as_deref(),
-    )
-    .await?
-    {
-        AnonymousForm::NewCaptcha => return again(&frame, &form, |_| {}).await,
-        AnonymousForm::TooMany => {
-            let refusal = lang.t("register-too-many");
-            return again(&frame, &form, |page| page.refusal = Some(refusal)).await;
+    let human = match check_anonymous_form(&state, &frame, limit, Some(&form.captcha)).await? {
+        AnonymousForm::Again(refusal) => {
+            return again(&frame, &form, |page| page.refusal = refusal).await;
         }
         AnonymousForm::Checked { human } => human,
     };
@@ -165,8 +161,9 @@ pub async fn submit(
     let sent_to = registration.email.to_string();
     match registration::register(&state.app, &Origin::web(addr), registration).await? {
         Registered::LinkSent => {
-            frame.session.insert(SENT_TO, sent_to).await?;
-            Ok(Redirect::to("/register/sent").into_response())
+            SENT_TO
+                .redirect(&frame.session, sent_to, "/register/sent")
+                .await
         }
         Registered::Exists(account) => exists(&frame, &account),
         Registered::ProofUsedUp => {
@@ -182,7 +179,7 @@ pub async fn sent(frame: Frame, who: Result<Customer, AuthRedirect>) -> Result<R
     if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
         return Ok(elsewhere);
     }
-    let Some(email) = frame.session.get::<String>(SENT_TO).await? else {
+    let Some(email) = SENT_TO.read(&frame.session).await? else {
         return Ok(Redirect::to("/register").into_response());
     };
     let lang = frame.lang;
@@ -225,7 +222,6 @@ async fn checked(
     human: bool,
 ) -> Result<Checked, WebError> {
     let payer_code = PayerCode::parse(&form.username);
-    let email = EmailAddress::parse(&form.email);
     let number = form.control_number.trim();
     let proven = match (&payer_code, human && !number.is_empty()) {
         (Ok(code), true) => registration::prove(&state.app, code, number).await?,
@@ -241,13 +237,7 @@ async fn checked(
         }
         Ok(_) => {}
     }
-    if let Err(problem) = &email {
-        let key = match problem {
-            EmailProblem::Empty => "register-email-empty",
-            EmailProblem::Invalid => "register-email-invalid",
-        };
-        errors.add("email", lang.t(key));
-    }
+    let email = EMAIL.check(&mut errors, lang, &form.email);
     if number.is_empty() {
         errors.add("control_number", lang.t("register-control-number-empty"));
     }
@@ -270,7 +260,7 @@ async fn checked(
         None => None,
     };
     let registration = match (proven, email) {
-        (Some((payer, proof)), Ok(email)) if errors.is_empty() => Some(Registration {
+        (Some((payer, proof)), Some(email)) if errors.is_empty() => Some(Registration {
             payer,
             proof,
             email,

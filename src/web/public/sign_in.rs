@@ -16,7 +16,7 @@ use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::{self, SignedIn};
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::FormErrors;
+use crate::web::kit::form::{CaptchaAnswer, FormErrors};
 use crate::web::kit::page::{Chrome, Frame, render};
 
 #[derive(Template)]
@@ -81,8 +81,8 @@ pub struct SignInForm {
     username: String,
     #[serde(default)]
     password: String,
-    captcha: Option<String>,
-    captcha_new: Option<String>,
+    #[serde(flatten)]
+    captcha: CaptchaAnswer,
 }
 
 pub async fn submit(
@@ -99,14 +99,11 @@ pub async fn submit(
     page.username = username.clone();
 
     if guard.needs_captcha() {
-        if form.captcha_new.is_some() {
+        if form.captcha.wants_new_picture() {
             page.captcha_nonce = Some(captcha::issue(&frame.session).await?.nonce);
             return Ok(render(&page)?.into_response());
         }
-        let answer = form.captcha.as_deref().unwrap_or_default();
-        let passed =
-            captcha::verify(&frame.session, answer, state.config.test_captcha.as_ref()).await?;
-        if !passed {
+        if !form.captcha.verify(&state, &frame.session).await? {
             page.captcha_nonce = Some(captcha::issue(&frame.session).await?.nonce);
             let message = lang.t("sign-in-captcha-wrong");
             page.errors.add("captcha", message.clone());

@@ -264,6 +264,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
              This is for automated tests only; never run a public portal like this."
         );
     }
+    if config.test_cheap_password_hashes {
+        tracing::warn!(
+            "EPORTAL_TEST_CHEAP_PASSWORD_HASHES IS SET: new password hashes take microseconds \
+             to guess. This is for automated tests only; never run a public portal like this."
+        );
+    }
     tracing::info!(database = %config.database_url, listen = %config.listen, demo = config.demo, "starting");
     let app = Application::build(config).await?;
     app.run_until_stopped(shutdown_signal()).await

@@ -28,6 +28,15 @@ static SQLITE_DEMO: OnceCell<PathBuf> = OnceCell::const_new();
 static POSTGRES_SCHEMA: OnceCell<String> = OnceCell::const_new();
 static POSTGRES_DEMO: OnceCell<String> = OnceCell::const_new();
 
+impl Contents {
+    fn word(self) -> &'static str {
+        match self {
+            Contents::Schema => "schema",
+            Contents::Demo => "demo",
+        }
+    }
+}
+
 /// A hash of everything a template depends on.
 fn fingerprint(contents: Contents) -> String {
     let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migration");
@@ -79,8 +88,15 @@ pub async fn sqlite(contents: Contents) -> &'static Path {
     };
     cell.get_or_init(|| async move {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-        let path = dir.join(format!("template-{}.db", fingerprint(contents)));
+        let prefix = format!("template-{}-", contents.word());
+        let path = dir.join(format!("{prefix}{}.db", fingerprint(contents)));
         if !path.exists() {
+            // Yesterday's demo or an older schema: never used again.
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    std::fs::remove_file(entry.path()).ok();
+                }
+            }
             // Made aside and renamed, so no run ever copies half a template.
             let partial = dir.join(format!(
                 "template-{}.partial",
@@ -105,14 +121,8 @@ pub async fn postgres(contents: Contents) -> &'static str {
         Contents::Demo => &POSTGRES_DEMO,
     };
     cell.get_or_init(|| async move {
-        let name = format!(
-            "eportal_template_{}_{}",
-            match contents {
-                Contents::Schema => "schema",
-                Contents::Demo => "demo",
-            },
-            fingerprint(contents)
-        );
+        let prefix = format!("eportal_template_{}_", contents.word());
+        let name = format!("{prefix}{}", fingerprint(contents));
         let admin = Database::connect(postgres_admin_url())
             .await
             .expect("PostgreSQL for the tests (set EPORTAL_TEST_DATABASE_URL)");
@@ -125,6 +135,22 @@ pub async fn postgres(contents: Contents) -> &'static str {
             .expect("ask for the template")
             .is_some();
         if !exists {
+            // Yesterday's demo or an older schema: never used again.
+            let stale = admin
+                .query_all_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    format!("SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'"),
+                ))
+                .await
+                .expect("list the templates");
+            for row in stale {
+                if let Ok(old) = row.try_get::<String>("", "datname") {
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {old}"))
+                        .await
+                        .ok();
+                }
+            }
             // Made under a name of its own and renamed, so no run copies half a template.
             let partial = format!("eportal_template_partial_{}", uuid::Uuid::new_v4().simple());
             admin

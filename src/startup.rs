@@ -7,6 +7,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::Services;
+use crate::app::clock::Clock;
 use crate::auth::hasher::Hasher;
 use crate::config::Config;
 use crate::mail::worker::MailWorker;
@@ -29,6 +30,11 @@ impl Application {
     /// Connects, migrates, fills the demo data when asked and binds the listener (port 0 picks
     /// a free port, as the tests do).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Clock::System).await
+    }
+
+    /// As [`Self::build`], with the clock the use cases go by (a manual one in tests).
+    pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
         // Everything pages and mail need is checked before the database is touched.
         config.site(config.listen)?;
         let db = store::connect(&config.database_url).await?;
@@ -46,7 +52,7 @@ impl Application {
         let site = config.site(address)?;
         let worker = MailWorker::new(db.clone(), &config, &site.company)?;
         let hasher = Hasher::new(config.password_hash_concurrency, config.hash_cost())?;
-        let state = AppState::new(Services::new(db.clone(), site, hasher), config);
+        let state = AppState::new(Services::new(db.clone(), site, hasher, clock), config);
         let router = web::router(state.clone());
         let metrics = metrics_listener.map(|listener| (listener, web::metrics_router(state)));
         Ok(Self {

@@ -5,6 +5,7 @@
 
 pub mod access_request;
 pub mod audit;
+pub mod clock;
 pub mod consent;
 pub mod contact;
 pub mod email;
@@ -19,6 +20,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use self::clock::Clock;
+
 use crate::auth::hasher::{Hasher, HasherError};
 use crate::config::Site;
 use crate::store::{Db, StoreError};
@@ -30,20 +33,22 @@ pub struct Services {
     /// The company, consent and public address, validated at start.
     pub site: Arc<Site>,
     pub hasher: Hasher,
+    pub clock: Clock,
 }
 
 impl Services {
-    pub fn new(db: Db, site: Site, hasher: Hasher) -> Self {
+    pub fn new(db: Db, site: Site, hasher: Hasher, clock: Clock) -> Self {
         Self {
             db,
             site: Arc::new(site),
             hasher,
+            clock,
         }
     }
 
     /// The time a use case acts at.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        self.clock.now()
     }
 }
 

@@ -17,13 +17,18 @@ pub struct Hasher {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing stopped: {0}")]
-pub struct HasherError(String);
+pub enum HasherError {
+    #[error("the hashing queue is closed: {0}")]
+    Closed(#[from] tokio::sync::AcquireError),
+    #[error("the hashing task stopped: {0}")]
+    Stopped(#[from] tokio::task::JoinError),
+    #[error("hashing: {0}")]
+    Hash(#[from] super::password::HashError),
+}
 
 impl Hasher {
     pub fn new(concurrency: usize, cost: HashCost) -> Result<Self, HasherError> {
-        let dummy_hash = hash_password("no account has this password", cost)
-            .map_err(|error| HasherError(error.to_string()))?;
+        let dummy_hash = hash_password("no account has this password", cost)?;
         Ok(Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             cost,
@@ -35,21 +40,13 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HasherError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|error| HasherError(error.to_string()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|error| HasherError(error.to_string()))
+        let _permit = self.permits.acquire().await?;
+        Ok(tokio::task::spawn_blocking(work).await?)
     }
 
     pub async fn hash(&self, password: String) -> Result<String, HasherError> {
         let cost = self.cost;
-        self.run(move || hash_password(&password, cost))
-            .await?
-            .map_err(|error| HasherError(error.to_string()))
+        Ok(self.run(move || hash_password(&password, cost)).await??)
     }
 
     /// Whether `password` matches `hash`; with no hash, a dummy is verified and fails.

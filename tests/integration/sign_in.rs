@@ -3,6 +3,8 @@
 use eportal::store::entity::audit_event;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use eportal::app::clock::Clock;
+
 use crate::on_both_databases;
 use crate::support::{Backend, PASSWORD, PAYER, TestApp, location};
 
@@ -121,13 +123,16 @@ async fn sign_out_kills_the_session(backend: Backend) {
 }
 
 async fn failures_slow_down_then_need_a_captcha_and_release_on_success(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |config| {
+    let clock = Clock::manual(chrono::Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |config| {
         config.test_captcha = Some("test-captcha".to_owned().into());
     })
     .await;
     app.seed_account(PAYER, "janez.novak@example.si", true)
         .await;
+    let mut paused = Vec::new();
     for _ in 0..6 {
+        let before = clock.now();
         let page = app
             .sign_in(PAYER, "Napacno-Geslo-1")
             .await
@@ -135,8 +140,14 @@ async fn failures_slow_down_then_need_a_captcha_and_release_on_success(backend: 
             .await
             .unwrap();
         assert!(page.contains("Uporabniško ime ali geslo ni pravilno."));
+        paused.push((clock.now() - before).num_seconds());
     }
-    let started = std::time::Instant::now();
+    assert_eq!(
+        paused,
+        [0, 0, 0, 1, 2, 4],
+        "three free failures, then 1 s, 2 s, 4 s before each answer"
+    );
+    let before = clock.now();
     let page = app.sign_in(PAYER, PASSWORD).await;
     assert_eq!(
         page.status(),
@@ -146,7 +157,7 @@ async fn failures_slow_down_then_need_a_captcha_and_release_on_success(backend: 
     let page = page.text().await.unwrap();
     assert!(page.contains(r#"name="captcha""#), "{page}");
     assert!(page.contains("Znaki iz slike se ne ujemajo."));
-    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    assert_eq!(clock.now(), before, "at the CAPTCHA, no more waiting");
 
     let wrong_captcha = app
         .post_form(

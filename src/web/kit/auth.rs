@@ -99,7 +99,7 @@ impl OptionalFromRequestParts<AppState> for SignedIn {
 async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Option<SignedIn>, WebError> {
     let session = Session::from_request_parts(parts, state)
         .await
-        .map_err(|(_, message)| WebError::Session(message.to_owned()))?;
+        .map_err(|(_, message)| WebError::NoSession(message))?;
     let account_id = session.get::<i64>(ACCOUNT_ID).await?;
     let signed_in_ms = session.get::<i64>(SIGNED_IN_AT).await?;
     let (Some(account_id), Some(signed_in_ms)) = (account_id, signed_in_ms) else {

@@ -26,25 +26,14 @@ pub enum WebError {
     #[error("writing JSON: {0}")]
     Json(#[from] serde_json::Error),
     #[error("session: {0}")]
-    Session(String),
+    Session(#[from] tower_sessions::session::Error),
+    /// The session layer is missing around a route that needs it.
+    #[error("no session: {0}")]
+    NoSession(&'static str),
     #[error("password hashing: {0}")]
-    Hashing(String),
-    #[error("configuration: {0}")]
-    Config(#[from] crate::config::ConfigError),
+    Hashing(#[from] crate::auth::hasher::HasherError),
     #[error("captcha: {0}")]
     Captcha(#[from] crate::captcha::CaptchaError),
-}
-
-impl From<crate::auth::hasher::HasherError> for WebError {
-    fn from(error: crate::auth::hasher::HasherError) -> Self {
-        WebError::Hashing(error.to_string())
-    }
-}
-
-impl From<tower_sessions::session::Error> for WebError {
-    fn from(error: tower_sessions::session::Error) -> Self {
-        WebError::Session(error.to_string())
-    }
 }
 
 impl IntoResponse for WebError {
@@ -58,8 +47,8 @@ impl IntoResponse for WebError {
             | WebError::Csv(_)
             | WebError::Json(_)
             | WebError::Session(_)
+            | WebError::NoSession(_)
             | WebError::Hashing(_)
-            | WebError::Config(_)
             | WebError::Captcha(_) => {
                 tracing::error!(error = %self, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -51,7 +51,7 @@ impl FromRequestParts<AppState> for Frame {
     ) -> Result<Self, Self::Rejection> {
         let session = Session::from_request_parts(parts, state)
             .await
-            .map_err(|(_, message)| WebError::Session(message.to_owned()))?;
+            .map_err(|(_, message)| WebError::NoSession(message))?;
         let csrf_token = csrf::token(&session).await?;
         let path = parts
             .uri

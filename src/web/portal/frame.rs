@@ -138,7 +138,7 @@ impl FromRequestParts<AppState> for Portal {
         let Customer { account } = Customer::from_request_parts(parts, state).await?;
         let session = Session::from_request_parts(parts, state)
             .await
-            .map_err(|(_, message)| WebError::Session(message.to_owned()))?;
+            .map_err(|(_, message)| WebError::NoSession(message))?;
         let payer = payers::find(&state.app.db, &account.payer_code)
             .await
             .map_err(WebError::from)?

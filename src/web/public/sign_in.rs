@@ -112,7 +112,7 @@ pub async fn submit(
         }
     }
     if let SignInGuard::Delay(pause) = guard {
-        tokio::time::sleep(pause).await;
+        state.app.clock.pause(pause).await;
     }
 
     match sign_in::sign_in(&state.app, &origin, &username, &form.password).await? {

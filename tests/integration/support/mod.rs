@@ -7,6 +7,7 @@ pub mod template;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use eportal::app::clock::Clock;
 use eportal::config::{Config, DatabaseUrl};
 use eportal::startup::Application;
 use eportal::store::{self, Db};
@@ -184,11 +185,29 @@ impl TestApp {
         Self::spawn_on(TestDatabase::new(backend).await, adjust).await
     }
 
+    /// The app going by `clock` (a manual one: pauses take no time).
+    pub async fn spawn_with_clock(
+        backend: Backend,
+        clock: Clock,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
+        let database = TestDatabase::new(backend).await;
+        Self::spawn_on_with_clock(database, adjust, clock).await
+    }
+
     async fn spawn_on(database: TestDatabase, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_on_with_clock(database, adjust, Clock::System).await
+    }
+
+    async fn spawn_on_with_clock(
+        database: TestDatabase,
+        adjust: impl FnOnce(&mut Config),
+        clock: Clock,
+    ) -> Self {
         let mut config = test_config(&database);
         adjust(&mut config);
         let mail_dir = config.mail_dir.clone();
-        let app = Application::build(config.clone())
+        let app = Application::build_with_clock(config.clone(), clock)
             .await
             .expect("the application starts");
         let address = app.address();

@@ -18,7 +18,7 @@ pub mod sign_in;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use self::clock::Clock;
 
@@ -49,6 +49,11 @@ impl Services {
     /// The time a use case acts at.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Today in Slovenia.
+    pub fn today(&self) -> NaiveDate {
+        crate::domain::dates::local_date(self.now())
     }
 }
 

@@ -1,6 +1,6 @@
 //! Dates as billing files write them and as Slovenian readers expect them.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
@@ -8,6 +8,11 @@ pub enum DateError {
     Format,
     #[error("no such day in the calendar")]
     NoSuchDay,
+}
+
+/// The calendar day of `at` in Slovenia, where the company and its customers live.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Ljubljana).date_naive()
 }
 
 /// `31.01.2020`, `31.1.2020` or `2020-01-31`, surrounding spaces ignored.

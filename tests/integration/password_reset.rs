@@ -43,17 +43,10 @@ fn without_token(html: &str) -> String {
 /// Asks for a link; a request that went through answers with a redirect (so a reload mails
 /// nothing), which this follows.
 async fn ask(app: &TestApp, username: &str) -> reqwest::Response {
-    let response = app
-        .post_form(
-            "/password/forgot",
-            &[("username", username), ("captcha", CAPTCHA)],
-        )
-        .await;
-    if response.status() != 303 {
-        return response;
-    }
-    assert_eq!(location(&response), "/password/forgot/sent");
-    app.get("/password/forgot/sent").await
+    let fields = [("username", username), ("captcha", CAPTCHA)];
+    let forgot = "/password/forgot";
+    app.post_form_then(forgot, forgot, &fields, "/password/forgot/sent")
+        .await
 }
 
 /// Sends the form of `link` as shown on its page.

@@ -86,18 +86,23 @@ fn fields<'a>(
     ]
 }
 
-/// Sends the form and follows the redirect of a registration that went through (the form
-/// answers with one, so a reload cannot register again).
+/// Sends the form, following the redirect of a registration that went through.
 async fn register(app: &TestApp, fields: &[(&str, &str)]) -> (u16, String) {
-    let response = app.post_form("/register", fields).await;
-    let response = if response.status() == 303 {
-        assert_eq!(crate::support::location(&response), "/register/sent");
-        app.get("/register/sent").await
-    } else {
-        response
-    };
+    let response = app
+        .post_form_then("/register", "/register", fields, "/register/sent")
+        .await;
     let status = response.status().as_u16();
     (status, response.text().await.unwrap())
+}
+
+/// Asks for a new activation link from `page`, following the redirect when one was sent.
+async fn ask_for_a_new_link(app: &TestApp, page: &str, token: &str) -> String {
+    let fields = [("token", token)];
+    app.post_form_then(page, "/activate/resend", &fields, "/activate/resent")
+        .await
+        .text()
+        .await
+        .unwrap()
 }
 
 /// The path and query of the activation link in the newest mail to `to`, and its token.
@@ -623,15 +628,7 @@ async fn an_expired_link_offers_a_new_one_that_works(backend: Backend) {
         .await
         .unwrap();
 
-    let resent = app
-        .post_form_from(&old_link, "/activate/resend", &[("token", &old_token)])
-        .await;
-    assert_eq!(
-        location(&resent),
-        "/activate/resent",
-        "answered with a redirect"
-    );
-    let resent = app.get("/activate/resent").await.text().await.unwrap();
+    let resent = ask_for_a_new_link(&app, &old_link, &old_token).await;
     assert!(resent.contains("Poslali smo novo povezavo."), "{resent}");
     assert!(!resent.contains(EMAIL), "the address stays unsaid");
     assert_eq!(app.mail_to(EMAIL).await.len(), 2);
@@ -643,12 +640,7 @@ async fn an_expired_link_offers_a_new_one_that_works(backend: Backend) {
     assert_eq!(location(&pressed), "/?notice=activated");
 
     // A new link for an active account is not sent.
-    let again = app
-        .post_form_from("/register", "/activate/resend", &[("token", &old_token)])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let again = ask_for_a_new_link(&app, "/register", &old_token).await;
     assert!(
         again.contains("Povezava je že bila uporabljena."),
         "{again}"
@@ -661,20 +653,11 @@ async fn an_expired_link_offers_a_new_one_that_works(backend: Backend) {
     register(&app, &fields(PAYER, EMAIL, INVOICE, PASSWORD)).await;
     let (_, mut token) = activation_link(&app, EMAIL).await;
     for _ in 0..5 {
-        let answer = app
-            .post_form_from("/register", "/activate/resend", &[("token", &token)])
-            .await;
-        assert_eq!(location(&answer), "/activate/resent");
-        let page = app.get("/activate/resent").await.text().await.unwrap();
+        let page = ask_for_a_new_link(&app, "/register", &token).await;
         assert!(page.contains("Poslali smo novo povezavo."), "{page}");
         token = activation_link(&app, EMAIL).await.1;
     }
-    let page = app
-        .post_form_from("/register", "/activate/resend", &[("token", &token)])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = ask_for_a_new_link(&app, "/register", &token).await;
     assert!(
         page.contains("Novo povezavo ste v zadnji uri zahtevali"),
         "{page}"

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::response::Html;
+use serde::Deserialize;
 
 use crate::store::accounts::{self, Account, AccountState};
 use crate::store::tokens::{self, AccountToken, Lookup, Purpose};
@@ -43,6 +44,13 @@ impl SpoiledLink {
             page,
         })
     }
+}
+
+/// The token of an e-mailed link, as its page's address (`?token=…`) or form carries it.
+#[derive(Debug, Default, Deserialize)]
+pub struct LinkToken {
+    #[serde(default)]
+    pub token: String,
 }
 
 /// The token of a link and its account, if the link can still be used; otherwise why not. A

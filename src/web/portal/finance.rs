@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::Origin;
@@ -26,13 +26,6 @@ use crate::web::WebError;
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::portal::frame::{Portal, Tab};
-
-/// Today where the company works, which decides what is overdue.
-fn today() -> NaiveDate {
-    Utc::now()
-        .with_timezone(&chrono_tz::Europe::Ljubljana)
-        .date_naive()
-}
 
 /// `1. 1. 2025 – 31. 1. 2025`, or one end, or nothing; a line breaks only at the dash.
 fn period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
@@ -313,7 +306,7 @@ pub async fn open_items(
     portal: Portal,
 ) -> Result<Html<String>, WebError> {
     let items = open_items::of_payer(&state.app.db, &portal.payer.code).await?;
-    let today = today();
+    let today = state.app.today();
     let balance: Cents = items.iter().map(|item| Cents(item.open_cents)).sum();
     let rows: Vec<OpenItemRow> = items
         .into_iter()

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use chrono::Utc;
 
 use crate::domain::dates::format_sl;
 use crate::i18n::{Arg, Lang};
@@ -45,9 +44,7 @@ pub async fn show(
     portal: Portal,
 ) -> Result<Html<String>, WebError> {
     let lang = frame.lang;
-    let today = Utc::now()
-        .with_timezone(&chrono_tz::Europe::Ljubljana)
-        .date_naive();
+    let today = state.app.today();
     let listed = prices::on(&state.app.db, today).await?;
     let billed = match &portal.point {
         Some(point) => services::billed_at(&state.app.db, &point.code).await?,

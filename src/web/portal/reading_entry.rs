@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::Origin;
@@ -18,7 +18,7 @@ use crate::domain::dates;
 use crate::domain::money::Cents;
 use crate::domain::quantity::Volume;
 use crate::domain::reading_check::{
-    ReadingProblem, ReadingWindow, SubmissionContext, Verdict, check_submission, parse_reading,
+    ReadingProblem, SubmissionContext, Verdict, check_submission, parse_reading,
 };
 use crate::i18n::{Arg, Lang};
 use crate::store::submitted_readings::{self, Submission, SubmissionStatus};
@@ -30,12 +30,6 @@ use crate::web::kit::form::FormErrors;
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::portal::frame::{Portal, Tab};
 use crate::web::portal::readings::source_key;
-
-fn today() -> NaiveDate {
-    Utc::now()
-        .with_timezone(&chrono_tz::Europe::Ljubljana)
-        .date_naive()
-}
 
 /// The form as typed; every field optional, so a bad one gets a message, not a 400.
 #[derive(Debug, Default, Deserialize)]
@@ -127,15 +121,15 @@ impl PointData {
     }
 
     /// What a reading of `meter` submitted today is checked against.
-    fn context(&self, meter: &MeterRecord, window: Option<ReadingWindow>) -> SubmissionContext {
+    fn context(&self, state: &AppState, meter: &MeterRecord) -> SubmissionContext {
         SubmissionContext {
-            today: today(),
+            today: state.app.today(),
             dial: Dial::of(meter),
             last_reading: self
                 .last_reading(&meter.serial, None)
                 .map(|reading| (reading.read_on, reading.value)),
             usual_daily: self.usual_daily(&meter.serial),
-            window,
+            window: state.config.reading_window,
             plausibility: Plausibility::default(),
         }
     }
@@ -291,7 +285,7 @@ impl EntryPage {
                 .first()
                 .map(|meter| meter.serial.clone())
                 .unwrap_or_default(),
-            date: today().format("%Y-%m-%d").to_string(),
+            date: state.app.today().format("%Y-%m-%d").to_string(),
             value: String::new(),
             last_reading: None,
             newer_estimate: None,
@@ -352,7 +346,7 @@ pub async fn submit(
         page.errors = errors;
         return Ok(render(&page)?.into_response());
     };
-    let context = data.context(meter, state.config.reading_window);
+    let context = data.context(&state, meter);
     let checked = check_submission(&context, date, &form.value).and_then(|verdict| {
         parse_reading(&form.value, context.dial)
             .map(|value| (verdict, value))
@@ -488,7 +482,13 @@ pub async fn submitted(
     let consumption = data.since_last(&submission.meter_serial, submission.read_on, value);
     let cost = match consumption {
         Some((consumption, _)) => {
-            estimated_cost(&state, &submission.point_code, consumption, today()).await?
+            estimated_cost(
+                &state,
+                &submission.point_code,
+                consumption,
+                state.app.today(),
+            )
+            .await?
         }
         None => None,
     };

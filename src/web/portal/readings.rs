@@ -10,7 +10,7 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use crate::domain::billing::ReadingSource;
@@ -164,12 +164,6 @@ fn choose(query: &RangeQuery, today: NaiveDate, lang: Lang) -> (Typed, Option<Ch
         _ => None,
     };
     (typed, choice)
-}
-
-fn today() -> NaiveDate {
-    Utc::now()
-        .with_timezone(&chrono_tz::Europe::Ljubljana)
-        .date_naive()
 }
 
 /// `1.234,567`: the unit stands in the column's heading.
@@ -459,7 +453,7 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let lang = frame.lang;
     let (_, data) = load(&state, &portal).await?;
-    let (mut typed, choice) = choose(&query, today(), lang);
+    let (mut typed, choice) = choose(&query, state.app.today(), lang);
     if !data.has_meters {
         // Without a meter there is nothing to choose, so nothing to refuse.
         typed.errors = FormErrors::default();
@@ -546,7 +540,7 @@ pub async fn csv(
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
     let lang = frame.lang;
-    let (typed, choice) = choose(&query, today(), lang);
+    let (typed, choice) = choose(&query, state.app.today(), lang);
     let Some(choice) = choice else {
         let messages: Vec<&str> = typed.errors.iter().map(|(_, m)| m.as_str()).collect();
         return Ok((

@@ -8,7 +8,6 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 
 use crate::app::Origin;
 use crate::app::registration::{self, Resent};
@@ -20,6 +19,7 @@ use crate::web::WebError;
 use crate::web::kit::auth::{self, AuthRedirect, Customer};
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::form::Flash;
+use crate::web::kit::links::LinkToken;
 use crate::web::kit::page::{Chrome, Frame, render};
 
 /// What the page says about the link.
@@ -110,22 +110,17 @@ async fn follow(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Followed, We
     })
 }
 
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    token: Option<String>,
-}
-
 /// Shows what the link can do; never activates (see the module's comment).
 pub async fn show(
     State(state): State<AppState>,
     frame: Frame,
     who: Result<Customer, AuthRedirect>,
-    Query(query): Query<TokenQuery>,
+    Query(query): Query<LinkToken>,
 ) -> Result<Response, WebError> {
     if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
         return Ok(elsewhere);
     }
-    let token = query.token.unwrap_or_default();
+    let token = query.token;
     let followed = follow(&state.app.db, &token, state.app.now()).await?;
     page(&frame, followed.state, offered(followed.state, token))
 }
@@ -138,17 +133,11 @@ fn offered(state: LinkState, token: String) -> String {
     }
 }
 
-#[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    token: String,
-}
-
 pub async fn activate(
     State(state): State<AppState>,
     frame: Frame,
     ClientAddr(addr): ClientAddr,
-    Form(form): Form<TokenForm>,
+    Form(form): Form<LinkToken>,
 ) -> Result<Response, WebError> {
     let followed = follow(&state.app.db, &form.token, state.app.now()).await?;
     let (LinkState::Ready, Some((token, account))) = (followed.state, followed.pending) else {
@@ -166,7 +155,7 @@ pub async fn resend(
     State(state): State<AppState>,
     frame: Frame,
     ClientAddr(addr): ClientAddr,
-    Form(form): Form<TokenForm>,
+    Form(form): Form<LinkToken>,
 ) -> Result<Response, WebError> {
     let followed = follow(&state.app.db, &form.token, state.app.now()).await?;
     let Some((_, account)) = followed.pending else {

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use crate::app::{Origin, email};
 use crate::store::tokens::{Lookup, Purpose};
@@ -14,7 +13,7 @@ use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::SignedIn;
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::links::{SpoiledLink, usable_token};
+use crate::web::kit::links::{LinkToken, SpoiledLink, usable_token};
 use crate::web::kit::page::{Chrome, Frame, render};
 
 const SPOILED: SpoiledLink = SpoiledLink {
@@ -33,16 +32,10 @@ struct ConfirmPage {
     new_email: String,
 }
 
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     frame: Frame,
-    Query(query): Query<TokenQuery>,
+    Query(query): Query<LinkToken>,
 ) -> Result<Html<String>, WebError> {
     match usable_token(&state, &query.token, Purpose::EmailChange).await? {
         Ok((token, account)) => render(&ConfirmPage {
@@ -55,18 +48,12 @@ pub async fn show(
     }
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    token: String,
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     frame: Frame,
     ClientAddr(addr): ClientAddr,
     signed_in: Option<SignedIn>,
-    Form(form): Form<ConfirmForm>,
+    Form(form): Form<LinkToken>,
 ) -> Result<Response, WebError> {
     let lang = frame.lang;
     let (token, account) = match usable_token(&state, &form.token, Purpose::EmailChange).await? {

@@ -14,7 +14,7 @@ use crate::web::WebError;
 use crate::web::kit::auth;
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::form::FormErrors;
-use crate::web::kit::links::{SpoiledLink, usable_token};
+use crate::web::kit::links::{LinkToken, SpoiledLink, usable_token};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::kit::password::password_errors;
 
@@ -34,16 +34,10 @@ struct ResetPage {
     payer_code: String,
 }
 
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     frame: Frame,
-    Query(query): Query<TokenQuery>,
+    Query(query): Query<LinkToken>,
 ) -> Result<Html<String>, WebError> {
     match usable_token(&state, &query.token, Purpose::PasswordReset).await? {
         Ok((_, account)) => render(&ResetPage {

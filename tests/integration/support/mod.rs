@@ -305,6 +305,24 @@ impl TestApp {
             .expect("a response")
     }
 
+    /// Posts a form shown on `page` to `path`; a form that stored something answers with a
+    /// redirect to its `result` page (Post/Redirect/Get), which this checks and follows. Any
+    /// other answer (the form again, with errors) comes back as it is.
+    pub async fn post_form_then(
+        &self,
+        page: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        result: &str,
+    ) -> reqwest::Response {
+        let response = self.post_form_from(page, path, fields).await;
+        if response.status() != 303 {
+            return response;
+        }
+        assert_eq!(location(&response), result, "POST {path} redirects");
+        self.get(result).await
+    }
+
     /// A payer (and its point) for accounts to belong to.
     pub async fn seed_payer(&self, code: &str, name: &str) {
         use eportal::domain::billing::PayerRecord;

@@ -53,6 +53,32 @@ fn number(text: &str, digits: std::ops::RangeInclusive<usize>) -> Result<u32, Da
     }
 }
 
+/// A month as a month input sends it (`2024-01`), as people write it (`1/2024`, `1. 2024`), or
+/// any date of it: its first day.
+pub fn parse_month(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let first_of = |year: i32, month: u32| NaiveDate::from_ymd_opt(year, month, 1);
+    let numbers = |year: &str, month: &str| -> Option<(i32, u32)> {
+        let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        (all_digits(year) && year.len() == 4 && all_digits(month) && month.len() <= 2)
+            .then(|| Some((year.parse().ok()?, month.parse().ok()?)))
+            .flatten()
+    };
+    if let Ok(date) = parse_date(&text.replace(' ', "")) {
+        return first_of(date.year(), date.month());
+    }
+    let (year, month) = if let Some((year, month)) = text.split_once('-') {
+        numbers(year, month)?
+    } else if let Some((month, year)) = text.split_once('/') {
+        numbers(year.trim(), month.trim())?
+    } else if let Some((month, year)) = text.split_once('.') {
+        numbers(year.trim(), month.trim())?
+    } else {
+        return None;
+    };
+    first_of(year, month)
+}
+
 /// `31. 1. 2020`.
 pub fn format_sl(date: NaiveDate) -> String {
     format!("{}. {}. {}", date.day(), date.month(), date.year())
@@ -61,6 +87,27 @@ pub fn format_sl(date: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_are_read_as_inputs_send_them_and_as_people_write_them() {
+        for text in [
+            "2024-03",
+            "3/2024",
+            " 03/2024 ",
+            "3. 2024",
+            "15. 3. 2024",
+            "2024-03-15",
+        ] {
+            assert_eq!(
+                parse_month(text),
+                NaiveDate::from_ymd_opt(2024, 3, 1),
+                "{text}"
+            );
+        }
+        for text in ["", "2024", "13/2024", "2024-3-", "marec", "3/24", "-1/2024"] {
+            assert_eq!(parse_month(text), None, "{text}");
+        }
+    }
     use proptest::prelude::*;
 
     fn date(year: i32, month: u32, day: u32) -> NaiveDate {

@@ -3,7 +3,25 @@
 use rust_decimal::Decimal;
 
 use super::decimal::{DecimalError, parse_scaled};
+use super::money::{Cents, UnitPrice};
 use super::number_format::{NBSP, format_scaled};
+
+/// Whether a price list's unit is the cubic metre, as billing writes it (`m3` or `m³`).
+pub fn is_cubic_metre(unit: &str) -> bool {
+    matches!(unit.trim(), "m3" | "m³")
+}
+
+/// What `consumption` costs at `per_m3` (the sum of the prices per m³ of the point's services,
+/// VAT included), to the cent, half up; `None` when nothing is charged per m³.
+pub fn cost_of(consumption: Volume, per_m3: UnitPrice) -> Option<Cents> {
+    if per_m3.0 == 0 {
+        return None;
+    }
+    // Litres × 1/10,000 € per m³ is 1/10,000,000 €: to cents, half up.
+    let scale = 100_000;
+    let cents = (i128::from(consumption.litres()) * i128::from(per_m3.0) + scale / 2) / scale;
+    Some(Cents(i64::try_from(cents).unwrap_or(i64::MAX)))
+}
 
 /// A meter value or a consumption in m³, held as whole litres (1 m³ = 1000 L).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -60,6 +78,15 @@ impl Quantity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cost_of_a_consumption_is_rounded_half_up_to_the_cent() {
+        // 12,345 m³ at 1,2345 €/m³ = 15,2399 € → 15,24 €
+        let cost = cost_of(Volume::from_litres(12_345), UnitPrice(12_345));
+        assert_eq!(cost, Some(Cents(1524)));
+        assert_eq!(cost_of(Volume::from_litres(1), UnitPrice(0)), None);
+        assert!(is_cubic_metre("m3") && is_cubic_metre(" m³") && !is_cubic_metre("kos"));
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -15,8 +15,8 @@ use crate::app::readings::{self as submissions, since_last_words};
 use crate::domain::billing::{MeterRecord, ReadingRecord, ReadingSource};
 use crate::domain::consumption::{Dial, Plausibility, intervals, usual_daily};
 use crate::domain::dates;
-use crate::domain::money::Cents;
-use crate::domain::quantity::Volume;
+use crate::domain::money::{Cents, UnitPrice};
+use crate::domain::quantity::{Volume, cost_of, is_cubic_metre};
 use crate::domain::reading_check::{
     ReadingProblem, SubmissionContext, Verdict, check_submission, parse_reading,
 };
@@ -441,21 +441,15 @@ async fn estimated_cost(
     day: NaiveDate,
 ) -> Result<Option<Cents>, WebError> {
     let billed = services::billed_at(&state.app.db, point_code).await?;
-    let per_m3: i128 = prices::on(&state.app.db, day)
+    let per_m3: i64 = prices::on(&state.app.db, day)
         .await?
         .into_iter()
-        .filter(|listed| matches!(listed.unit.as_str(), "m3" | "m³"))
+        .filter(|listed| is_cubic_metre(&listed.unit))
         .filter(|listed| billed.iter().any(|service| service.code == listed.code))
         .filter_map(|listed| listed.current)
-        .map(|price| i128::from(price.price.with_vat(price.vat_rate).0))
+        .map(|price| price.price.with_vat(price.vat_rate).0)
         .sum();
-    if per_m3 == 0 {
-        return Ok(None);
-    }
-    // Litres × 1/10,000 € per m³ is 1/10,000,000 €: to cents, half up.
-    let scale = 100_000;
-    let cents = (i128::from(consumption.litres()) * per_m3 + scale / 2) / scale;
-    Ok(Some(Cents(i64::try_from(cents).unwrap_or(i64::MAX))))
+    Ok(cost_of(consumption, UnitPrice(per_m3)))
 }
 
 pub async fn submitted(

@@ -62,32 +62,6 @@ fn parse_period(text: &str) -> Option<Period> {
         .find(|period| period_value(*period) == text.trim())
 }
 
-/// A month as a month input sends it (`2024-01`), as people write it (`1/2024`, `1. 2024`), or
-/// any date of it: its first day.
-fn parse_month(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    let first_of = |year: i32, month: u32| NaiveDate::from_ymd_opt(year, month, 1);
-    let numbers = |year: &str, month: &str| -> Option<(i32, u32)> {
-        let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-        (all_digits(year) && year.len() == 4 && all_digits(month) && month.len() <= 2)
-            .then(|| Some((year.parse().ok()?, month.parse().ok()?)))
-            .flatten()
-    };
-    if let Ok(date) = dates::parse_date(&text.replace(' ', "")) {
-        return first_of(date.year(), date.month());
-    }
-    let (year, month) = if let Some((year, month)) = text.split_once('-') {
-        numbers(year, month)?
-    } else if let Some((month, year)) = text.split_once('/') {
-        numbers(year.trim(), month.trim())?
-    } else if let Some((month, year)) = text.split_once('.') {
-        numbers(year.trim(), month.trim())?
-    } else {
-        return None;
-    };
-    first_of(year, month)
-}
-
 fn last_of_month(first: NaiveDate) -> NaiveDate {
     CalendarPeriod::containing(Period::Month, first).last_day()
 }
@@ -124,7 +98,8 @@ fn choose(query: &RangeQuery, today: NaiveDate, lang: Lang) -> (Typed, Option<Ch
     let mut month = |field: &'static str, text: Option<&str>, default: NaiveDate| match text {
         None => Some(CalendarPeriod::containing(Period::Month, default).first_day()),
         Some(text) => {
-            let month = parse_month(text).filter(|month| (1900..=2100).contains(&month.year()));
+            let month =
+                dates::parse_month(text).filter(|month| (1900..=2100).contains(&month.year()));
             if month.is_none() {
                 errors.add(field, lang.t(&format!("readings-error-{field}")));
             }
@@ -695,23 +670,6 @@ mod tests {
             rows[2].anomaly.as_deref(),
             Some(Lang::Sl.t("readings-anomaly-fall").as_str())
         );
-    }
-
-    #[test]
-    fn months_are_read_as_inputs_send_them_and_as_people_write_them() {
-        for text in [
-            "2024-03",
-            "3/2024",
-            " 03/2024 ",
-            "3. 2024",
-            "15. 3. 2024",
-            "2024-03-15",
-        ] {
-            assert_eq!(parse_month(text), Some(date(2024, 3, 1)), "{text}");
-        }
-        for text in ["", "2024", "13/2024", "2024-3-", "marec", "3/24", "-1/2024"] {
-            assert_eq!(parse_month(text), None, "{text}");
-        }
     }
 
     fn query(period: &str, from: &str, to: &str) -> RangeQuery {

@@ -160,7 +160,9 @@ pub async fn check_current(
     if services.hasher.verify(password.to_owned(), hash).await? {
         return Ok(CurrentPassword::Right);
     }
-    throttles::hit(&services.db, key, window(), services.now()).await?;
+    let txn = begin_write(&services.db).await?;
+    throttles::hit(&txn, key, window(), services.now()).await?;
+    txn.commit().await?;
     Ok(CurrentPassword::Wrong)
 }
 

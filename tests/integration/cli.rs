@@ -69,30 +69,33 @@ async fn text_settings_from_the_environment_keep_their_digits() {
         .env("EPORTAL_COMPANY__PHONE", "013633020")
         .env("EPORTAL_CONSENT__VERSION", "2020")
         .env("EPORTAL_LISTEN", "127.0.0.1:0")
+        .env("EPORTAL_LOG_FORMAT", "json")
         .args(["serve", "--demo"])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // It starts (and would have stopped at once on a setting it could not read).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let mut listening = false;
+    // It starts (it would have stopped at once on a setting it could not read) and says where.
     let stderr = serve.stderr.take().unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
-    while std::time::Instant::now() < deadline {
-        match lines.next() {
-            Some(Ok(line)) if line.contains("ePortal listening") => {
-                listening = true;
-                break;
-            }
-            Some(Ok(_)) => {}
-            _ => break,
-        }
-    }
+    let address = std::io::BufRead::lines(std::io::BufReader::new(stderr))
+        .map_while(Result::ok)
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(&line).ok())
+        .find(|event| event["message"] == "ePortal listening")
+        .and_then(|event| event["address"].as_str().map(str::to_owned));
+    let contact = match &address {
+        Some(address) => reqwest::get(format!("http://{address}/contact"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        None => String::new(),
+    };
     serve.kill().unwrap();
     serve.wait().unwrap();
+    assert!(address.is_some(), "serve started");
     assert!(
-        listening,
-        "serve started with the phone and version as text"
+        contact.contains("013633020"),
+        "the phone keeps its leading 0 on the contact page"
     );
 }
 

@@ -85,7 +85,11 @@ async fn a_signed_in_customer_writes_without_captcha_from_a_filled_in_form(backe
     assert!(sent.contains("Hvala za vaše sporočilo"), "{sent}");
     assert!(sent.contains(EMAIL), "where the copy went: {sent}");
     let again = app.get("/contact/sent").await;
-    assert_eq!(again.status(), 200, "a reload shows the page again");
+    assert_eq!(
+        location(&again),
+        "/contact",
+        "the result shows once; a reload leads back to the form"
+    );
     assert_eq!(stored(&app).await.len(), 1, "and sends nothing again");
 
     let messages = stored(&app).await;

@@ -42,7 +42,8 @@ async fn an_unknown_stored_state_is_an_error(backend: Backend) {
 }
 
 async fn migrations_run_twice_without_harm(backend: Backend) {
-    let database = TestDatabase::new(backend).await;
+    // From nothing, not from a template: the migrations themselves run here.
+    let database = TestDatabase::empty(backend).await;
     let db = database.connect().await;
     store::migrate(&db)
         .await

@@ -109,7 +109,7 @@ async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Option<SignedI
     let lifetime = Duration::hours(i64::from(state.config.session_absolute_hours));
     let valid = account.filter(|account| {
         account.state == AccountState::Active
-            && Utc::now().timestamp_millis() - signed_in_ms < lifetime.num_milliseconds()
+            && state.app.now().timestamp_millis() - signed_in_ms < lifetime.num_milliseconds()
             && account
                 .sessions_valid_after
                 .is_none_or(|after| signed_in_ms >= after.timestamp_millis())

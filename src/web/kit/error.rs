@@ -127,8 +127,11 @@ pub async fn refusals_as_pages(request: Request, next: Next) -> Response {
         _ => ("refused-form-title", "refused-form-text"),
     };
     let mut page = refusal_page(lang, status, title, text);
-    if let Some(allow) = response.headers().get(header::ALLOW) {
-        page.headers_mut().insert(header::ALLOW, allow.clone());
+    // What the layers inside said still holds: the methods allowed, a session's cookie.
+    for name in [header::ALLOW, header::SET_COOKIE] {
+        for value in response.headers().get_all(&name) {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
     }
     page
 }

@@ -134,7 +134,9 @@ pub async fn check_anonymous_form(
 }
 
 /// What a form that stored something leaves for the page its redirect leads to
-/// (Post/Redirect/Get): that page shows it, and a reload of it sends nothing again.
+/// (Post/Redirect/Get): that page shows it once and forgets it, so the address typed does not
+/// stay in the session for the next person at a shared computer; a reload leads back to the
+/// form, and sends nothing again.
 pub struct Flash(pub &'static str);
 
 impl Flash {
@@ -149,8 +151,8 @@ impl Flash {
         Ok(Redirect::to(page).into_response())
     }
 
-    /// What the form left, if this session sent it.
-    pub async fn read(&self, session: &Session) -> Result<Option<String>, WebError> {
-        Ok(session.get::<String>(self.0).await?)
+    /// What the form left, if this session sent it; taken, so it shows once.
+    pub async fn take(&self, session: &Session) -> Result<Option<String>, WebError> {
+        Ok(session.remove::<String>(self.0).await?)
     }
 }

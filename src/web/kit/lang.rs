@@ -30,10 +30,18 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only paths of this site, so the switch cannot send anyone elsewhere.
+/// Only paths of this site, so the switch cannot send anyone elsewhere: no `//host`, no
+/// backslash, and no white space or control character, which browsers drop (`/\t/evil`
+/// would become `//evil`) or which would break the header.
 fn local_path(next: Option<String>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
             path
         }
         _ => "/".to_owned(),
@@ -63,6 +71,9 @@ mod tests {
         assert_eq!(local_path(Some("//evil.example".into())), "/");
         assert_eq!(local_path(Some("https://evil.example".into())), "/");
         assert_eq!(local_path(Some("/\\evil.example".into())), "/");
+        assert_eq!(local_path(Some("/\t/evil.example".into())), "/");
+        assert_eq!(local_path(Some("/ /evil.example".into())), "/");
+        assert_eq!(local_path(Some("/home\n".into())), "/");
         assert_eq!(local_path(None), "/");
     }
 }

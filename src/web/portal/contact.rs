@@ -188,7 +188,7 @@ pub async fn sent(frame: Frame, who: Result<Portal, AuthRedirect>) -> Result<Res
         Ok(portal) => portal,
         Err(elsewhere) => return Ok(elsewhere.into_response()),
     };
-    let Some(email) = SENT_TO.read(&frame.session).await? else {
+    let Some(email) = SENT_TO.take(&frame.session).await? else {
         return Ok(Redirect::to("/contact").into_response());
     };
     Ok(render(&SentPage {

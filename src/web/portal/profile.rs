@@ -7,7 +7,6 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Utc;
 use serde::Deserialize;
 
 use crate::app::email::{self, LinkRequested};
@@ -65,10 +64,14 @@ struct ProfilePage {
 impl ProfilePage {
     async fn new(state: &AppState, frame: &Frame, portal: &Portal) -> Result<Self, WebError> {
         let account = &portal.account;
-        let pending =
-            tokens::outstanding(&state.app.db, account.id, Purpose::EmailChange, Utc::now())
-                .await?
-                .and_then(|token| token.new_email);
+        let pending = tokens::outstanding(
+            &state.app.db,
+            account.id,
+            Purpose::EmailChange,
+            state.app.now(),
+        )
+        .await?
+        .and_then(|token| token.new_email);
         let sign_ins = audit::latest_of_customer(
             &state.app.db,
             &account.payer_code,

@@ -155,7 +155,7 @@ pub async fn sent(frame: Frame, who: Result<Customer, AuthRedirect>) -> Result<R
     if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
         return Ok(elsewhere);
     }
-    let Some(email) = SENT_TO.read(&frame.session).await? else {
+    let Some(email) = SENT_TO.take(&frame.session).await? else {
         return Ok(Redirect::to("/access-request").into_response());
     };
     Ok(render(&SentPage {

@@ -184,7 +184,7 @@ pub async fn resent(
     if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
         return Ok(elsewhere);
     }
-    if RESENT.read(&frame.session).await?.is_none() {
+    if RESENT.take(&frame.session).await?.is_none() {
         return Ok(Redirect::to("/").into_response());
     }
     page(&frame, LinkState::Resent, String::new())

@@ -109,7 +109,7 @@ pub async fn sent(frame: Frame, who: Result<Customer, AuthRedirect>) -> Result<R
     if let Some(elsewhere) = auth::elsewhere_if_signed_in(who) {
         return Ok(elsewhere);
     }
-    if SENT.read(&frame.session).await?.is_none() {
+    if SENT.take(&frame.session).await?.is_none() {
         return Ok(Redirect::to("/password/forgot").into_response());
     }
     let mut page = ForgotPage::new(&frame).await?;

@@ -58,47 +58,44 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// A database with the schema and nothing in it.
     pub async fn new(backend: Backend) -> Self {
-        Self::from_template(backend, Contents::Schema).await
+        Self::create(backend, Some(Contents::Schema)).await
+    }
+
+    /// A database with nothing in it, not even the schema.
+    pub async fn empty(backend: Backend) -> Self {
+        Self::create(backend, None).await
     }
 
     /// A database with the demo data of today, as `eportal demo` leaves it.
     pub async fn with_demo(backend: Backend) -> Self {
-        Self::from_template(backend, Contents::Demo).await
+        Self::create(backend, Some(Contents::Demo)).await
     }
 
-    async fn from_template(backend: Backend, contents: Contents) -> Self {
+    async fn create(backend: Backend, contents: Option<Contents>) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        match backend {
+        let (url, postgres_name) = match backend {
             Backend::Sqlite => {
                 let file = dir.path().join("eportal.db");
-                std::fs::copy(template::sqlite(contents).await, &file)
-                    .expect("copy the template database");
-                let url = format!("sqlite://{}", file.display());
-                Self {
-                    url: DatabaseUrl::new(url),
-                    dir,
-                    postgres_name: None,
+                if let Some(contents) = contents {
+                    std::fs::copy(template::sqlite(contents).await, &file)
+                        .expect("copy the template database");
                 }
+                (format!("sqlite://{}", file.display()), None)
             }
             Backend::Postgres => {
-                let template = template::postgres(contents).await;
+                let template = match contents {
+                    Some(contents) => Some(template::postgres(contents).await),
+                    None => None,
+                };
                 let name = format!("eportal_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(postgres_admin_url())
-                    .await
-                    .expect("PostgreSQL for the tests (set EPORTAL_TEST_DATABASE_URL)");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
-                    .await
-                    .expect("create the test database");
-                admin.close().await.ok();
-                let mut url = url::Url::parse(&postgres_admin_url()).expect("a URL");
-                url.set_path(&name);
-                Self {
-                    url: DatabaseUrl::new(url.to_string()),
-                    dir,
-                    postgres_name: Some(name),
-                }
+                create_postgres_database(&name, template).await;
+                (postgres_url_of(&name), Some(name))
             }
+        };
+        Self {
+            url: DatabaseUrl::new(url),
+            dir,
+            postgres_name,
         }
     }
 
@@ -137,6 +134,25 @@ impl Drop for TestDatabase {
             eprintln!("could not drop a test database: {dropped:?}");
         }
     }
+}
+
+/// Creates the PostgreSQL database `name`, a copy of `template` if one is named.
+async fn create_postgres_database(name: &str, template: Option<&str>) {
+    let admin = Database::connect(postgres_admin_url())
+        .await
+        .expect("PostgreSQL for the tests (set EPORTAL_TEST_DATABASE_URL)");
+    let copy = template.map_or_else(String::new, |template| format!(" TEMPLATE {template}"));
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}{copy}"))
+        .await
+        .expect("create the test database");
+    admin.close().await.ok();
+}
+
+fn postgres_url_of(name: &str) -> String {
+    let mut url = url::Url::parse(&postgres_admin_url()).expect("a URL");
+    url.set_path(name);
+    url.to_string()
 }
 
 /// The base configuration of every test: the demo company, a fresh database, port 0, mail

@@ -37,22 +37,40 @@ impl Contents {
     }
 }
 
-/// A hash of everything a template depends on.
-fn fingerprint(contents: Contents) -> String {
-    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migration");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&migrations)
-        .expect("the migrations folder")
-        .map(|entry| entry.expect("a migration file").path())
+/// Every file below `dir`, in a stable order.
+fn files_below(dir: &Path, into: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("a source folder")
+        .map(|entry| entry.expect("a source file").path())
         .collect();
-    files.sort();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files_below(&path, into);
+        } else {
+            into.push(path);
+        }
+    }
+}
+
+/// A hash of everything a template depends on: the code that writes the database (the
+/// migrations and the store) and, for the demo, the code that makes the data, its company and
+/// the day in Slovenia that it follows.
+fn fingerprint(contents: Contents) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    files_below(&root.join("src/store"), &mut files);
+    if contents == Contents::Demo {
+        files_below(&root.join("src/demo"), &mut files);
+        files.push(root.join("config/demo.toml"));
+    }
     let mut hash = Sha256::new();
     for file in files {
-        hash.update(std::fs::read(&file).expect("a migration file"));
+        hash.update(std::fs::read(&file).expect("a source file"));
     }
     if contents == Contents::Demo {
-        hash.update(chrono::Utc::now().date_naive().to_string());
-        hash.update(include_str!("../../../config/demo.toml"));
-        hash.update(env!("CARGO_PKG_VERSION"));
+        let today = eportal::domain::dates::local_date(chrono::Utc::now());
+        hash.update(today.to_string());
     }
     let digest = hash.finalize();
     digest[..8]

@@ -38,10 +38,11 @@ pub async fn request_confirmation(
     let now = services.now();
     let window = Duration::hours(WINDOW_HOURS);
     let key = ThrottleKey::EmailConfirmationAccount(account.id);
-    if throttles::hits(&services.db, key, window, now).await? >= LINKS_PER_ACCOUNT {
+    // Counted in the transaction that sends, so two requests at once cannot both pass.
+    let txn = begin_write(&services.db).await?;
+    if throttles::hits(&txn, key, window, now).await? >= LINKS_PER_ACCOUNT {
         return Ok(LinkRequested::TooMany);
     }
-    let txn = begin_write(&services.db).await?;
     throttles::hit(&txn, key, window, now).await?;
     let valid_for = Duration::hours(LINK_VALID_HOURS);
     let token = tokens::issue(

@@ -45,11 +45,12 @@ pub async fn request_reset(
 ) -> Result<ResetRequested, AppError> {
     let now = services.now();
     let by_address = ThrottleKey::PasswordResetAddress(origin.addr().unwrap_or_default());
-    if throttles::hits(&services.db, by_address, window(), now).await? >= REQUESTS_PER_ADDRESS {
+    let candidates = super::sign_in::find_accounts(services, username).await?;
+    // Counted in the transaction that mails, so two requests at once cannot both pass.
+    let txn = begin_write(&services.db).await?;
+    if throttles::hits(&txn, by_address, window(), now).await? >= REQUESTS_PER_ADDRESS {
         return Ok(ResetRequested::TooMany);
     }
-    let candidates = super::sign_in::find_accounts(services, username).await?;
-    let txn = begin_write(&services.db).await?;
     throttles::hit(&txn, by_address, window(), now).await?;
     let mut mailed = Vec::new();
     let mut held_back = Vec::new();

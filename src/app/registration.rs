@@ -184,12 +184,13 @@ pub async fn resend(
     let addr = origin.addr().unwrap_or_default();
     let by_account = ThrottleKey::ActivationResendAccount(account.id);
     let by_address = ThrottleKey::ActivationResendAddress(addr);
-    if throttles::hits(&services.db, by_account, window, now).await? >= RESENDS_PER_ACCOUNT
-        || throttles::hits(&services.db, by_address, window, now).await? >= RESENDS_PER_ADDRESS
+    // Counted in the transaction that mails, so two requests at once cannot both pass.
+    let txn = begin_write(&services.db).await?;
+    if throttles::hits(&txn, by_account, window, now).await? >= RESENDS_PER_ACCOUNT
+        || throttles::hits(&txn, by_address, window, now).await? >= RESENDS_PER_ADDRESS
     {
         return Ok(Resent::TooMany);
     }
-    let txn = begin_write(&services.db).await?;
     throttles::hit(&txn, by_account, window, now).await?;
     throttles::hit(&txn, by_address, window, now).await?;
     send_link(&txn, services, account.id, &account.payer_code, email, lang).await?;

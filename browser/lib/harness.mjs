@@ -28,6 +28,7 @@
 //   });
 
 import { execFileSync, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -172,6 +173,14 @@ export async function startServer({ extraEnv = {}, args = [] } = {}) {
     process: child,
     log: () => output,
     mails: () => readMails(mailDir),
+    /** Adds a staff user as an operator would: `eportal staff add`. */
+    addStaff(username, password, role = 'operator') {
+      execFileSync(bin, ['staff', 'add', username, '--role', role], {
+        cwd: tmpDir,
+        env: { ...env, EPORTAL_STAFF_PASSWORD: password },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    },
     waitForMail: (opts) => waitForMail(mailDir, opts),
     async stop() {
       if (!exited) {
@@ -529,7 +538,6 @@ export async function look(page, name) {
   await checkA11y(page, name);
 }
 
-/** A form's own submit button: not "Nova slika", not the CAPTCHA's hidden Enter stand-in. */
 /**
  * Waits until `check` (async, returning a boolean) holds, retrying for up to `timeout` ms,
  * for answers that come back to the same address, where waiting for a URL proves nothing.
@@ -543,6 +551,31 @@ export async function eventually(check, what, { timeout = 10_000 } = {}) {
   }
 }
 
+/** A form's own submit button: not "Nova slika", not the CAPTCHA's hidden Enter stand-in. */
 export function submitOf(form) {
   return form.locator('button[type=submit]:not([name=captcha_new]):not([tabindex="-1"])').last();
+}
+
+/**
+ * The code an authenticator app shows for a base32 key at `at` (RFC 6238: HMAC-SHA-1,
+ * 30-second steps, 6 digits), as the back office's enrolment asks for.
+ */
+export function totp(base32, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const bytes = [];
+  for (const c of base32.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', Buffer.from(bytes)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }

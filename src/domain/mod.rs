@@ -11,6 +11,7 @@ pub mod password;
 pub mod payer_code;
 pub mod quantity;
 pub mod reading_check;
+pub mod second_factor;
 pub mod tax_number;
 pub mod throttle;
 pub mod upn;

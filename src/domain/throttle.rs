@@ -29,6 +29,9 @@ pub enum ThrottleKey<'a> {
     EmailConfirmationAccount(i64),
     /// Wrong current passwords given when changing it.
     PasswordChangeAccount(i64),
+    /// Failed staff sign-ins (password or code) with a user name, and from an address.
+    StaffSignInUsername(&'a str),
+    StaffSignInAddress(&'a str),
 }
 
 impl ThrottleKey<'_> {
@@ -52,6 +55,10 @@ impl ThrottleKey<'_> {
                 format!("email-confirmation:account:{id}")
             }
             ThrottleKey::PasswordChangeAccount(id) => format!("profile-password:account:{id}"),
+            ThrottleKey::StaffSignInUsername(name) => {
+                format!("staff-sign-in:account:{}", name.trim().to_lowercase())
+            }
+            ThrottleKey::StaffSignInAddress(addr) => format!("staff-sign-in:address:{addr}"),
         }
     }
 }
@@ -87,6 +94,32 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn throttle_keys_are_distinct_and_ignore_the_case_of_user_names() {
+        let keys = [
+            ThrottleKey::SignInUsername("1"),
+            ThrottleKey::SignInAddress("1"),
+            ThrottleKey::RegisterAddress("1"),
+            ThrottleKey::ActivationResendAccount(1),
+            ThrottleKey::ActivationResendAddress("1"),
+            ThrottleKey::AccessRequestAddress("1"),
+            ThrottleKey::ContactAddress("1"),
+            ThrottleKey::PasswordResetAccount(1),
+            ThrottleKey::PasswordResetAddress("1"),
+            ThrottleKey::EmailConfirmationAccount(1),
+            ThrottleKey::PasswordChangeAccount(1),
+            ThrottleKey::StaffSignInUsername("1"),
+            ThrottleKey::StaffSignInAddress("1"),
+        ];
+        let stored: std::collections::HashSet<String> =
+            keys.iter().map(ThrottleKey::stored).collect();
+        assert_eq!(stored.len(), keys.len());
+        assert_eq!(
+            ThrottleKey::SignInUsername(" Janez@Example.SI ").stored(),
+            ThrottleKey::SignInUsername("janez@example.si").stored()
+        );
+    }
 
     #[test]
     fn failures_first_slow_down_then_ask_for_a_captcha() {

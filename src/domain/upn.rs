@@ -343,6 +343,14 @@ fn upn_bits(latin2: &[u8]) -> QrResult<Bits> {
 /// Each row's runs of dark modules as rectangles in one path. Drawn here rather than by
 /// qrcode's SVG renderer, whose XML declaration and fixed pixel size don't suit an SVG
 /// placed in a page.
+/// Any short text as a QR code (level M) in the same plain SVG, e.g. an otpauth URL; `None`
+/// when it does not fit.
+pub fn text_qr_svg(text: &str) -> Option<String> {
+    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .ok()
+        .map(|code| svg(&code))
+}
+
 fn svg(code: &QrCode) -> String {
     let width = code.width();
     let size = width + 2 * QUIET_ZONE_MODULES;

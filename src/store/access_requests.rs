@@ -1,7 +1,10 @@
 //! Requests for access from people who cannot register (SPEC §3.6), kept for staff.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
+};
 
 use super::entity::access_request;
 use crate::i18n::Lang;
@@ -48,4 +51,12 @@ pub async fn insert<C: ConnectionTrait>(
     .insert(conn)
     .await?;
     Ok(stored.id)
+}
+
+/// Requests that wait for staff (for "Nadzorna plošča").
+pub async fn count_open<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
+    access_request::Entity::find()
+        .filter(access_request::Column::Status.eq(OPEN))
+        .count(conn)
+        .await
 }

@@ -61,6 +61,11 @@ impl<'a> Event<'a> {
         }
     }
 
+    /// What a staff user did.
+    pub fn staff(username: &'a str, action: AuditAction) -> Self {
+        Self::new(Actor::Staff(username), action)
+    }
+
     /// What a customer did.
     pub fn customer(payer_code: &'a str, action: AuditAction) -> Self {
         Self::new(Actor::Customer(payer_code), action)

@@ -1,7 +1,10 @@
 //! Messages sent through "Stik z nami" (SPEC §3.13), kept for staff to handle.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
+};
 
 use super::entity::contact_message;
 use crate::i18n::Lang;
@@ -38,4 +41,12 @@ pub async fn insert<C: ConnectionTrait>(
     .insert(conn)
     .await?;
     Ok(stored.id)
+}
+
+/// Messages nobody has handled yet (for "Nadzorna plošča").
+pub async fn count_unhandled<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
+    contact_message::Entity::find()
+        .filter(contact_message::Column::HandledAt.is_null())
+        .count(conn)
+        .await
 }

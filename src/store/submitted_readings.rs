@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
 use super::entity::{meter, point, submitted_reading};
@@ -161,5 +161,13 @@ pub async fn of_account_by_id<C: ConnectionTrait>(
         .filter(submitted_reading::Column::Id.eq(id))
         .into_model()
         .one(conn)
+        .await
+}
+
+/// Readings billing has not taken yet (for "Nadzorna plošča").
+pub async fn count_not_exported<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
+    submitted_reading::Entity::find()
+        .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Submitted))
+        .count(conn)
         .await
 }

@@ -9,6 +9,7 @@ pub(crate) mod ops;
 pub(crate) mod portal;
 pub(crate) mod public;
 mod router;
+pub(crate) mod staff;
 
 pub use kit::error::WebError;
 pub use router::{metrics_router, route_paths, router};

@@ -12,7 +12,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::kit::{csrf, error, headers};
 use super::ops::metrics;
-use super::{AppState, account, ops, portal, public};
+use super::{AppState, account, ops, portal, public, staff};
 use crate::config::Config;
 use crate::store::sessions::DbSessionStore;
 
@@ -47,6 +47,7 @@ fn pages(demo: bool) -> Table {
 /// all of them.
 pub fn route_paths(demo: bool) -> Vec<&'static str> {
     let mut paths = pages(demo).paths;
+    paths.extend(staff::routes(Table::new()).paths);
     paths.extend(ops::probes(Table::new()).paths);
     paths
 }
@@ -70,6 +71,25 @@ fn session_layer(
         ))))
 }
 
+/// Minutes without a request after which a staff session ends (SPEC §4).
+const STAFF_IDLE_MINUTES: i64 = 15;
+
+/// The back office's cookie: sent only to `/staff`, never to other sites' requests, `Secure`
+/// behind HTTPS (the `__Host-` prefix needs the path `/`, so `__Secure-`).
+fn staff_session_layer(https: bool, store: DbSessionStore) -> SessionManagerLayer<DbSessionStore> {
+    SessionManagerLayer::new(store)
+        .with_name(if https {
+            "__Secure-eportal_staff"
+        } else {
+            "eportal_staff"
+        })
+        .with_secure(https)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/staff")
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(STAFF_IDLE_MINUTES)))
+}
+
 pub fn router(state: AppState) -> Router {
     let https = state.app.site.is_https();
     let track = axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track);
@@ -84,10 +104,24 @@ pub fn router(state: AppState) -> Router {
             csrf::protect,
         ))
         .layer(session_layer(&state.config, https, store));
-    // The probes go around the session layer: a health check makes no session.
+    // The back office has a session of its own, whose cookie goes only to `/staff`.
+    let staff = staff::routes(Table::new())
+        .router
+        .route_layer(track.clone())
+        .layer(DefaultBodyLimit::max(csrf::FORM_BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::protect,
+        ))
+        .layer(staff_session_layer(
+            https,
+            DbSessionStore::new(state.app.db.clone()),
+        ));
+    // The probes go around the session layers: a health check makes no session.
     let probes = ops::probes(Table::new()).router.route_layer(track);
     probes
         .merge(pages)
+        .merge(staff)
         .with_state(state)
         .layer(axum::middleware::from_fn(error::refusals_as_pages))
         .layer(axum::middleware::from_fn(move |request, next| {

@@ -22,4 +22,5 @@ mod reading_entry;
 mod readings;
 mod registration;
 mod sign_in;
+mod staff;
 mod storage;

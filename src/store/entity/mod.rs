@@ -21,6 +21,7 @@ pub mod price;
 pub mod reading;
 pub mod service;
 pub mod session;
+pub mod staff_recovery_code;
 pub mod staff_user;
 pub mod states;
 pub mod submitted_reading;

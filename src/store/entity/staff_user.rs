@@ -9,10 +9,14 @@ pub struct Model {
     pub username: String,
     pub password_hash: String,
     pub role: String,
+    /// Base32; set at enrolment, in force once `totp_enrolled_at` is.
     pub totp_secret: Option<String>,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
     pub last_sign_in_at: Option<DateTimeUtc>,
+    pub totp_enrolled_at: Option<DateTimeUtc>,
+    /// The last TOTP time step accepted: a code is good once.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

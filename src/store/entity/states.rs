@@ -81,4 +81,10 @@ stored_as!(AuditAction {
     SignInFailed => "sign_in_failed",
     SignInThrottled => "sign_in_throttled",
     SignOut => "sign_out",
+    StaffSignIn => "staff_sign_in",
+    StaffSignInFailed => "staff_sign_in_failed",
+    StaffCodeRefused => "staff_code_refused",
+    StaffTotpEnrolled => "staff_totp_enrolled",
+    StaffRecoveryCodeUsed => "staff_recovery_code_used",
+    StaffSignOut => "staff_sign_out",
 });

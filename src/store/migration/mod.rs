@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_initial;
 mod m0002_sign_in;
+mod m0003_staff_second_factor;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_initial::Migration),
             Box::new(m0002_sign_in::Migration),
+            Box::new(m0003_staff_second_factor::Migration),
         ]
     }
 }

@@ -30,6 +30,8 @@ pub struct Chrome {
     pub user: Option<String>,
     /// The portal's toolbar, on the pages of a signed-in customer.
     pub toolbar: Option<Toolbar>,
+    /// A page of the back office, marked as such, under `/staff`.
+    pub staff: bool,
 }
 
 /// What a handler needs to frame a page: the language, the path, the session and its form
@@ -78,6 +80,7 @@ impl Frame {
             csrf_token: self.csrf_token.clone(),
             user: None,
             toolbar: None,
+            staff: false,
         }
     }
 }
@@ -87,6 +90,34 @@ impl Chrome {
     pub fn signed_in_as(mut self, name: impl Into<String>) -> Self {
         self.user = Some(name.into());
         self
+    }
+
+    /// Marks the page as the back office's: its own header link, sign-out and CAPTCHA.
+    pub fn for_staff(mut self) -> Self {
+        self.staff = true;
+        self
+    }
+
+    /// Where the header's name leads, and under which the page's own routes lie.
+    pub fn home_href(&self) -> &'static str {
+        if self.staff { "/staff" } else { "/" }
+    }
+
+    pub fn sign_out_action(&self) -> &'static str {
+        if self.staff {
+            "/staff/sign-out"
+        } else {
+            "/sign-out"
+        }
+    }
+
+    /// The CAPTCHA of this page's session: the back office's session has its own cookie.
+    pub fn captcha_href(&self) -> &'static str {
+        if self.staff {
+            "/staff/captcha"
+        } else {
+            "/captcha"
+        }
     }
 
     pub fn t(&self, key: &str) -> String {

@@ -1,0 +1,25 @@
+//! The back office (SPEC §4), at `/staff`, with a session of its own.
+
+pub mod auth;
+pub mod home;
+pub mod sign_in;
+
+use axum::routing::{get, post};
+
+use super::public::captcha;
+use super::router::Table;
+
+pub(super) fn routes(table: Table) -> Table {
+    table
+        .route("/staff", get(sign_in::show).post(sign_in::submit))
+        .route("/staff/code", get(sign_in::code).post(sign_in::submit_code))
+        .route(
+            "/staff/enrol",
+            get(sign_in::enrol).post(sign_in::submit_enrol),
+        )
+        .route("/staff/recovery-codes", get(sign_in::recovery_codes))
+        .route("/staff/home", get(home::show))
+        .route("/staff/sign-out", post(sign_in::sign_out))
+        .route("/staff/captcha/image", get(captcha::image))
+        .route("/staff/captcha/audio", get(captcha::audio))
+}

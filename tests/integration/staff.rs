@@ -1,0 +1,220 @@
+//! The back office's sign-in: password, then a TOTP code (enrolled at the first sign-in) or a
+//! recovery code, each good once; its own session, which nobody else's opens.
+
+use chrono::Utc;
+use eportal::app::clock::Clock;
+use eportal::auth::password::{HashCost, hash_password};
+use eportal::domain::second_factor::TotpKey;
+use eportal::store::entity::audit_event;
+use eportal::store::staff::{self, Role};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::on_both_databases;
+use crate::support::{Backend, PASSWORD, PAYER, TestApp, location};
+
+on_both_databases!(
+    a_first_sign_in_enrols_then_each_code_and_recovery_code_works_once,
+    nothing_under_staff_opens_without_both_factors,
+    guessing_codes_slows_down_then_asks_for_the_password_again,
+);
+
+const STAFF: &str = "ana.kos";
+const STAFF_PASSWORD: &str = "Zaledni-Sistem-2026";
+
+async fn add_staff(app: &TestApp, disabled: bool) {
+    let hash = hash_password(STAFF_PASSWORD, HashCost::Test).unwrap();
+    let id = staff::add(&app.db, STAFF, hash, Role::Operator, Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    if disabled {
+        use sea_orm::sea_query::Expr;
+        eportal::store::entity::staff_user::Entity::update_many()
+            .col_expr(
+                eportal::store::entity::staff_user::Column::Disabled,
+                Expr::value(true),
+            )
+            .filter(eportal::store::entity::staff_user::Column::Id.eq(id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+}
+
+async fn password(app: &TestApp, password: &str) -> reqwest::Response {
+    app.post_form_from(
+        "/staff",
+        "/staff",
+        &[("username", STAFF), ("password", password)],
+    )
+    .await
+}
+
+async fn code(app: &TestApp, path: &str, code: &str) -> reqwest::Response {
+    app.post_form_from(path, path, &[("code", code)]).await
+}
+
+fn now_code(key: &TotpKey, clock: &Clock) -> String {
+    let seconds = u64::try_from(clock.now().timestamp()).unwrap();
+    key.code_at(seconds).unwrap()
+}
+
+async fn audited(app: &TestApp, action: &str) -> u64 {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(action))
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn a_first_sign_in_enrols_then_each_code_and_recovery_code_works_once(backend: Backend) {
+    let clock = Clock::manual(Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |_| {}).await;
+    add_staff(&app, false).await;
+
+    let page = app.get("/staff").await.text().await.unwrap();
+    assert!(
+        page.contains("Zaledni sistem – samo za osebje podjetja"),
+        "{page}"
+    );
+    for label in ["Uporabniško ime", "Geslo"] {
+        assert!(page.contains(label), "{label}");
+    }
+    assert_eq!(
+        location(&password(&app, STAFF_PASSWORD).await),
+        "/staff/enrol"
+    );
+    assert_eq!(
+        location(&app.get("/staff/home").await),
+        "/staff",
+        "not signed in yet"
+    );
+
+    // Enrolment: the key is on the page as text beside its QR code.
+    let enrol = app.get("/staff/enrol").await.text().await.unwrap();
+    assert!(enrol.contains("<svg"), "the QR code");
+    let secret = enrol
+        .split(r#"id="secret">"#)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .replace(' ', "");
+    let key = TotpKey::parse_base32(&secret).expect("the key as base32");
+    let wrong = code(&app, "/staff/enrol", "000000").await;
+    assert_eq!(wrong.status(), 200);
+    assert!(wrong.text().await.unwrap().contains("Koda ni pravilna"));
+    let enrolled = code(&app, "/staff/enrol", &now_code(&key, &clock)).await;
+    assert_eq!(location(&enrolled), "/staff/recovery-codes");
+    let shown = app.get("/staff/recovery-codes").await.text().await.unwrap();
+    let recovery: Vec<String> = shown
+        .split("<li>")
+        .skip(1)
+        .filter_map(|item| item.split("</li>").next())
+        .filter(|item| item.len() == 11 && item.as_bytes()[5] == b'-')
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(recovery.len(), 10, "{shown}");
+    assert_eq!(
+        location(&app.get("/staff/recovery-codes").await),
+        "/staff/home",
+        "shown once"
+    );
+    let home = app.get("/staff/home").await.text().await.unwrap();
+    assert!(home.contains("<h1>Nadzorna plošča</h1>"), "{home}");
+
+    // The code of the same time step is spent.
+    app.post_form_from("/staff/home", "/staff/sign-out", &[])
+        .await;
+    assert_eq!(location(&app.get("/staff/home").await), "/staff");
+    assert_eq!(
+        location(&password(&app, STAFF_PASSWORD).await),
+        "/staff/code"
+    );
+    let again = code(&app, "/staff/code", &now_code(&key, &clock)).await;
+    assert!(again.text().await.unwrap().contains("Koda ni pravilna"));
+    clock.advance(std::time::Duration::from_secs(30));
+    let next = code(&app, "/staff/code", &now_code(&key, &clock)).await;
+    assert_eq!(location(&next), "/staff/home");
+
+    // A recovery code works once, however it is typed.
+    for (attempt, expected) in [
+        (recovery[0].to_lowercase(), true),
+        (recovery[0].clone(), false),
+    ] {
+        app.post_form_from("/staff/home", "/staff/sign-out", &[])
+            .await;
+        password(&app, STAFF_PASSWORD).await;
+        let answer = code(&app, "/staff/code", &attempt).await;
+        assert_eq!(answer.status() == 303, expected, "{attempt}");
+    }
+    assert_eq!(audited(&app, "staff_totp_enrolled").await, 1);
+    assert_eq!(audited(&app, "staff_recovery_code_used").await, 1);
+    assert_eq!(audited(&app, "staff_sign_in").await, 3);
+    assert_eq!(audited(&app, "staff_code_refused").await, 3);
+}
+
+async fn nothing_under_staff_opens_without_both_factors(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    add_staff(&app, true).await;
+    // A customer's session is no staff session.
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    assert_eq!(location(&app.sign_in(PAYER, PASSWORD).await), "/home");
+    for path in [
+        "/staff/home",
+        "/staff/code",
+        "/staff/enrol",
+        "/staff/recovery-codes",
+    ] {
+        assert_eq!(location(&app.get(path).await), "/staff", "{path}");
+    }
+    // A wrong password and a disabled user get the same words and nothing else.
+    for attempt in ["Napacno-Geslo-1", STAFF_PASSWORD] {
+        let answer = password(&app, attempt).await;
+        assert_eq!(answer.status(), 200, "{attempt}");
+        let page = answer.text().await.unwrap();
+        assert!(
+            page.contains("Uporabniško ime ali geslo ni pravilno."),
+            "{page}"
+        );
+        assert_eq!(location(&app.get("/staff/code").await), "/staff");
+    }
+    assert_eq!(audited(&app, "staff_sign_in_failed").await, 2);
+}
+
+async fn guessing_codes_slows_down_then_asks_for_the_password_again(backend: Backend) {
+    let clock = Clock::manual(Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |_| {}).await;
+    add_staff(&app, false).await;
+    assert_eq!(
+        location(&password(&app, STAFF_PASSWORD).await),
+        "/staff/enrol"
+    );
+    let mut paused = Vec::new();
+    for _ in 0..6 {
+        let before = clock.now();
+        let answer = code(&app, "/staff/enrol", "000000").await;
+        assert_eq!(answer.status(), 200);
+        paused.push((clock.now() - before).num_seconds());
+    }
+    assert_eq!(paused, [0, 0, 0, 1, 2, 4], "slower and slower");
+    let answer = code(&app, "/staff/enrol", "000000").await;
+    assert_eq!(
+        location(&answer),
+        "/staff",
+        "the password again, now with a CAPTCHA"
+    );
+    assert_eq!(location(&app.get("/staff/enrol").await), "/staff");
+    let page = app.get("/staff").await.text().await.unwrap();
+    assert!(
+        !page.contains(r#"name="captcha""#),
+        "asked for once a password is sent"
+    );
+    let refused = password(&app, STAFF_PASSWORD).await;
+    assert_eq!(
+        refused.status(),
+        200,
+        "the right password alone is not enough now"
+    );
+    assert!(refused.text().await.unwrap().contains(r#"name="captcha""#));
+}

@@ -55,6 +55,24 @@ async function journey(javaScript) {
   assert.equal(await page.locator('h1').innerText(), 'Nadzorna plošča');
   await look(page, `staff-home-${js}`);
 
+  // "Pošta": a message someone sent through "Stik z nami" is listed and can be read.
+  const visitor = await newPage({ javaScript, width: 1280 });
+  await visitor.goto('/contact');
+  await visitor.getByLabel('Ime in Priimek', { exact: true }).fill('Maja Zupan');
+  await visitor.getByLabel('Naslov elektronske pošte', { exact: true }).fill(`maja.${js}@example.si`);
+  await visitor.getByLabel('Sporočilo', { exact: true }).fill('Kdaj bo menjava števca?');
+  await visitor.getByLabel('Znak iz slike', { exact: true }).fill('test-captcha');
+  await submitOf(visitor.locator('main form')).click();
+  await visitor.waitForURL('**/contact/sent');
+  await visitor.context().close();
+  await page.goto('/staff/mail');
+  assert.ok(await page.locator('main table tbody tr').count() >= 2, 'the two messages of the contact form');
+  await look(page, `staff-mail-${js}`);
+  await page.locator('main table a').first().click();
+  await page.waitForURL('**/staff/mail/*');
+  assert.match(await page.locator('main').innerText(), /Message-ID/);
+  await look(page, `staff-mail-message-${js}`);
+
   await page.getByRole('button', { name: 'Odjava', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/staff');
   await signIn(page);

@@ -49,6 +49,7 @@ demo-mail-text = Message text
 mail-status-queued = queued
 mail-status-sent = sent
 mail-status-failed = could not be sent
+mail-status-sending = being sent
 
 mail-greeting = Hello,
 mail-signature = Kind regards,

@@ -51,6 +51,7 @@ demo-mail-text = Besedilo sporočila
 mail-status-queued = v čakalni vrsti
 mail-status-sent = poslano
 mail-status-failed = ni bilo mogoče poslati
+mail-status-sending = v pošiljanju
 
 mail-greeting = Pozdravljeni,
 mail-signature = Lep pozdrav,

@@ -10,6 +10,7 @@ pub mod consent;
 pub mod contact;
 pub mod email;
 pub mod import;
+pub mod outbox;
 pub mod password;
 pub mod profile;
 pub mod readings;

@@ -156,3 +156,53 @@ pub async fn count_by_status(db: &Db) -> Result<Vec<(OutboxStatus, i64)>, DbErr>
         .all(db)
         .await
 }
+
+/// A page of messages, newest first, of one status or all (for the back office's "Pošta").
+pub async fn page(
+    db: &Db,
+    status: Option<OutboxStatus>,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    let mut query = outbox_message::Entity::find();
+    if let Some(status) = status {
+        query = query.filter(outbox_message::Column::Status.eq(status));
+    }
+    query
+        .order_by_desc(outbox_message::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Sends a failed message again: queued at once, with its attempts counted afresh. False when
+/// it is not (or no longer) failed.
+pub async fn requeue<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let updated = outbox_message::Entity::update_many()
+        .col_expr(
+            outbox_message::Column::Status,
+            sea_orm::sea_query::Expr::value(OutboxStatus::Queued.as_str()),
+        )
+        .col_expr(
+            outbox_message::Column::Attempts,
+            sea_orm::sea_query::Expr::value(0),
+        )
+        .col_expr(
+            outbox_message::Column::NextAttemptAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .col_expr(
+            outbox_message::Column::ClaimedUntil,
+            sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(outbox_message::Column::Id.eq(id))
+        .filter(outbox_message::Column::Status.eq(OutboxStatus::Failed))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}

@@ -120,6 +120,11 @@ async fn another_payers_ids_answer_like_missing_ones_on_every_route(backend: Bac
         .code;
     let mut checked = Vec::new();
     for path in eportal::web::route_paths(false) {
+        // The back office's ids are for staff, whom a customer's session never is
+        // (tests/integration/staff.rs).
+        if path.starts_with("/staff") {
+            continue;
+        }
         let (mut foreign_path, mut missing_path) = (path.to_owned(), path.to_owned());
         let mut owned = Vec::new();
         for name in placeholders(path) {

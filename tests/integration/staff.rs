@@ -16,6 +16,7 @@ on_both_databases!(
     a_first_sign_in_enrols_then_each_code_and_recovery_code_works_once,
     nothing_under_staff_opens_without_both_factors,
     guessing_codes_slows_down_then_asks_for_the_password_again,
+    a_failed_message_is_listed_read_and_sent_again,
 );
 
 const STAFF: &str = "ana.kos";
@@ -217,4 +218,92 @@ async fn guessing_codes_slows_down_then_asks_for_the_password_again(backend: Bac
         "the right password alone is not enough now"
     );
     assert!(refused.text().await.unwrap().contains(r#"name="captcha""#));
+}
+
+/// A staff user signed in with both factors, on `app`'s client.
+async fn signed_in_staff(app: &TestApp, clock: &Clock) {
+    add_staff(app, false).await;
+    password(app, STAFF_PASSWORD).await;
+    let enrol = app.get("/staff/enrol").await.text().await.unwrap();
+    let secret = enrol
+        .split(r#"id="secret">"#)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .replace(' ', "");
+    let key = TotpKey::parse_base32(&secret).unwrap();
+    let enrolled = code(app, "/staff/enrol", &now_code(&key, clock)).await;
+    assert_eq!(location(&enrolled), "/staff/recovery-codes");
+}
+
+async fn a_failed_message_is_listed_read_and_sent_again(backend: Backend) {
+    use eportal::store::outbox::{self, OutboxStatus};
+
+    let clock = Clock::manual(Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |_| {}).await;
+    let site = app.config.site(app.address).unwrap();
+    let txn = eportal::store::begin_write(&app.db).await.unwrap();
+    let mail = eportal::mail::OutgoingMail {
+        to: "nobody@example.si".into(),
+        subject: "Nedostavljivo".into(),
+        text: "Besedilo <b>sporočila</b>.".into(),
+        html: None,
+    };
+    let id = eportal::mail::enqueue(&txn, &site, mail, Utc::now())
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    let message = outbox::find(&app.db, id).await.unwrap().unwrap();
+    outbox::mark_attempt_failed(&app.db, &message, "550 no such user", None)
+        .await
+        .unwrap();
+    signed_in_staff(&app, &clock).await;
+
+    let home = app.get("/staff/home").await.text().await.unwrap();
+    assert!(
+        home.contains(r#"<strong>1</strong> <a href="/staff/mail?status=failed">"#),
+        "{home}"
+    );
+    let list = app
+        .get("/staff/mail?status=failed")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Nedostavljivo"), "{list}");
+    assert!(list.contains("550 no such user"));
+    let shown = app
+        .get(&format!("/staff/mail/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shown.contains("Besedilo &#60;b&#62;sporočila&#60;/b&#62;.")
+            || shown.contains("Besedilo &lt;b&gt;sporočila&lt;/b&gt;."),
+        "{shown}"
+    );
+    assert!(shown.contains(&message.message_id));
+    assert_eq!(app.get("/staff/mail/999999").await.status(), 404);
+
+    let page = format!("/staff/mail/{id}");
+    let retried = app
+        .post_form_from(&page, &format!("{page}/retry"), &[])
+        .await;
+    assert_eq!(location(&retried), page);
+    let again = outbox::find(&app.db, id).await.unwrap().unwrap();
+    // Handed back to the worker, which may have delivered it already (into the mail folder).
+    assert!(
+        matches!(again.status, OutboxStatus::Queued | OutboxStatus::Sent),
+        "{:?}",
+        again.status
+    );
+    assert_eq!(again.attempts, 0, "its attempts counted afresh");
+    assert_eq!(audited(&app, "mail_retried").await, 1);
+    // A message that is not failed is not sent again.
+    let twice = app
+        .post_form_from(&page, &format!("{page}/retry"), &[])
+        .await;
+    assert_eq!(location(&twice), page);
+    assert_eq!(audited(&app, "mail_retried").await, 1);
 }

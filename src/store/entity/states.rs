@@ -87,4 +87,5 @@ stored_as!(AuditAction {
     StaffTotpEnrolled => "staff_totp_enrolled",
     StaffRecoveryCodeUsed => "staff_recovery_code_used",
     StaffSignOut => "staff_sign_out",
+    MailRetried => "mail_retried",
 });

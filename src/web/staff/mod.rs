@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod home;
+pub mod mail;
 pub mod sign_in;
 
 use axum::routing::{get, post};
@@ -19,6 +20,9 @@ pub(super) fn routes(table: Table) -> Table {
         )
         .route("/staff/recovery-codes", get(sign_in::recovery_codes))
         .route("/staff/home", get(home::show))
+        .route("/staff/mail", get(mail::list))
+        .route("/staff/mail/{id}", get(mail::show))
+        .route("/staff/mail/{id}/retry", post(mail::retry))
         .route("/staff/sign-out", post(sign_in::sign_out))
         .route("/staff/captcha/image", get(captcha::image))
         .route("/staff/captcha/audio", get(captcha::audio))

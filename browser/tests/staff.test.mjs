@@ -65,6 +65,22 @@ async function journey(javaScript) {
   await submitOf(visitor.locator('main form')).click();
   await visitor.waitForURL('**/contact/sent');
   await visitor.context().close();
+  // "Sporočila": the message is there, unhandled; an answer goes to the sender.
+  await page.goto('/staff/home');
+  await page.getByRole('link', { name: 'neobravnavanih sporočil' }).click();
+  await page.waitForURL('**/staff/messages');
+  await look(page, `staff-messages-${js}`);
+  await page.locator('main table a').first().click();
+  await page.waitForURL('**/staff/messages/*');
+  await page.getByRole('button', { name: 'Odgovori', exact: true }).click();
+  await page.locator('.error-summary').waitFor();
+  await look(page, `staff-message-error-${js}`);
+  await page.getByLabel('Odgovor', { exact: true }).fill('Števec zamenjamo v torek.');
+  await page.getByRole('button', { name: 'Odgovori', exact: true }).click();
+  await page.getByText('Poslani odgovori').waitFor();
+  await look(page, `staff-message-answered-${js}`);
+  await server.waitForMail({ to: `maja.${js}@example.si`, subject: 'Odgovor na vaše sporočilo' });
+
   await page.goto('/staff/mail');
   assert.ok(await page.locator('main table tbody tr').count() >= 2, 'the two messages of the contact form');
   await look(page, `staff-mail-${js}`);

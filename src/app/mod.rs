@@ -8,6 +8,7 @@ pub mod audit;
 pub mod clock;
 pub mod consent;
 pub mod contact;
+pub mod contact_admin;
 pub mod email;
 pub mod import;
 pub mod outbox;

@@ -17,6 +17,7 @@ on_both_databases!(
     nothing_under_staff_opens_without_both_factors,
     guessing_codes_slows_down_then_asks_for_the_password_again,
     a_failed_message_is_listed_read_and_sent_again,
+    a_contact_message_is_answered_or_marked_handled,
 );
 
 const STAFF: &str = "ana.kos";
@@ -306,4 +307,87 @@ async fn a_failed_message_is_listed_read_and_sent_again(backend: Backend) {
         .await;
     assert_eq!(location(&twice), page);
     assert_eq!(audited(&app, "mail_retried").await, 1);
+}
+
+async fn a_contact_message_is_answered_or_marked_handled(backend: Backend) {
+    use eportal::i18n::Lang;
+    use eportal::store::contact_messages::{self, NewContactMessage};
+
+    let clock = Clock::manual(Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |_| {}).await;
+    let mut ids = Vec::new();
+    for (name, email, lang) in [
+        ("Maja Zupan", "maja@example.si", Lang::Sl),
+        ("John Smith", "john@example.com", Lang::En),
+    ] {
+        let new = NewContactMessage {
+            account_id: None,
+            name: name.into(),
+            email: email.into(),
+            message: format!("Kdaj bo menjava števca? ({name})"),
+            lang,
+        };
+        ids.push(
+            contact_messages::insert(&app.db, new, Utc::now())
+                .await
+                .unwrap(),
+        );
+    }
+    signed_in_staff(&app, &clock).await;
+    let home = app.get("/staff/home").await.text().await.unwrap();
+    assert!(
+        home.contains(r#"<strong>2</strong> <a href="/staff/messages">"#),
+        "{home}"
+    );
+    let list = app.get("/staff/messages").await.text().await.unwrap();
+    assert!(
+        list.contains("Maja Zupan &lt;maja@example.si&gt;")
+            || list.contains("Maja Zupan &#60;maja@example.si&#62;"),
+        "{list}"
+    );
+
+    // An empty answer is refused and sends nothing.
+    let page = format!("/staff/messages/{}", ids[0]);
+    let reply = format!("{page}/reply");
+    let refused = app.post_form_from(&page, &reply, &[("reply", "  ")]).await;
+    assert_eq!(refused.status(), 200);
+    assert!(refused.text().await.unwrap().contains("Vpišite odgovor."));
+    assert!(app.mail_to("maja@example.si").await.is_empty());
+
+    let answered = app
+        .post_form_from(&page, &reply, &[("reply", "Števec zamenjamo v torek.")])
+        .await;
+    assert_eq!(location(&answered), page);
+    let mail = app.mail_to("maja@example.si").await;
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].subject, "Odgovor na vaše sporočilo");
+    assert!(mail[0].body_text.contains("Števec zamenjamo v torek."));
+    assert!(
+        mail[0]
+            .body_text
+            .contains("Kdaj bo menjava števca? (Maja Zupan)")
+    );
+    let shown = app.get(&page).await.text().await.unwrap();
+    assert!(shown.contains("obravnaval ana.kos"), "{shown}");
+    assert!(
+        shown.contains("Števec zamenjamo v torek."),
+        "the answer is kept"
+    );
+
+    // The other is only marked handled; twice changes nothing more.
+    let other = format!("/staff/messages/{}", ids[1]);
+    for _ in 0..2 {
+        let marked = app
+            .post_form_from(&other, &format!("{other}/handled"), &[])
+            .await;
+        assert_eq!(location(&marked), other);
+    }
+    assert!(app.mail_to("john@example.com").await.is_empty());
+    assert_eq!(audited(&app, "contact_message_answered").await, 1);
+    assert_eq!(audited(&app, "contact_message_handled").await, 1);
+    let home = app.get("/staff/home").await.text().await.unwrap();
+    assert!(
+        home.contains(r#"<strong>0</strong> <a href="/staff/messages">"#),
+        "{home}"
+    );
 }

@@ -6,6 +6,7 @@ pub mod account_token;
 pub mod audit_event;
 pub mod consent;
 pub mod contact_message;
+pub mod contact_reply;
 pub mod control_number;
 pub mod import_run;
 pub mod invoice;

@@ -88,4 +88,6 @@ stored_as!(AuditAction {
     StaffRecoveryCodeUsed => "staff_recovery_code_used",
     StaffSignOut => "staff_sign_out",
     MailRetried => "mail_retried",
+    ContactMessageHandled => "contact_message_handled",
+    ContactMessageAnswered => "contact_message_answered",
 });

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_sign_in;
 mod m0003_staff_second_factor;
+mod m0004_contact_replies;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_sign_in::Migration),
             Box::new(m0003_staff_second_factor::Migration),
+            Box::new(m0004_contact_replies::Migration),
         ]
     }
 }

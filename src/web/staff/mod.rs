@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod home;
 pub mod mail;
+pub mod messages;
 pub mod sign_in;
 
 use axum::routing::{get, post};
@@ -20,6 +21,10 @@ pub(super) fn routes(table: Table) -> Table {
         )
         .route("/staff/recovery-codes", get(sign_in::recovery_codes))
         .route("/staff/home", get(home::show))
+        .route("/staff/messages", get(messages::list))
+        .route("/staff/messages/{id}", get(messages::show))
+        .route("/staff/messages/{id}/handled", post(messages::mark_handled))
+        .route("/staff/messages/{id}/reply", post(messages::reply))
         .route("/staff/mail", get(mail::list))
         .route("/staff/mail/{id}", get(mail::show))
         .route("/staff/mail/{id}/retry", post(mail::retry))

@@ -65,6 +65,33 @@ async function journey(javaScript) {
   await submitOf(visitor.locator('main form')).click();
   await visitor.waitForURL('**/contact/sent');
   await visitor.context().close();
+  // "Zahtevki za dostop": a request sent through the public form is refused with a reason.
+  const requester = await newPage({ javaScript, width: 1280 });
+  await requester.goto('/access-request');
+  await requester.getByLabel('Ime in priimek', { exact: true }).fill('Ana Kovač');
+  await requester.getByLabel('Naslov', { exact: true }).fill('Podpeč 12, 1352 Preserje');
+  await requester.getByLabel('Oznaka odjemnega mesta', { exact: true }).fill('OM-000');
+  await requester.getByLabel('Davčna številka', { exact: true }).fill('12345679');
+  await requester.getByLabel('Elektronski naslov', { exact: true }).fill(`ana.${js}@example.si`);
+  await requester.getByLabel('Znak iz slike', { exact: true }).fill('test-captcha');
+  await submitOf(requester.locator('main form')).click();
+  await requester.waitForURL('**/access-request/sent');
+  await requester.context().close();
+  await page.goto('/staff/home');
+  await page.getByRole('link', { name: 'novih zahtevkov za dostop' }).click();
+  await page.waitForURL('**/staff/access-requests');
+  await look(page, `staff-access-requests-${js}`);
+  await page.getByRole('link', { name: 'Ana Kovač' }).click();
+  await page.waitForURL('**/staff/access-requests/*');
+  await look(page, `staff-access-request-${js}`);
+  await page.getByRole('button', { name: 'Zavrni', exact: true }).click();
+  await page.locator('.error-summary').waitFor();
+  await page.getByLabel('Razlog', { exact: true }).fill('Odjemnega mesta OM-000 ne najdemo.');
+  await page.getByRole('button', { name: 'Zavrni', exact: true }).click();
+  await page.getByText(/zavrnjen \(ana\.kos/).waitFor();
+  await look(page, `staff-access-request-refused-${js}`);
+  await server.waitForMail({ to: `ana.${js}@example.si`, subject: 'Vaš zahtevek za uporabo ePortala' });
+
   // "Sporočila": the message is there, unhandled; an answer goes to the sender.
   await page.goto('/staff/home');
   await page.getByRole('link', { name: 'neobravnavanih sporočil' }).click();

@@ -3,6 +3,7 @@
 //! and queues its mail in that transaction, and returns a typed outcome. The portal's pages,
 //! the back office, the API and the CLI all call these; none of them writes on its own.
 
+pub mod access_admin;
 pub mod access_request;
 pub mod audit;
 pub mod clock;

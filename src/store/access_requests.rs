@@ -1,9 +1,10 @@
 //! Requests for access from people who cannot register (SPEC §3.6), kept for staff.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entity::access_request;
@@ -11,8 +12,7 @@ use crate::i18n::Lang;
 
 pub use super::entity::access_request::Model as AccessRequest;
 
-/// Waiting for staff.
-pub const OPEN: &str = "open";
+pub use super::entity::states::AccessRequestStatus;
 
 /// What the requester sent, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub async fn insert<C: ConnectionTrait>(
         tax_number: Set(new.tax_number),
         email: Set(new.email),
         lang: Set(new.lang.code().to_owned()),
-        status: Set(OPEN.to_owned()),
+        status: Set(AccessRequestStatus::Open),
         payer_code: Set(None),
         resolution: Set(None),
         handled_by: Set(None),
@@ -56,7 +56,63 @@ pub async fn insert<C: ConnectionTrait>(
 /// Requests that wait for staff (for "Nadzorna plošča").
 pub async fn count_open<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
     access_request::Entity::find()
-        .filter(access_request::Column::Status.eq(OPEN))
+        .filter(access_request::Column::Status.eq(AccessRequestStatus::Open))
         .count(conn)
         .await
+}
+
+/// A page of requests, newest first, of one status or all.
+pub async fn page<C: ConnectionTrait>(
+    conn: &C,
+    status: Option<AccessRequestStatus>,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<AccessRequest>, DbErr> {
+    let mut query = access_request::Entity::find();
+    if let Some(status) = status {
+        query = query.filter(access_request::Column::Status.eq(status));
+    }
+    query
+        .order_by_desc(access_request::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await
+}
+
+pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<AccessRequest>, DbErr> {
+    access_request::Entity::find_by_id(id).one(conn).await
+}
+
+/// Closes an open request as `status` (with the payer found, or the reason); false when it
+/// was not open any more.
+pub async fn close<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    status: AccessRequestStatus,
+    payer_code: Option<&str>,
+    resolution: &str,
+    staff: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let updated = access_request::Entity::update_many()
+        .col_expr(access_request::Column::Status, Expr::value(status.as_str()))
+        .col_expr(
+            access_request::Column::PayerCode,
+            Expr::value(payer_code.map(str::to_owned)),
+        )
+        .col_expr(
+            access_request::Column::Resolution,
+            Expr::value(Some(resolution.to_owned())),
+        )
+        .col_expr(
+            access_request::Column::HandledBy,
+            Expr::value(Some(staff.to_owned())),
+        )
+        .col_expr(access_request::Column::HandledAt, Expr::value(Some(now)))
+        .filter(access_request::Column::Id.eq(id))
+        .filter(access_request::Column::Status.eq(AccessRequestStatus::Open))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
 }

@@ -85,7 +85,7 @@ async fn a_request_is_stored_acknowledged_and_audited(backend: Backend) {
     assert_eq!(request.tax_number, TAX_NUMBER, "the 8 digits");
     assert_eq!(request.email, EMAIL);
     assert_eq!(request.lang, "sl");
-    assert_eq!(request.status, "open");
+    assert_eq!(request.status.as_str(), "open");
     assert!(request.payer_code.is_none() && request.handled_at.is_none());
     assert!(request.client_addr.is_some());
 

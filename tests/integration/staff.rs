@@ -18,6 +18,7 @@ on_both_databases!(
     guessing_codes_slows_down_then_asks_for_the_password_again,
     a_failed_message_is_listed_read_and_sent_again,
     a_contact_message_is_answered_or_marked_handled,
+    an_access_request_gets_a_control_number_that_registers_once_or_a_refusal,
 );
 
 const STAFF: &str = "ana.kos";
@@ -390,4 +391,131 @@ async fn a_contact_message_is_answered_or_marked_handled(backend: Backend) {
         home.contains(r#"<strong>0</strong> <a href="/staff/messages">"#),
         "{home}"
     );
+}
+
+async fn an_access_request_gets_a_control_number_that_registers_once_or_a_refusal(
+    backend: Backend,
+) {
+    use eportal::domain::billing::PayerRecord;
+    use eportal::domain::payer_code::PayerCode;
+    use eportal::i18n::Lang;
+    use eportal::store::access_requests::{self, NewAccessRequest};
+
+    let clock = Clock::manual(Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |config| {
+        config.test_captcha = Some("test-captcha".to_owned().into());
+    })
+    .await;
+    let payer = PayerRecord {
+        code: PayerCode::parse("654321").unwrap(),
+        name: "KOVAČ ANA".into(),
+        street: None,
+        postal_code: None,
+        city: None,
+        tax_number: Some(eportal::domain::tax_number::TaxNumber::parse("12345679").unwrap()),
+        email: None,
+        phone: None,
+    };
+    eportal::store::billing::upsert_payers(&app.db, &[payer], Utc::now())
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for email in ["ana@example.si", "neznanec@example.si"] {
+        let new = NewAccessRequest {
+            full_name: "Ana Kovač".into(),
+            address: "Podpeč 12".into(),
+            point_code: "OM-1".into(),
+            tax_number: "12345679".into(),
+            email: email.into(),
+            lang: Lang::Sl,
+            client_addr: None,
+        };
+        ids.push(
+            access_requests::insert(&app.db, new, Utc::now())
+                .await
+                .unwrap(),
+        );
+    }
+    signed_in_staff(&app, &clock).await;
+    let list = app
+        .get("/staff/access-requests")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Ana Kovač"), "{list}");
+
+    // The payer with the request's tax number is offered; only a matching one is taken.
+    let page = format!("/staff/access-requests/{}", ids[0]);
+    let shown = app.get(&page).await.text().await.unwrap();
+    assert!(shown.contains("654321 – KOVAČ ANA"), "{shown}");
+    let issue = format!("{page}/issue");
+    let wrong = app
+        .post_form_from(&page, &issue, &[("payer", "123456")])
+        .await;
+    assert!(wrong.text().await.unwrap().contains("Izberite plačnika."));
+    assert!(app.mail_to("ana@example.si").await.is_empty());
+    let issued = app
+        .post_form_from(&page, &issue, &[("payer", "654321")])
+        .await;
+    assert_eq!(location(&issued), page);
+    let mail = app.mail_to("ana@example.si").await;
+    assert_eq!(mail.len(), 1);
+    let text = &mail[0].body_text;
+    let number = text
+        .split("Kontrolna številka: ")
+        .nth(1)
+        .map(|rest| rest.chars().take(9).collect::<String>())
+        .unwrap();
+    assert!(text.contains("654321"), "{text}");
+    assert!(
+        app.get(&page)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("rešen (ana.kos")
+    );
+    // Issued once: the request is closed.
+    app.post_form_from(&page, &issue, &[("payer", "654321")])
+        .await;
+    assert_eq!(app.mail_to("ana@example.si").await.len(), 1);
+
+    // The requester registers with what the mail gave them (the back office's session is no
+    // customer's, so this browser is as good as theirs).
+    let fields = [
+        ("username", "654321"),
+        ("email", "ana@example.si"),
+        ("control_number", number.as_str()),
+        ("password", "Rumena-Buca-99"),
+        ("password_repeat", "Rumena-Buca-99"),
+        ("captcha", "test-captcha"),
+    ];
+    let registered = app
+        .post_form_then("/register", "/register", &fields, "/register/sent")
+        .await;
+    assert!(
+        registered
+            .text()
+            .await
+            .unwrap()
+            .contains("Preverite elektronsko pošto")
+    );
+
+    // The other is refused with a reason, which goes to its sender.
+    let other = format!("/staff/access-requests/{}", ids[1]);
+    let refuse = format!("{other}/refuse");
+    let empty = app
+        .post_form_from(&other, &refuse, &[("reason", " ")])
+        .await;
+    assert!(empty.text().await.unwrap().contains("Vpišite razlog."));
+    let refused = app
+        .post_form_from(&other, &refuse, &[("reason", "Plačnika ne najdemo.")])
+        .await;
+    assert_eq!(location(&refused), other);
+    let mail = app.mail_to("neznanec@example.si").await;
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].body_text.contains("Plačnika ne najdemo."));
+    assert_eq!(audited(&app, "access_request_resolved").await, 1);
+    assert_eq!(audited(&app, "access_request_refused").await, 1);
 }

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use super::states::AccessRequestStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "access_requests")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub email: String,
     /// The language the requester wrote in, for the answer.
     pub lang: String,
-    pub status: String,
+    pub status: AccessRequestStatus,
     /// The payer staff found for the request.
     pub payer_code: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

@@ -57,6 +57,15 @@ stored_as!(SubmissionStatus {
     Rejected => "rejected",
 });
 
+stored_as!(AccessRequestStatus {
+    /// Waiting for staff.
+    Open => "open",
+    /// A control number went to the requester.
+    Resolved => "resolved",
+    /// Refused, with the reason the requester was sent.
+    Refused => "refused",
+});
+
 stored_as!(AuditAction {
     AccessRequest => "access_request",
     Activation => "activation",
@@ -90,4 +99,7 @@ stored_as!(AuditAction {
     MailRetried => "mail_retried",
     ContactMessageHandled => "contact_message_handled",
     ContactMessageAnswered => "contact_message_answered",
+    AccessRequestResolved => "access_request_resolved",
+    AccessRequestRefused => "access_request_refused",
+    StaffConfirmed => "staff_confirmed",
 });

@@ -1,5 +1,6 @@
 //! The back office (SPEC §4), at `/staff`, with a session of its own.
 
+pub mod access_requests;
 pub mod auth;
 pub mod home;
 pub mod mail;
@@ -21,6 +22,16 @@ pub(super) fn routes(table: Table) -> Table {
         )
         .route("/staff/recovery-codes", get(sign_in::recovery_codes))
         .route("/staff/home", get(home::show))
+        .route("/staff/access-requests", get(access_requests::list))
+        .route("/staff/access-requests/{id}", get(access_requests::show))
+        .route(
+            "/staff/access-requests/{id}/issue",
+            post(access_requests::issue),
+        )
+        .route(
+            "/staff/access-requests/{id}/refuse",
+            post(access_requests::refuse),
+        )
         .route("/staff/messages", get(messages::list))
         .route("/staff/messages/{id}", get(messages::show))
         .route("/staff/messages/{id}/handled", post(messages::mark_handled))

@@ -1,0 +1,239 @@
+//! "Zahtevki za dostop": the requests, newest first, by status; one request with the payers
+//! that match its tax number or point designation, and their points; "Izdaj kontrolno
+//! številko" to the payer picked, or "Zavrni" with a reason.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::auth::StaffMember;
+use crate::app::{Origin, access_admin};
+use crate::i18n::{Arg, Lang, format_date_time_sl};
+use crate::store::access_requests::{self, AccessRequest, AccessRequestStatus};
+use crate::store::payers::{self, Payer};
+use crate::store::points::{self, PointSummary};
+use crate::store::staff::StaffUser;
+use crate::web::kit::client::ClientAddr;
+use crate::web::kit::form::FormErrors;
+use crate::web::kit::page::{Chrome, Frame, render};
+use crate::web::{AppState, WebError};
+
+const PER_PAGE: u64 = 50;
+/// The longest reason taken.
+const MAX_REASON_CHARS: usize = 2000;
+
+const STATUSES: [AccessRequestStatus; 3] = [
+    AccessRequestStatus::Open,
+    AccessRequestStatus::Resolved,
+    AccessRequestStatus::Refused,
+];
+
+fn status_words(request: &AccessRequest, lang: Lang) -> String {
+    let status = lang.t(&format!("staff-access-status-{}", request.status.as_str()));
+    match (&request.handled_by, request.handled_at) {
+        (Some(who), Some(when)) => format!("{status} ({who}, {})", format_date_time_sl(when)),
+        _ => status,
+    }
+}
+
+struct Row {
+    id: i64,
+    received: String,
+    name: String,
+    point_code: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/access_requests.html")]
+struct ListPage {
+    page: Chrome,
+    rows: Vec<Row>,
+    filters: Vec<(&'static str, String, bool)>,
+    status: &'static str,
+    newer: Option<u64>,
+    older: Option<u64>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    page: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    frame: Frame,
+    member: StaffMember,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, WebError> {
+    let lang = frame.lang;
+    // Open ones unless another status or all ("") is asked for.
+    let status = match query.status.as_deref() {
+        None => Some(AccessRequestStatus::Open),
+        Some(text) => STATUSES.into_iter().find(|status| status.as_str() == text),
+    };
+    let page_no = query.page.unwrap_or(0);
+    let requests =
+        access_requests::page(&state.app.db, status, page_no * PER_PAGE, PER_PAGE + 1).await?;
+    let older = (requests.len() as u64 > PER_PAGE).then_some(page_no + 1);
+    let rows = requests
+        .iter()
+        .take(usize::try_from(PER_PAGE).unwrap_or(usize::MAX))
+        .map(|request| Row {
+            id: request.id,
+            received: format_date_time_sl(request.created_at),
+            name: request.full_name.clone(),
+            point_code: request.point_code.clone(),
+            status: status_words(request, lang),
+        })
+        .collect();
+    let filters = [None]
+        .into_iter()
+        .chain(STATUSES.map(Some))
+        .map(|option| {
+            let value = option.map_or("", AccessRequestStatus::as_str);
+            let label = option.map_or_else(
+                || lang.t("staff-mail-all"),
+                |status| lang.t(&format!("staff-access-status-{}", status.as_str())),
+            );
+            (value, label, option == status)
+        })
+        .collect();
+    render(&ListPage {
+        page: frame
+            .chrome("staff-access-title")
+            .for_staff()
+            .signed_in_as(member.user.username),
+        rows,
+        filters,
+        status: status.map_or("", AccessRequestStatus::as_str),
+        newer: page_no.checked_sub(1),
+        older,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "staff/access_request.html")]
+struct RequestPage {
+    page: Chrome,
+    errors: FormErrors,
+    request: AccessRequest,
+    received: String,
+    status: String,
+    open: bool,
+    matches: Vec<(Payer, Vec<PointSummary>)>,
+    reason: String,
+}
+
+async fn request_page(
+    state: &AppState,
+    frame: &Frame,
+    user: &StaffUser,
+    request: AccessRequest,
+) -> Result<RequestPage, WebError> {
+    let db = &state.app.db;
+    let mut matches = Vec::new();
+    for payer in payers::matching(db, &request.tax_number, &request.point_code).await? {
+        let points = points::of_payer(db, &payer.code).await?;
+        matches.push((payer, points));
+    }
+    Ok(RequestPage {
+        page: frame
+            .chrome("staff-access-title")
+            .for_staff()
+            .signed_in_as(user.username.clone()),
+        errors: FormErrors::default(),
+        received: format_date_time_sl(request.created_at),
+        status: status_words(&request, frame.lang),
+        open: request.status == AccessRequestStatus::Open,
+        matches,
+        reason: String::new(),
+        request,
+    })
+}
+
+async fn found(state: &AppState, id: i64) -> Result<AccessRequest, WebError> {
+    access_requests::find(&state.app.db, id)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    frame: Frame,
+    member: StaffMember,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let request = found(&state, id).await?;
+    render(&request_page(&state, &frame, &member.user, request).await?)
+}
+
+#[derive(Deserialize)]
+pub struct IssueForm {
+    #[serde(default)]
+    payer: String,
+}
+
+pub async fn issue(
+    State(state): State<AppState>,
+    frame: Frame,
+    ClientAddr(addr): ClientAddr,
+    member: StaffMember,
+    Path(id): Path<i64>,
+    Form(form): Form<IssueForm>,
+) -> Result<Response, WebError> {
+    let request = found(&state, id).await?;
+    let payers = payers::matching(&state.app.db, &request.tax_number, &request.point_code).await?;
+    // Only a payer the request matches: the form cannot be made to name another.
+    let Some(payer) = payers.into_iter().find(|payer| payer.code == form.payer) else {
+        let mut page = request_page(&state, &frame, &member.user, request).await?;
+        page.errors
+            .add("payer", frame.lang.t("staff-access-pick-payer"));
+        return Ok(render(&page)?.into_response());
+    };
+    let origin = Origin::web(addr);
+    access_admin::issue_control_number(&state.app, &origin, &member.user, &request, &payer).await?;
+    Ok(Redirect::to(&format!("/staff/access-requests/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RefuseForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn refuse(
+    State(state): State<AppState>,
+    frame: Frame,
+    ClientAddr(addr): ClientAddr,
+    member: StaffMember,
+    Path(id): Path<i64>,
+    Form(form): Form<RefuseForm>,
+) -> Result<Response, WebError> {
+    let request = found(&state, id).await?;
+    let reason = form.reason.trim();
+    let problem = if reason.is_empty() {
+        Some(frame.lang.t("staff-access-reason-empty"))
+    } else if reason.chars().count() > MAX_REASON_CHARS {
+        let max = i64::try_from(MAX_REASON_CHARS).unwrap_or(i64::MAX);
+        Some(
+            frame
+                .lang
+                .t_with("contact-too-long", &[("max", Arg::Number(max))]),
+        )
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let mut page = request_page(&state, &frame, &member.user, request).await?;
+        page.errors.add("reason", problem);
+        page.reason = form.reason;
+        return Ok(render(&page)?.into_response());
+    }
+    let origin = Origin::web(addr);
+    access_admin::refuse(&state.app, &origin, &member.user, &request, reason).await?;
+    Ok(Redirect::to(&format!("/staff/access-requests/{id}")).into_response())
+}

@@ -54,6 +54,10 @@ async function journey(javaScript) {
   await page.waitForURL('**/staff/home');
   assert.equal(await page.locator('h1').innerText(), 'Nadzorna plošča');
   await look(page, `staff-home-${js}`);
+  // The page that asks for a fresh code before a dangerous action.
+  await page.goto('/staff/confirm?next=%2Fstaff%2Faccess-requests');
+  assert.equal(await page.locator('h1').innerText(), 'Potrdite s kodo');
+  await look(page, `staff-confirm-${js}`);
 
   // "Pošta": a message someone sent through "Stik z nami" is listed and can be read.
   const visitor = await newPage({ javaScript, width: 1280 });

@@ -78,3 +78,5 @@ staff-access-reason-hint = We send it to the requester.
 staff-access-reason-empty = Enter a reason.
 staff-access-back = Back to the requests
 staff-nav-label = Back office
+staff-confirm-title = Confirm with a code
+staff-confirm-lead = This action needs a code from your app entered in the last 10 minutes. Enter one now, then do it again.

@@ -78,3 +78,5 @@ staff-access-reason-hint = Pošljemo ga vlagatelju.
 staff-access-reason-empty = Vpišite razlog.
 staff-access-back = Nazaj na zahtevke
 staff-nav-label = Zaledni sistem
+staff-confirm-title = Potrdite s kodo
+staff-confirm-lead = To dejanje zahteva, da ste kodo iz aplikacije vpisali v zadnjih 10 minutah. Vpišite jo zdaj, nato dejanje ponovite.

@@ -56,13 +56,22 @@ pub async fn check_password(
     }
 }
 
-/// Signs in with a code from the app or a recovery code; false when it is wrong or was
-/// used already.
+/// What the second factor is for: signing in, or confirming a dangerous action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeFor {
+    SignIn,
+    /// A signed-in user proves again that it is them (SPEC §4: a fresh code within 10
+    /// minutes before issuing control numbers, applying imports, managing staff …).
+    Confirmation,
+}
+
+/// Takes a code from the app or a recovery code; false when it is wrong or was used already.
 pub async fn verify_code(
     services: &Services,
     origin: &Origin,
     user: &StaffUser,
     code: &str,
+    purpose: CodeFor,
 ) -> Result<bool, AppError> {
     let key = user.totp_secret.as_deref().and_then(TotpKey::parse_base32);
     let (Some(key), Some(_)) = (key, user.totp_enrolled_at) else {
@@ -86,16 +95,18 @@ pub async fn verify_code(
     };
     if !accepted {
         drop(txn);
-        failed(
-            services,
-            origin,
-            &user.username,
-            AuditAction::StaffCodeRefused,
-        )
-        .await?;
+        let refused = AuditAction::StaffCodeRefused;
+        failed(services, origin, &user.username, refused).await?;
         return Ok(false);
     }
-    signed_in(&txn, services, origin, user).await?;
+    match purpose {
+        CodeFor::SignIn => signed_in(&txn, services, origin, user).await?,
+        CodeFor::Confirmation => {
+            let event =
+                Event::staff(&user.username, AuditAction::StaffConfirmed).from_addr(origin.addr());
+            audit::record(&txn, event, now).await?;
+        }
+    }
     txn.commit().await?;
     Ok(true)
 }

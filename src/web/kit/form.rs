@@ -48,6 +48,61 @@ impl FormErrors {
     }
 }
 
+/// A required text field with a longest length: its name and the messages of its problems.
+pub struct TextField {
+    pub field: &'static str,
+    pub empty_key: &'static str,
+    pub max_chars: usize,
+    /// Takes `max`.
+    pub too_long_key: &'static str,
+}
+
+impl TextField {
+    /// The text with its surrounding blank space trimmed, or its error added to `errors`.
+    pub fn check(&self, errors: &mut FormErrors, lang: Lang, text: &str) -> Option<String> {
+        let text = text.trim();
+        if text.is_empty() {
+            errors.add(self.field, lang.t(self.empty_key));
+            return None;
+        }
+        if text.chars().count() > self.max_chars {
+            let max = i64::try_from(self.max_chars).unwrap_or(i64::MAX);
+            errors.add(
+                self.field,
+                lang.t_with(self.too_long_key, &[("max", max.into())]),
+            );
+            return None;
+        }
+        Some(text.to_owned())
+    }
+}
+
+/// The neighbours of a page of a list, where there are any.
+pub struct Paging {
+    pub newer: Option<u64>,
+    pub older: Option<u64>,
+}
+
+impl Paging {
+    pub const PER_PAGE: u64 = 50;
+
+    /// The rows to ask the store for: one more than a page, to know whether older ones follow.
+    pub fn window(page: u64) -> (u64, u64) {
+        (page * Self::PER_PAGE, Self::PER_PAGE + 1)
+    }
+
+    /// The page's rows out of what [`Self::window`] fetched, and where the list goes on.
+    pub fn of<T>(page: u64, mut rows: Vec<T>) -> (Vec<T>, Self) {
+        let more = rows.len() as u64 > Self::PER_PAGE;
+        rows.truncate(usize::try_from(Self::PER_PAGE).unwrap_or(usize::MAX));
+        let paging = Self {
+            newer: page.checked_sub(1),
+            older: more.then_some(page + 1),
+        };
+        (rows, paging)
+    }
+}
+
 /// The messages of an e-mail field: one for an empty field, one for an address that is not.
 pub struct EmailMessages {
     pub empty_key: &'static str,

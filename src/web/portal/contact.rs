@@ -18,17 +18,28 @@ use crate::web::WebError;
 use crate::web::kit::auth::AuthRedirect;
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::form::{
-    AnonymousForm, CaptchaAnswer, EmailMessages, Flash, FormErrors, Limit, check_anonymous_form,
+    AnonymousForm, CaptchaAnswer, EmailMessages, Flash, FormErrors, Limit, TextField,
+    check_anonymous_form,
 };
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::portal::frame::{Portal, Tab};
 
 /// Messages one client address may send per hour; each mails the company and its sender.
 const MESSAGES_PER_ADDRESS: u32 = 10;
-/// The longest name taken.
-const MAX_NAME_CHARS: usize = 200;
 /// The longest message taken.
 const MAX_MESSAGE_CHARS: usize = 5000;
+const NAME: TextField = TextField {
+    field: "name",
+    empty_key: "contact-name-empty",
+    max_chars: 200,
+    too_long_key: "contact-too-long",
+};
+const MESSAGE: TextField = TextField {
+    field: "message",
+    empty_key: "contact-message-empty",
+    max_chars: MAX_MESSAGE_CHARS,
+    too_long_key: "contact-too-long",
+};
 
 #[derive(Template)]
 #[template(path = "portal/contact.html")]
@@ -220,9 +231,9 @@ fn checked(
     human: bool,
 ) -> (Option<contact::Message>, FormErrors) {
     let mut errors = FormErrors::default();
-    let name = checked_name(&mut errors, lang, &form.name);
+    let name = NAME.check(&mut errors, lang, &form.name);
     let email = EMAIL.check(&mut errors, lang, &form.email);
-    let text = checked_message(&mut errors, lang, &form.message);
+    let text = MESSAGE.check(&mut errors, lang, &form.message);
     if !human {
         errors.add("captcha", lang.t("contact-captcha-wrong"));
     }
@@ -240,38 +251,6 @@ fn checked(
         _ => None,
     };
     (message, errors)
-}
-
-/// The trimmed name, or its error: empty or too long.
-fn checked_name(errors: &mut FormErrors, lang: Lang, name: &str) -> Option<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        errors.add("name", lang.t("contact-name-empty"));
-        return None;
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        errors.add("name", too_long(lang, MAX_NAME_CHARS));
-        return None;
-    }
-    Some(name.to_owned())
-}
-
-/// The message with its surrounding blank space trimmed, or its error: empty or too long.
-fn checked_message(errors: &mut FormErrors, lang: Lang, message: &str) -> Option<String> {
-    let message = message.trim();
-    if message.is_empty() {
-        errors.add("message", lang.t("contact-message-empty"));
-        return None;
-    }
-    if message.chars().count() > MAX_MESSAGE_CHARS {
-        errors.add("message", too_long(lang, MAX_MESSAGE_CHARS));
-        return None;
-    }
-    Some(message.to_owned())
-}
-
-fn too_long(lang: Lang, max: usize) -> String {
-    lang.t_with("contact-too-long", &[("max", max_arg(max))])
 }
 
 fn max_arg(max: usize) -> Arg {

@@ -12,13 +12,14 @@ use crate::app::{Origin, access_request};
 use crate::captcha;
 use crate::domain::tax_number::{TaxNumber, TaxNumberError};
 use crate::domain::throttle::ThrottleKey;
-use crate::i18n::{Arg, Lang};
+use crate::i18n::Lang;
 use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::{self, AuthRedirect, Customer};
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::form::{
-    AnonymousForm, CaptchaAnswer, EmailMessages, Flash, FormErrors, Limit, check_anonymous_form,
+    AnonymousForm, CaptchaAnswer, EmailMessages, Flash, FormErrors, Limit, TextField,
+    check_anonymous_form,
 };
 use crate::web::kit::page::{Chrome, Frame, render};
 
@@ -186,18 +187,17 @@ fn checked(
     human: bool,
 ) -> (Option<access_request::Request>, FormErrors) {
     let mut errors = FormErrors::default();
-    let mut required =
-        |field, text: &str, empty_key| required_text(&mut errors, lang, field, text, empty_key);
-    let full_name = required(
-        "full_name",
+    let full_name = required("full_name", "access-request-full-name-empty").check(
+        &mut errors,
+        lang,
         &form.full_name,
-        "access-request-full-name-empty",
     );
-    let address = required("address", &form.address, "access-request-address-empty");
-    let point_code = required(
-        "point_code",
+    let address =
+        required("address", "access-request-address-empty").check(&mut errors, lang, &form.address);
+    let point_code = required("point_code", "access-request-point-code-empty").check(
+        &mut errors,
+        lang,
         &form.point_code,
-        "access-request-point-code-empty",
     );
     let tax_number = match TaxNumber::parse(&form.tax_number) {
         _ if form.tax_number.trim().is_empty() => {
@@ -236,26 +236,12 @@ fn checked(
     (request, errors)
 }
 
-/// The trimmed text of a required field, or its error: empty or too long.
-fn required_text(
-    errors: &mut FormErrors,
-    lang: Lang,
-    field: &'static str,
-    text: &str,
-    empty_key: &str,
-) -> Option<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        errors.add(field, lang.t(empty_key));
-        return None;
+/// A required field of the form: at most [`MAX_CHARS`].
+fn required(field: &'static str, empty_key: &'static str) -> TextField {
+    TextField {
+        field,
+        empty_key,
+        max_chars: MAX_CHARS,
+        too_long_key: "access-request-too-long",
     }
-    if text.chars().count() > MAX_CHARS {
-        let max = i64::try_from(MAX_CHARS).unwrap_or(i64::MAX);
-        errors.add(
-            field,
-            lang.t_with("access-request-too-long", &[("max", Arg::Number(max))]),
-        );
-        return None;
-    }
-    Some(text.to_owned())
 }

@@ -10,19 +10,23 @@ use serde::Deserialize;
 
 use super::auth::StaffMember;
 use crate::app::{Origin, access_admin};
-use crate::i18n::{Arg, Lang, format_date_time_sl};
+use crate::i18n::{Lang, format_date_time_sl};
 use crate::store::access_requests::{self, AccessRequest, AccessRequestStatus};
 use crate::store::payers::{self, Payer};
 use crate::store::points::{self, PointSummary};
 use crate::store::staff::StaffUser;
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::FormErrors;
+use crate::web::kit::form::{FormErrors, Paging, TextField};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
 
-const PER_PAGE: u64 = 50;
-/// The longest reason taken.
-const MAX_REASON_CHARS: usize = 2000;
+/// The reason of a refusal, which the requester is sent.
+const REASON: TextField = TextField {
+    field: "reason",
+    empty_key: "staff-access-reason-empty",
+    max_chars: 2000,
+    too_long_key: "contact-too-long",
+};
 
 const STATUSES: [AccessRequestStatus; 3] = [
     AccessRequestStatus::Open,
@@ -53,8 +57,7 @@ struct ListPage {
     rows: Vec<Row>,
     filters: Vec<(&'static str, String, bool)>,
     status: &'static str,
-    newer: Option<u64>,
-    older: Option<u64>,
+    paging: Paging,
 }
 
 #[derive(Deserialize)]
@@ -76,12 +79,11 @@ pub async fn list(
         Some(text) => STATUSES.into_iter().find(|status| status.as_str() == text),
     };
     let page_no = query.page.unwrap_or(0);
-    let requests =
-        access_requests::page(&state.app.db, status, page_no * PER_PAGE, PER_PAGE + 1).await?;
-    let older = (requests.len() as u64 > PER_PAGE).then_some(page_no + 1);
+    let (offset, limit) = Paging::window(page_no);
+    let requests = access_requests::page(&state.app.db, status, offset, limit).await?;
+    let (requests, paging) = Paging::of(page_no, requests);
     let rows = requests
         .iter()
-        .take(usize::try_from(PER_PAGE).unwrap_or(usize::MAX))
         .map(|request| Row {
             id: request.id,
             received: format_date_time_sl(request.created_at),
@@ -110,8 +112,7 @@ pub async fn list(
         rows,
         filters,
         status: status.map_or("", AccessRequestStatus::as_str),
-        newer: page_no.checked_sub(1),
-        older,
+        paging,
     })
 }
 
@@ -185,6 +186,10 @@ pub async fn issue(
     Path(id): Path<i64>,
     Form(form): Form<IssueForm>,
 ) -> Result<Response, WebError> {
+    let back = format!("/staff/access-requests/{id}");
+    if let Some(confirm) = member.fresh_or_confirm(state.app.now(), &back).await? {
+        return Ok(confirm);
+    }
     let request = found(&state, id).await?;
     let payers = payers::matching(&state.app.db, &request.tax_number, &request.point_code).await?;
     // Only a payer the request matches: the form cannot be made to name another.
@@ -214,26 +219,14 @@ pub async fn refuse(
     Form(form): Form<RefuseForm>,
 ) -> Result<Response, WebError> {
     let request = found(&state, id).await?;
-    let reason = form.reason.trim();
-    let problem = if reason.is_empty() {
-        Some(frame.lang.t("staff-access-reason-empty"))
-    } else if reason.chars().count() > MAX_REASON_CHARS {
-        let max = i64::try_from(MAX_REASON_CHARS).unwrap_or(i64::MAX);
-        Some(
-            frame
-                .lang
-                .t_with("contact-too-long", &[("max", Arg::Number(max))]),
-        )
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
+    let mut errors = FormErrors::default();
+    let Some(reason) = REASON.check(&mut errors, frame.lang, &form.reason) else {
         let mut page = request_page(&state, &frame, &member.user, request).await?;
-        page.errors.add("reason", problem);
+        page.errors = errors;
         page.reason = form.reason;
         return Ok(render(&page)?.into_response());
-    }
+    };
     let origin = Origin::web(addr);
-    access_admin::refuse(&state.app, &origin, &member.user, &request, reason).await?;
+    access_admin::refuse(&state.app, &origin, &member.user, &request, &reason).await?;
     Ok(Redirect::to(&format!("/staff/access-requests/{id}")).into_response())
 }

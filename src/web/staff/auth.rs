@@ -16,6 +16,10 @@ const STAFF_ID: &str = "staff_id";
 const SIGNED_IN_AT: &str = "staff_signed_in_at";
 const PENDING_ID: &str = "staff_pending_id";
 const PENDING_AT: &str = "staff_pending_at";
+const CONFIRMED_AT: &str = "staff_confirmed_at";
+
+/// How long a sign-in or a confirmation with a code covers dangerous actions (SPEC §4).
+pub const FRESH_MINUTES: i64 = 10;
 
 /// A staff session ends this long after sign-in, however busy.
 pub const ABSOLUTE_HOURS: i64 = 8;
@@ -45,6 +49,13 @@ pub async fn signed_in(
     session.remove::<i64>(PENDING_AT).await?;
     session.insert(STAFF_ID, user.id).await?;
     session.insert(SIGNED_IN_AT, now.timestamp_millis()).await?;
+    session.insert(CONFIRMED_AT, now.timestamp_millis()).await?;
+    Ok(())
+}
+
+/// The user gave a code again: dangerous actions are open for [`FRESH_MINUTES`].
+pub async fn confirmed(session: &Session, now: DateTime<Utc>) -> Result<(), WebError> {
+    session.insert(CONFIRMED_AT, now.timestamp_millis()).await?;
     Ok(())
 }
 
@@ -100,6 +111,31 @@ async fn held(
 pub struct StaffMember {
     pub user: StaffUser,
     pub session: Session,
+}
+
+impl StaffMember {
+    /// Whether the user gave a code (signing in or confirming) in the last [`FRESH_MINUTES`].
+    pub async fn is_fresh(&self, now: DateTime<Utc>) -> Result<bool, WebError> {
+        let confirmed_at = self.session.get::<i64>(CONFIRMED_AT).await?;
+        let window = Duration::minutes(FRESH_MINUTES).num_milliseconds();
+        Ok(confirmed_at.is_some_and(|at| now.timestamp_millis() - at < window))
+    }
+
+    /// Answers a dangerous action of a user who has not given a code lately: to the page
+    /// that asks for one and then leads back to `back`.
+    pub async fn fresh_or_confirm(
+        &self,
+        now: DateTime<Utc>,
+        back: &str,
+    ) -> Result<Option<Response>, WebError> {
+        if self.is_fresh(now).await? {
+            return Ok(None);
+        }
+        let back: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+        Ok(Some(
+            Redirect::to(&format!("/staff/confirm?next={back}")).into_response(),
+        ))
+    }
 }
 
 impl FromRequestParts<AppState> for StaffMember {

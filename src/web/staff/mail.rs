@@ -11,10 +11,9 @@ use crate::app::Origin;
 use crate::i18n::{Lang, format_date_time_sl};
 use crate::store::outbox::{self, OutboxMessage, OutboxStatus};
 use crate::web::kit::client::ClientAddr;
+use crate::web::kit::form::Paging;
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
-
-const PER_PAGE: u64 = 50;
 
 /// What a message's status is now: a queued message that a worker holds is being sent.
 fn status_key(message: &OutboxMessage, now: chrono::DateTime<chrono::Utc>) -> &'static str {
@@ -46,8 +45,7 @@ struct ListPage {
     /// The filter's choices, as (value, label, chosen).
     filters: Vec<(&'static str, String, bool)>,
     status: &'static str,
-    newer: Option<u64>,
-    older: Option<u64>,
+    paging: Paging,
 }
 
 #[derive(Deserialize)]
@@ -94,11 +92,11 @@ pub async fn list(
     let now = state.app.now();
     let status = parse_status(query.status.as_deref());
     let page_no = query.page.unwrap_or(0);
-    let messages = outbox::page(&state.app.db, status, page_no * PER_PAGE, PER_PAGE + 1).await?;
-    let older = (messages.len() as u64 > PER_PAGE).then_some(page_no + 1);
+    let (offset, limit) = Paging::window(page_no);
+    let messages = outbox::page(&state.app.db, status, offset, limit).await?;
+    let (messages, paging) = Paging::of(page_no, messages);
     let rows = messages
         .iter()
-        .take(usize::try_from(PER_PAGE).unwrap_or(usize::MAX))
         .map(|message| Row {
             id: message.id,
             created: format_date_time_sl(message.created_at),
@@ -117,8 +115,7 @@ pub async fn list(
         rows,
         filters: filters(lang, status),
         status: status.map_or("", OutboxStatus::as_str),
-        newer: page_no.checked_sub(1),
-        older,
+        paging,
     })
 }
 

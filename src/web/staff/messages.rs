@@ -13,13 +13,17 @@ use crate::i18n::{Arg, Lang, format_date_time_sl};
 use crate::store::contact_messages::{self, ContactMessage, ContactReply};
 use crate::store::staff::StaffUser;
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::FormErrors;
+use crate::web::kit::form::{FormErrors, Paging, TextField};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
 
-const PER_PAGE: u64 = 50;
-/// The longest answer taken, as for the messages themselves.
-const MAX_REPLY_CHARS: usize = 5000;
+/// An answer: at most as long as the messages themselves.
+const REPLY: TextField = TextField {
+    field: "reply",
+    empty_key: "staff-messages-reply-empty",
+    max_chars: 5000,
+    too_long_key: "contact-too-long",
+};
 
 fn state_words(message: &ContactMessage, lang: Lang) -> String {
     match (&message.handled_by, message.handled_at) {
@@ -48,8 +52,7 @@ struct Row {
 struct ListPage {
     page: Chrome,
     rows: Vec<Row>,
-    newer: Option<u64>,
-    older: Option<u64>,
+    paging: Paging,
 }
 
 #[derive(Deserialize)]
@@ -65,11 +68,11 @@ pub async fn list(
 ) -> Result<Html<String>, WebError> {
     let lang = frame.lang;
     let page_no = query.page.unwrap_or(0);
-    let messages = contact_messages::page(&state.app.db, page_no * PER_PAGE, PER_PAGE + 1).await?;
-    let older = (messages.len() as u64 > PER_PAGE).then_some(page_no + 1);
+    let (offset, limit) = Paging::window(page_no);
+    let messages = contact_messages::page(&state.app.db, offset, limit).await?;
+    let (messages, paging) = Paging::of(page_no, messages);
     let rows = messages
         .iter()
-        .take(usize::try_from(PER_PAGE).unwrap_or(usize::MAX))
         .map(|message| Row {
             id: message.id,
             received: format_date_time_sl(message.created_at),
@@ -85,8 +88,7 @@ pub async fn list(
             .for_staff()
             .signed_in_as(member.user.username),
         rows,
-        newer: page_no.checked_sub(1),
-        older,
+        paging,
     })
 }
 
@@ -188,26 +190,14 @@ pub async fn reply(
     Form(form): Form<ReplyForm>,
 ) -> Result<Response, WebError> {
     let message = found(&state, id).await?;
-    let text = form.reply.trim();
-    let problem = if text.is_empty() {
-        Some(frame.lang.t("staff-messages-reply-empty"))
-    } else if text.chars().count() > MAX_REPLY_CHARS {
-        let max = i64::try_from(MAX_REPLY_CHARS).unwrap_or(i64::MAX);
-        Some(
-            frame
-                .lang
-                .t_with("contact-too-long", &[("max", Arg::Number(max))]),
-        )
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
+    let mut errors = FormErrors::default();
+    let Some(text) = REPLY.check(&mut errors, frame.lang, &form.reply) else {
         let mut page = message_page(&state, &frame, &member.user, message).await?;
-        page.errors.add("reply", problem);
+        page.errors = errors;
         page.reply = form.reply;
         return Ok(render(&page)?.into_response());
-    }
+    };
     let origin = Origin::web(addr);
-    contact_admin::reply(&state.app, &origin, &member.user, &message, text).await?;
+    contact_admin::reply(&state.app, &origin, &member.user, &message, &text).await?;
     Ok(Redirect::to(&format!("/staff/messages/{id}")).into_response())
 }

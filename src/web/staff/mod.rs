@@ -21,6 +21,10 @@ pub(super) fn routes(table: Table) -> Table {
             get(sign_in::enrol).post(sign_in::submit_enrol),
         )
         .route("/staff/recovery-codes", get(sign_in::recovery_codes))
+        .route(
+            "/staff/confirm",
+            get(sign_in::confirm).post(sign_in::submit_confirm),
+        )
         .route("/staff/home", get(home::show))
         .route("/staff/access-requests", get(access_requests::list))
         .route("/staff/access-requests/{id}", get(access_requests::show))

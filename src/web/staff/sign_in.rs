@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::auth::{self, Pending, StaffMember};
 use crate::app::Origin;
-use crate::app::staff_sign_in;
+use crate::app::staff_sign_in::{self, CodeFor};
 use crate::captcha;
 use crate::domain::second_factor::TotpKey;
 use crate::domain::throttle::SignInGuard;
@@ -162,7 +162,8 @@ pub async fn submit_code(
     if let Some(refused) = code_guard(&state, &frame, &origin, &user).await? {
         return Ok(refused);
     }
-    if staff_sign_in::verify_code(&state.app, &origin, &user, &form.code).await? {
+    let purpose = CodeFor::SignIn;
+    if staff_sign_in::verify_code(&state.app, &origin, &user, &form.code, purpose).await? {
         auth::signed_in(&frame.session, &user, state.app.now()).await?;
         return Ok(Redirect::to("/staff/home").into_response());
     }
@@ -264,4 +265,102 @@ pub async fn sign_out(
     }
     frame.session.flush().await?;
     Ok(Redirect::to("/staff").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "staff/confirm.html")]
+struct ConfirmPage {
+    page: Chrome,
+    errors: FormErrors,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only the back office's own pages, so the confirmation cannot send anyone elsewhere.
+fn back_office_path(next: &str) -> &str {
+    let local = next.starts_with("/staff/")
+        && !next.contains("//")
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    if local { next } else { "/staff/home" }
+}
+
+pub async fn confirm(
+    frame: Frame,
+    member: StaffMember,
+    axum::extract::Query(query): axum::extract::Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let page = frame
+        .chrome("staff-confirm-title")
+        .for_staff()
+        .signed_in_as(member.user.username);
+    Ok(render(&ConfirmPage {
+        page,
+        errors: FormErrors::default(),
+        next: back_office_path(&query.next).to_owned(),
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn submit_confirm(
+    State(state): State<AppState>,
+    frame: Frame,
+    ClientAddr(addr): ClientAddr,
+    member: StaffMember,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, WebError> {
+    let origin = Origin::web(addr);
+    let next = back_office_path(&form.next).to_owned();
+    if let Some(refused) = code_guard(&state, &frame, &origin, &member.user).await? {
+        return Ok(refused);
+    }
+    let purpose = CodeFor::Confirmation;
+    if staff_sign_in::verify_code(&state.app, &origin, &member.user, &form.code, purpose).await? {
+        auth::confirmed(&frame.session, state.app.now()).await?;
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let mut errors = FormErrors::default();
+    errors.add("code", frame.lang.t("staff-code-wrong"));
+    let page = frame
+        .chrome("staff-confirm-title")
+        .for_staff()
+        .signed_in_as(member.user.username);
+    Ok(render(&ConfirmPage { page, errors, next })?.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_confirmation_leads_back_only_into_the_back_office() {
+        assert_eq!(
+            back_office_path("/staff/access-requests/7"),
+            "/staff/access-requests/7"
+        );
+        for elsewhere in [
+            "/home",
+            "https://evil.example",
+            "//evil.example",
+            "/staff//x",
+            "/staff/\t/x",
+            "",
+        ] {
+            assert_eq!(back_office_path(elsewhere), "/staff/home", "{elsewhere}");
+        }
+    }
 }

@@ -120,6 +120,25 @@ async function journey(javaScript) {
   assert.match(await page.locator('main').innerText(), /Message-ID/);
   await look(page, `staff-mail-message-${js}`);
 
+  await page.getByRole('link', { name: 'Revizijska sled', exact: true }).click();
+  await page.waitForURL('**/staff/audit');
+  assert.match(await page.locator('main table').innerText(), /odgovor na sporočilo/);
+  await look(page, `staff-audit-${js}`);
+  await page.getByLabel('Od dne', { exact: true }).fill('31.02.2026');
+  await submitOf(page.locator('main form')).click();
+  await page.locator('.error-summary').waitFor();
+  await look(page, `staff-audit-error-${js}`);
+  await page.getByLabel('Od dne', { exact: true }).fill('');
+  await page.getByLabel('Dejanje', { exact: true }).selectOption({ label: 'prijava osebja' });
+  await submitOf(page.locator('main form')).click();
+  await page.waitForURL('**/staff/audit?action=staff_sign_in*');
+  assert.match(await page.locator('main table').innerText(), /osebje /);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Izvozi v CSV', exact: true }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^revizijska-sled-\d{4}-\d{2}-\d{2}\.csv$/);
+
   await page.getByRole('button', { name: 'Odjava', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/staff');
   await signIn(page);

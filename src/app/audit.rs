@@ -1,8 +1,9 @@
-//! Events worth recording that change nothing else.
+//! Events worth recording that change nothing else, and the audit trail taken away.
 
 use super::{AppError, Origin, Services};
 use crate::store::accounts::Account;
-use crate::store::audit::{self, AuditAction, Event};
+use crate::store::audit::{self, AuditAction, AuditEvent, AuditFilter, Event};
+use crate::store::staff::StaffUser;
 
 /// The kinds of object a customer may ask for by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,4 +42,29 @@ pub async fn foreign_object(
         .details(serde_json::json!({ "kind": kind.as_str() }));
     audit::record(&services.db, event, services.now()).await?;
     Ok(())
+}
+
+/// The most events one export holds: a wider search is to be narrowed (by dates) first.
+pub const EXPORT_LIMIT: u64 = 100_000;
+
+/// The events `filter` finds, newest first, for a file a staff member takes away; that they
+/// took it, and what they searched for, is itself recorded.
+pub async fn export_trail(
+    services: &Services,
+    origin: &Origin,
+    staff: &StaffUser,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEvent>, AppError> {
+    let events = audit::page(&services.db, filter, 0, EXPORT_LIMIT).await?;
+    let event = Event::staff(&staff.username, AuditAction::AuditExported)
+        .from_addr(origin.addr())
+        .details(serde_json::json!({
+            "events": events.len(),
+            "action": filter.action.map(AuditAction::as_str),
+            "who": filter.who,
+            "from": filter.from,
+            "until": filter.until,
+        }));
+    audit::record(&services.db, event, services.now()).await?;
+    Ok(events)
 }

@@ -15,6 +15,18 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&chrono_tz::Europe::Ljubljana).date_naive()
 }
 
+/// The first instant of a calendar day in Slovenia. (Clocks there change at 2:00 and 3:00,
+/// never at midnight, so the day always begins.)
+pub fn start_of_local_day(date: NaiveDate) -> DateTime<Utc> {
+    date.and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(chrono_tz::Europe::Ljubljana)
+        .earliest()
+        .map_or_else(
+            || date.and_time(chrono::NaiveTime::MIN).and_utc(),
+            |at| at.to_utc(),
+        )
+}
+
 /// `31.01.2020`, `31.1.2020` or `2020-01-31`, surrounding spaces ignored.
 pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
     let text = text.trim();
@@ -87,6 +99,25 @@ pub fn format_sl(date: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_day_begins_at_local_midnight_in_winter_and_summer() {
+        let winter = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+        let summer = NaiveDate::from_ymd_opt(2026, 7, 15).unwrap();
+        let clocks_change = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        assert_eq!(
+            start_of_local_day(winter).to_rfc3339(),
+            "2026-01-14T23:00:00+00:00"
+        );
+        assert_eq!(
+            start_of_local_day(summer).to_rfc3339(),
+            "2026-07-14T22:00:00+00:00"
+        );
+        assert_eq!(
+            start_of_local_day(clocks_change).to_rfc3339(),
+            "2026-03-28T23:00:00+00:00"
+        );
+    }
 
     #[test]
     fn months_are_read_as_inputs_send_them_and_as_people_write_them() {

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Set,
 };
 
 use super::entity::audit_event;
@@ -125,4 +125,50 @@ pub async fn latest_of_customer<C: ConnectionTrait>(
         .limit(limit)
         .all(conn)
         .await
+}
+
+/// What the back office looks for in the audit trail; each part given narrows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub action: Option<AuditAction>,
+    /// A name the event was done by or to: a user name, a payer code, an id.
+    pub who: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    /// The first instant no longer included.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl AuditFilter {
+    fn select(&self) -> Select<audit_event::Entity> {
+        let mut query = audit_event::Entity::find();
+        if let Some(action) = self.action {
+            query = query.filter(audit_event::Column::Action.eq(action));
+        }
+        if let Some(who) = &self.who {
+            query = query.filter(
+                Condition::any()
+                    .add(audit_event::Column::Actor.eq(who.as_str()))
+                    .add(audit_event::Column::Subject.eq(who.as_str())),
+            );
+        }
+        if let Some(from) = self.from {
+            query = query.filter(audit_event::Column::At.gte(from));
+        }
+        if let Some(until) = self.until {
+            query = query.filter(audit_event::Column::At.lt(until));
+        }
+        query
+            .order_by_desc(audit_event::Column::At)
+            .order_by_desc(audit_event::Column::Id)
+    }
+}
+
+/// The events `filter` finds, newest first, `limit` of them after the first `offset`.
+pub async fn page<C: ConnectionTrait>(
+    conn: &C,
+    filter: &AuditFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<AuditEvent>, DbErr> {
+    filter.select().offset(offset).limit(limit).all(conn).await
 }

@@ -19,6 +19,7 @@ on_both_databases!(
     a_failed_message_is_listed_read_and_sent_again,
     a_contact_message_is_answered_or_marked_handled,
     an_access_request_gets_a_control_number_that_registers_once_or_a_refusal,
+    the_audit_trail_is_searched_and_taken_away_as_csv,
 );
 
 const STAFF: &str = "ana.kos";
@@ -168,6 +169,8 @@ async fn nothing_under_staff_opens_without_both_factors(backend: Backend) {
         "/staff/code",
         "/staff/enrol",
         "/staff/recovery-codes",
+        "/staff/audit",
+        "/staff/audit.csv",
     ] {
         assert_eq!(location(&app.get(path).await), "/staff", "{path}");
     }
@@ -553,4 +556,97 @@ async fn staff_key(app: &TestApp) -> TotpKey {
         .unwrap()
         .unwrap();
     TotpKey::parse_base32(&user.totp_secret.unwrap()).unwrap()
+}
+
+async fn the_audit_trail_is_searched_and_taken_away_as_csv(backend: Backend) {
+    use eportal::store::audit::{self, AuditAction, Event};
+
+    let clock = Clock::manual(Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |_| {}).await;
+    let at = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    for (action, when) in [
+        (AuditAction::SignIn, "2026-01-15T10:00:00Z"),
+        // 1 March in Ljubljana, though still 28 February in UTC.
+        (AuditAction::ReadingSubmitted, "2026-02-28T23:30:00Z"),
+    ] {
+        let event = Event::customer("1000001", action).from_addr(Some("192.0.2.7"));
+        audit::record(&app.db, event, at(when)).await.unwrap();
+    }
+    signed_in_staff(&app, &clock).await;
+
+    let everything = app.get("/staff/audit").await.text().await.unwrap();
+    assert!(everything.contains("osebje ana.kos"), "{everything}");
+    assert!(everything.contains("nastavljena aplikacija za kode"));
+    assert!(everything.contains("stranka 1000001"));
+
+    let theirs = app
+        .get("/staff/audit?who=1000001")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(theirs.contains("stranka 1000001"), "{theirs}");
+    assert!(theirs.contains("192.0.2.7"));
+    assert!(!theirs.contains("osebje ana.kos"), "{theirs}");
+
+    let march = app
+        .get("/staff/audit?who=1000001&from=01.03.2026&to=2026-03-31")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(march.contains("<td>oddan odčitek</td>"), "{march}");
+    assert!(!march.contains("<td>prijava</td>"), "{march}");
+    let sign_ins = app
+        .get("/staff/audit?action=sign_in")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(sign_ins.contains("<td>prijava</td>"), "{sign_ins}");
+    assert!(!sign_ins.contains("<td>oddan odčitek</td>"));
+
+    // A date that is none, or an end before the start, is said beside its field.
+    for (query, words) in [
+        ("from=31.02.2026", "Datum vpišite kot dan, mesec in leto"),
+        ("from=02.03.2026&to=01.03.2026", "ne sme biti pred datumom"),
+    ] {
+        let refused = app.get(&format!("/staff/audit?{query}")).await;
+        assert_eq!(refused.status(), 200, "{query}");
+        let page = refused.text().await.unwrap();
+        assert!(page.contains(words), "{query}: {page}");
+        assert!(page.contains("error-summary"), "{query}");
+        assert!(!page.contains("stranka 1000001"), "{query}");
+        let export = app.get(&format!("/staff/audit.csv?{query}")).await;
+        assert!(export.text().await.unwrap().contains(words), "{query}");
+    }
+    assert_eq!(audited(&app, "audit_exported").await, 0);
+
+    let export = app.get("/staff/audit.csv?who=1000001").await;
+    assert_eq!(export.status(), 200);
+    assert_eq!(
+        export.headers()["content-type"].to_str().unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        export.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"revizijska-sled-")
+    );
+    let file = export.text().await.unwrap();
+    let lines: Vec<&str> = file.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "cas;vrsta_izvajalca;izvajalec;dejanje;predmet;naslov_ip;podrobnosti",
+            "2026-03-01T00:30:00+01:00;customer;1000001;reading_submitted;;192.0.2.7;",
+            "2026-01-15T11:00:00+01:00;customer;1000001;sign_in;;192.0.2.7;",
+        ]
+    );
+    assert_eq!(audited(&app, "audit_exported").await, 1);
 }

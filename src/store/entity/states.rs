@@ -102,4 +102,5 @@ stored_as!(AuditAction {
     AccessRequestResolved => "access_request_resolved",
     AccessRequestRefused => "access_request_refused",
     StaffConfirmed => "staff_confirmed",
+    AuditExported => "audit_exported",
 });

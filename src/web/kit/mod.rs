@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod client;
 pub mod csrf;
+pub mod download;
 pub mod error;
 pub mod form;
 pub mod headers;

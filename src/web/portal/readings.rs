@@ -25,6 +25,7 @@ use crate::i18n::{Arg, Lang};
 use crate::store::readings;
 use crate::web::AppState;
 use crate::web::WebError;
+use crate::web::kit::download::spreadsheet_download;
 use crate::web::kit::error::OwnRefusal;
 use crate::web::kit::form::FormErrors;
 use crate::web::kit::page::{Chrome, Frame, render};
@@ -545,47 +546,12 @@ pub async fn csv(
             figure.period.days().to_string(),
         ]
     });
-    let body = spreadsheet_csv(header.split(';'), rows)?;
     let file_name = format!(
         "poraba-{}-{}.csv",
         point_code.replace(|c: char| !c.is_ascii_alphanumeric(), ""),
         period_value(choice.period)
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-/// A CSV file as Slovenian spreadsheets open it: a byte-order mark (so "m³" and "č" read as
-/// UTF-8), `;` between fields, CRLF line ends, quotes where a field needs them.
-fn spreadsheet_csv<H, R>(
-    header: impl IntoIterator<Item = H>,
-    rows: impl IntoIterator<Item = R>,
-) -> Result<Vec<u8>, WebError>
-where
-    H: AsRef<[u8]>,
-    R: IntoIterator,
-    R::Item: AsRef<[u8]>,
-{
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer("\u{feff}".as_bytes().to_vec());
-    writer.write_record(header)?;
-    for row in rows {
-        writer.write_record(row)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|error| WebError::Csv(error.into_error().into()))
+    spreadsheet_download(&file_name, header.split(';'), rows)
 }
 
 #[cfg(test)]

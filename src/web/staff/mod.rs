@@ -1,6 +1,7 @@
 //! The back office (SPEC §4), at `/staff`, with a session of its own.
 
 pub mod access_requests;
+pub mod audit;
 pub mod auth;
 pub mod home;
 pub mod mail;
@@ -40,6 +41,8 @@ pub(super) fn routes(table: Table) -> Table {
         .route("/staff/messages/{id}", get(messages::show))
         .route("/staff/messages/{id}/handled", post(messages::mark_handled))
         .route("/staff/messages/{id}/reply", post(messages::reply))
+        .route("/staff/audit", get(audit::show))
+        .route("/staff/audit.csv", get(audit::export))
         .route("/staff/mail", get(mail::list))
         .route("/staff/mail/{id}", get(mail::show))
         .route("/staff/mail/{id}/retry", post(mail::retry))

@@ -1,0 +1,55 @@
+//! Files the pages hand out: CSV as Slovenian spreadsheets open it.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::web::WebError;
+
+/// A CSV file as Slovenian spreadsheets open it: a byte-order mark (so "m³" and "č" read as
+/// UTF-8), `;` between fields, CRLF line ends, quotes where a field needs them.
+fn spreadsheet_csv<H, R>(
+    header: impl IntoIterator<Item = H>,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<Vec<u8>, WebError>
+where
+    H: AsRef<[u8]>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| WebError::Csv(error.into_error().into()))
+}
+
+/// [`spreadsheet_csv`] as a download named `file_name` (plain ASCII).
+pub fn spreadsheet_download<H, R>(
+    file_name: &str,
+    header: impl IntoIterator<Item = H>,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<Response, WebError>
+where
+    H: AsRef<[u8]>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let body = spreadsheet_csv(header, rows)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

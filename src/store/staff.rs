@@ -9,20 +9,7 @@ use sea_orm::{
 
 use super::entity::{staff_recovery_code, staff_user};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Operator,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Operator => "operator",
-            Role::Admin => "admin",
-        }
-    }
-}
+pub use super::entity::states::StaffRole as Role;
 
 /// Adds a staff user; `Ok(None)` when the user name is taken.
 pub async fn add<C: ConnectionTrait>(
@@ -43,7 +30,7 @@ pub async fn add<C: ConnectionTrait>(
     let added = staff_user::ActiveModel {
         username: Set(username.to_owned()),
         password_hash: Set(password_hash),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         totp_secret: Set(None),
         disabled: Set(false),
         created_at: Set(now),
@@ -58,15 +45,6 @@ pub async fn add<C: ConnectionTrait>(
 }
 
 pub use super::entity::staff_user::Model as StaffUser;
-
-impl Role {
-    /// The role a stored word names; an unknown one is no role at all.
-    pub fn parse(word: &str) -> Option<Self> {
-        [Role::Operator, Role::Admin]
-            .into_iter()
-            .find(|role| role.as_str() == word)
-    }
-}
 
 pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<StaffUser>, DbErr> {
     staff_user::Entity::find_by_id(id).one(conn).await

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use super::states::StaffRole;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "staff_users")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: StaffRole,
     /// Base32; set at enrolment, in force once `totp_enrolled_at` is.
     pub totp_secret: Option<String>,
     pub disabled: bool,

@@ -57,6 +57,13 @@ stored_as!(SubmissionStatus {
     Rejected => "rejected",
 });
 
+stored_as!(StaffRole {
+    /// Works the back office's lists.
+    Operator => "operator",
+    /// Also imports, API tokens and staff accounts.
+    Admin => "admin",
+});
+
 stored_as!(AccessRequestStatus {
     /// Waiting for staff.
     Open => "open",

@@ -139,6 +139,11 @@ async function journey(javaScript) {
   ]);
   assert.match(download.suggestedFilename(), /^revizijska-sled-\d{4}-\d{2}-\d{2}\.csv$/);
 
+  await page.getByRole('link', { name: 'Osebje', exact: true }).click();
+  await page.waitForURL('**/staff/staff-users');
+  assert.match(await page.locator('main table').innerText(), /skrbnik/);
+  await look(page, `staff-users-${js}`);
+
   await page.getByRole('button', { name: 'Odjava', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/staff');
   await signIn(page);

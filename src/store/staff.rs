@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::entity::{staff_recovery_code, staff_user};
@@ -57,6 +57,14 @@ pub async fn find_by_username<C: ConnectionTrait>(
     staff_user::Entity::find()
         .filter(staff_user::Column::Username.eq(username.trim().to_lowercase()))
         .one(conn)
+        .await
+}
+
+/// Every staff user, by user name.
+pub async fn all<C: ConnectionTrait>(conn: &C) -> Result<Vec<StaffUser>, DbErr> {
+    staff_user::Entity::find()
+        .order_by_asc(staff_user::Column::Username)
+        .all(conn)
         .await
 }
 

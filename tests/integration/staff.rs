@@ -20,6 +20,7 @@ on_both_databases!(
     a_contact_message_is_answered_or_marked_handled,
     an_access_request_gets_a_control_number_that_registers_once_or_a_refusal,
     the_audit_trail_is_searched_and_taken_away_as_csv,
+    only_administrators_see_the_staff,
 );
 
 const STAFF: &str = "ana.kos";
@@ -649,4 +650,39 @@ async fn the_audit_trail_is_searched_and_taken_away_as_csv(backend: Backend) {
         ]
     );
     assert_eq!(audited(&app, "audit_exported").await, 1);
+}
+
+async fn only_administrators_see_the_staff(backend: Backend) {
+    use eportal::store::entity::staff_user;
+    use sea_orm::sea_query::Expr;
+
+    let clock = Clock::manual(Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |_| {}).await;
+    signed_in_staff(&app, &clock).await;
+    let home = app.get("/staff/home").await.text().await.unwrap();
+    assert!(!home.contains("/staff/staff-users"), "{home}");
+    let refused = app.get("/staff/staff-users").await;
+    assert_eq!(refused.status(), 403);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Samo za skrbnike"), "{page}");
+    assert!(!page.contains("<td>ana.kos</td>"));
+
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::Role, Expr::value("admin"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let home = app.get("/staff/home").await.text().await.unwrap();
+    assert!(
+        home.contains(r#"<a href="/staff/staff-users">Osebje</a>"#),
+        "{home}"
+    );
+    let list = app.get("/staff/staff-users").await;
+    assert_eq!(list.status(), 200);
+    let list = list.text().await.unwrap();
+    assert!(
+        list.contains("<tr><td>ana.kos</td><td>skrbnik</td><td>nastavljena</td>"),
+        "{list}"
+    );
+    assert!(list.contains("<td>aktiven</td>"));
 }

@@ -10,6 +10,7 @@ use tower_sessions::Session;
 
 use crate::config::{Company, Site, Weekday};
 use crate::i18n::Lang;
+use crate::store::staff::{Role, StaffUser};
 use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::csrf;
@@ -32,6 +33,8 @@ pub struct Chrome {
     pub toolbar: Option<Toolbar>,
     /// A page of the back office, marked as such, under `/staff`.
     pub staff: bool,
+    /// The signed-in staff user is an administrator: the pages only they may open are shown.
+    pub administrator: bool,
 }
 
 /// What a handler needs to frame a page: the language, the path, the session and its form
@@ -81,6 +84,7 @@ impl Frame {
             user: None,
             toolbar: None,
             staff: false,
+            administrator: false,
         }
     }
 }
@@ -96,6 +100,13 @@ impl Chrome {
     pub fn for_staff(mut self) -> Self {
         self.staff = true;
         self
+    }
+
+    /// A back-office page for a signed-in staff user, with what their role may open.
+    pub fn for_staff_user(self, user: &StaffUser) -> Self {
+        let mut chrome = self.for_staff().signed_in_as(user.username.clone());
+        chrome.administrator = user.role == Role::Admin;
+        chrome
     }
 
     /// Where the header's name leads, and under which the page's own routes lie.

@@ -107,8 +107,7 @@ pub async fn list(
     render(&ListPage {
         page: frame
             .chrome("staff-access-title")
-            .for_staff()
-            .signed_in_as(member.user.username),
+            .for_staff_user(&member.user),
         rows,
         filters,
         status: status.map_or("", AccessRequestStatus::as_str),
@@ -142,10 +141,7 @@ async fn request_page(
         matches.push((payer, points));
     }
     Ok(RequestPage {
-        page: frame
-            .chrome("staff-access-title")
-            .for_staff()
-            .signed_in_as(user.username.clone()),
+        page: frame.chrome("staff-access-title").for_staff_user(user),
         errors: FormErrors::default(),
         received: format_date_time_sl(request.created_at),
         status: status_words(&request, frame.lang),

@@ -151,8 +151,7 @@ pub async fn show(
     render(&AuditPage {
         page: frame
             .chrome("staff-audit-title")
-            .for_staff()
-            .signed_in_as(member.user.username),
+            .for_staff_user(&member.user),
         errors,
         actions,
         rows,

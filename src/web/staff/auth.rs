@@ -4,12 +4,15 @@
 //! [`PENDING_MINUTES`].
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use tower_sessions::Session;
 
-use crate::store::staff::{self, StaffUser};
+use crate::store::staff::{self, Role, StaffUser};
+use crate::web::kit::error::refusal_page;
+use crate::web::kit::lang::lang_of;
 use crate::web::{AppState, WebError};
 
 const STAFF_ID: &str = "staff_id";
@@ -150,6 +153,32 @@ impl FromRequestParts<AppState> for StaffMember {
             .await?
             .ok_or(StaffRedirect::SignIn)?;
         Ok(StaffMember { user, session })
+    }
+}
+
+/// A staff user with the administrator's role; another is told the page is not theirs.
+pub struct Administrator(pub StaffMember);
+
+impl FromRequestParts<AppState> for Administrator {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let member = <StaffMember as FromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if member.user.role != Role::Admin {
+            let lang = lang_of(&parts.headers);
+            return Err(refusal_page(
+                lang,
+                StatusCode::FORBIDDEN,
+                "staff-admin-only-title",
+                "staff-admin-only-text",
+            ));
+        }
+        Ok(Self(member))
     }
 }
 

@@ -35,8 +35,7 @@ pub async fn show(
     render(&HomePage {
         page: frame
             .chrome("staff-home-title")
-            .for_staff()
-            .signed_in_as(member.user.username),
+            .for_staff_user(&member.user),
         open_requests: access_requests::count_open(db).await?,
         unhandled_messages: contact_messages::count_unhandled(db).await?,
         readings_to_export: submitted_readings::count_not_exported(db).await?,

@@ -110,8 +110,7 @@ pub async fn list(
     render(&ListPage {
         page: frame
             .chrome("staff-mail-title")
-            .for_staff()
-            .signed_in_as(member.user.username),
+            .for_staff_user(&member.user),
         rows,
         filters: filters(lang, status),
         status: status.map_or("", OutboxStatus::as_str),
@@ -141,8 +140,7 @@ pub async fn show(
         .ok_or(WebError::NotFound)?;
     let mut page = frame
         .chrome("staff-mail-title")
-        .for_staff()
-        .signed_in_as(member.user.username);
+        .for_staff_user(&member.user);
     page.title.clone_from(&message.subject);
     render(&MessagePage {
         created: format_date_time_sl(message.created_at),

@@ -85,8 +85,7 @@ pub async fn list(
     render(&ListPage {
         page: frame
             .chrome("staff-messages-title")
-            .for_staff()
-            .signed_in_as(member.user.username),
+            .for_staff_user(&member.user),
         rows,
         paging,
     })
@@ -125,10 +124,7 @@ async fn message_page(
         None => None,
     };
     Ok(MessagePage {
-        page: frame
-            .chrome("staff-messages-title")
-            .for_staff()
-            .signed_in_as(user.username.clone()),
+        page: frame.chrome("staff-messages-title").for_staff_user(user),
         errors: FormErrors::default(),
         received: format_date_time_sl(message.created_at),
         state: state_words(&message, lang),

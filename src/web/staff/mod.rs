@@ -7,6 +7,7 @@ pub mod home;
 pub mod mail;
 pub mod messages;
 pub mod sign_in;
+pub mod staff_users;
 
 use axum::routing::{get, post};
 
@@ -43,6 +44,7 @@ pub(super) fn routes(table: Table) -> Table {
         .route("/staff/messages/{id}/reply", post(messages::reply))
         .route("/staff/audit", get(audit::show))
         .route("/staff/audit.csv", get(audit::export))
+        .route("/staff/staff-users", get(staff_users::list))
         .route("/staff/mail", get(mail::list))
         .route("/staff/mail/{id}", get(mail::show))
         .route("/staff/mail/{id}/retry", post(mail::retry))

@@ -250,8 +250,7 @@ pub async fn recovery_codes(frame: Frame, member: StaffMember) -> Result<Respons
     };
     let page = frame
         .chrome("staff-recovery-codes-title")
-        .for_staff()
-        .signed_in_as(member.user.username.clone());
+        .for_staff_user(&member.user);
     Ok(render(&RecoveryCodesPage { page, codes })?.into_response())
 }
 
@@ -298,8 +297,7 @@ pub async fn confirm(
 ) -> Result<Response, WebError> {
     let page = frame
         .chrome("staff-confirm-title")
-        .for_staff()
-        .signed_in_as(member.user.username);
+        .for_staff_user(&member.user);
     Ok(render(&ConfirmPage {
         page,
         errors: FormErrors::default(),
@@ -337,8 +335,7 @@ pub async fn submit_confirm(
     errors.add("code", frame.lang.t("staff-code-wrong"));
     let page = frame
         .chrome("staff-confirm-title")
-        .for_staff()
-        .signed_in_as(member.user.username);
+        .for_staff_user(&member.user);
     Ok(render(&ConfirmPage { page, errors, next })?.into_response())
 }
 

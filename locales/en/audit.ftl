@@ -61,3 +61,5 @@ audit-action-access_request_resolved = control number issued
 audit-action-access_request_refused = access request refused
 audit-action-staff_confirmed = confirmed with a code
 audit-action-audit_exported = audit trail exported
+audit-action-staff_disabled = staff user disabled
+audit-action-staff_enabled = staff user enabled again

@@ -94,3 +94,7 @@ staff-role-operator = operator
 staff-role-admin = administrator
 staff-admin-only-title = Administrators only
 staff-admin-only-text = Only the back office's administrators may open this page.
+staff-users-disable = Disable
+staff-users-enable = Enable
+staff-users-actions = Actions
+staff-users-yourself = You cannot disable yourself.

@@ -61,3 +61,5 @@ audit-action-access_request_resolved = izdana kontrolna številka
 audit-action-access_request_refused = zahtevek za dostop zavrnjen
 audit-action-staff_confirmed = potrditev s kodo
 audit-action-audit_exported = izvoz revizijske sledi
+audit-action-staff_disabled = uporabnik osebja onemogočen
+audit-action-staff_enabled = uporabnik osebja spet omogočen

@@ -94,3 +94,7 @@ staff-role-operator = operater
 staff-role-admin = skrbnik
 staff-admin-only-title = Samo za skrbnike
 staff-admin-only-text = To stran lahko odprejo le skrbniki zalednega sistema.
+staff-users-disable = Onemogoči
+staff-users-enable = Omogoči
+staff-users-actions = Dejanja
+staff-users-yourself = Sebe ne morete onemogočiti.

@@ -18,6 +18,7 @@ pub mod profile;
 pub mod readings;
 pub mod registration;
 pub mod sign_in;
+pub mod staff_admin;
 pub mod staff_sign_in;
 
 use std::sync::Arc;

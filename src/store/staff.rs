@@ -68,6 +68,21 @@ pub async fn all<C: ConnectionTrait>(conn: &C) -> Result<Vec<StaffUser>, DbErr> 
         .await
 }
 
+/// Disables or enables a staff user; false when there is no such user or it is so already.
+pub async fn set_disabled<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    disabled: bool,
+) -> Result<bool, DbErr> {
+    let updated = staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::Disabled, Expr::value(disabled))
+        .filter(staff_user::Column::Id.eq(id))
+        .filter(staff_user::Column::Disabled.eq(!disabled))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
 /// Keeps the secret a staff user is enrolling with, until a code confirms it; an enrolled
 /// secret is never replaced here.
 pub async fn set_pending_secret<C: ConnectionTrait>(

@@ -20,7 +20,7 @@ on_both_databases!(
     a_contact_message_is_answered_or_marked_handled,
     an_access_request_gets_a_control_number_that_registers_once_or_a_refusal,
     the_audit_trail_is_searched_and_taken_away_as_csv,
-    only_administrators_see_the_staff,
+    only_administrators_see_and_disable_staff,
 );
 
 const STAFF: &str = "ana.kos";
@@ -652,7 +652,7 @@ async fn the_audit_trail_is_searched_and_taken_away_as_csv(backend: Backend) {
     assert_eq!(audited(&app, "audit_exported").await, 1);
 }
 
-async fn only_administrators_see_the_staff(backend: Backend) {
+async fn only_administrators_see_and_disable_staff(backend: Backend) {
     use eportal::store::entity::staff_user;
     use sea_orm::sea_query::Expr;
 
@@ -661,6 +661,16 @@ async fn only_administrators_see_the_staff(backend: Backend) {
     signed_in_staff(&app, &clock).await;
     let home = app.get("/staff/home").await.text().await.unwrap();
     assert!(!home.contains("/staff/staff-users"), "{home}");
+    let other = hash_password(STAFF_PASSWORD, HashCost::Test).unwrap();
+    let other = staff::add(&app.db, "bor.zupan", other, Role::Operator, Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    let disable = format!("/staff/staff-users/{other}/disable");
+    let enable = format!("/staff/staff-users/{other}/enable");
+    let refused = app.post_form_from("/staff/home", &disable, &[]).await;
+    assert_eq!(refused.status(), 403, "an operator disables nobody");
+    assert_eq!(audited(&app, "staff_disabled").await, 0);
     let refused = app.get("/staff/staff-users").await;
     assert_eq!(refused.status(), 403);
     let page = refused.text().await.unwrap();
@@ -685,4 +695,48 @@ async fn only_administrators_see_the_staff(backend: Backend) {
         "{list}"
     );
     assert!(list.contains("<td>aktiven</td>"));
+    assert!(list.contains(r#"Onemogoči<span class="visually-hidden"> bor.zupan</span>"#));
+    assert!(
+        !list.contains("Onemogoči<span class=\"visually-hidden\"> ana.kos"),
+        "not oneself"
+    );
+
+    let disabled = app
+        .post_form_from("/staff/staff-users", &disable, &[])
+        .await;
+    assert_eq!(location(&disabled), "/staff/staff-users");
+    assert!(staff::find(&app.db, other).await.unwrap().unwrap().disabled);
+    assert_eq!(audited(&app, "staff_disabled").await, 1);
+    let list = app.get("/staff/staff-users").await.text().await.unwrap();
+    assert!(
+        list.contains(r#"Omogoči<span class="visually-hidden"> bor.zupan</span>"#),
+        "{list}"
+    );
+
+    // Oneself, by a crafted form: refused with words, nothing changes.
+    let me = staff::find_by_username(&app.db, STAFF)
+        .await
+        .unwrap()
+        .unwrap();
+    let own = format!("/staff/staff-users/{}/disable", me.id);
+    let refused = app.post_form_from("/staff/staff-users", &own, &[]).await;
+    assert_eq!(refused.status(), 200);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Sebe ne morete onemogočiti.")
+    );
+    assert!(!staff::find(&app.db, me.id).await.unwrap().unwrap().disabled);
+
+    // Ten minutes after the last code, the action asks for a fresh one first.
+    clock.advance(std::time::Duration::from_secs(11 * 60));
+    let stale = app.post_form_from("/staff/staff-users", &enable, &[]).await;
+    assert_eq!(
+        location(&stale),
+        "/staff/confirm?next=%2Fstaff%2Fstaff-users"
+    );
+    assert!(staff::find(&app.db, other).await.unwrap().unwrap().disabled);
+    assert_eq!(audited(&app, "staff_enabled").await, 0);
 }

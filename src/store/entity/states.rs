@@ -110,4 +110,6 @@ stored_as!(AuditAction {
     AccessRequestRefused => "access_request_refused",
     StaffConfirmed => "staff_confirmed",
     AuditExported => "audit_exported",
+    StaffDisabled => "staff_disabled",
+    StaffEnabled => "staff_enabled",
 });

@@ -45,6 +45,11 @@ pub(super) fn routes(table: Table) -> Table {
         .route("/staff/audit", get(audit::show))
         .route("/staff/audit.csv", get(audit::export))
         .route("/staff/staff-users", get(staff_users::list))
+        .route(
+            "/staff/staff-users/{id}/disable",
+            post(staff_users::disable),
+        )
+        .route("/staff/staff-users/{id}/enable", post(staff_users::enable))
         .route("/staff/mail", get(mail::list))
         .route("/staff/mail/{id}", get(mail::show))
         .route("/staff/mail/{id}/retry", post(mail::retry))

@@ -3,7 +3,7 @@
 
 use sea_orm::entity::prelude::*;
 
-/// Generates `as_str`, the text the database keeps, for an active enum.
+/// Generates `as_str`, the text the database keeps, and `ALL` for an active enum.
 macro_rules! stored_as {
     ($name:ident { $($(#[$doc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         #[derive(
@@ -15,6 +15,9 @@ macro_rules! stored_as {
         }
 
         impl $name {
+            /// Every value, in the order declared.
+            pub const ALL: &'static [Self] = &[$($name::$variant),+];
+
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)+

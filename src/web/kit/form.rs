@@ -77,6 +77,39 @@ impl TextField {
     }
 }
 
+/// The choices of a list's status filter, as (value, label, chosen): "all" (the empty value)
+/// first, then each status with the message `<label_prefix><status>`.
+pub fn status_choices<S: Copy + PartialEq>(
+    lang: Lang,
+    statuses: &[S],
+    as_str: fn(S) -> &'static str,
+    label_prefix: &str,
+    chosen: Option<S>,
+) -> Vec<(&'static str, String, bool)> {
+    std::iter::once(None)
+        .chain(statuses.iter().copied().map(Some))
+        .map(|option| {
+            let label = option.map_or_else(
+                || lang.t("staff-mail-all"),
+                |status| lang.t(&format!("{label_prefix}{}", as_str(status))),
+            );
+            (option.map_or("", as_str), label, option == chosen)
+        })
+        .collect()
+}
+
+/// The status a filter's value names; none for "all" or a value that is no status.
+pub fn chosen_status<S: Copy>(
+    statuses: &[S],
+    as_str: fn(S) -> &'static str,
+    value: &str,
+) -> Option<S> {
+    statuses
+        .iter()
+        .copied()
+        .find(|status| as_str(*status) == value)
+}
+
 /// The neighbours of a page of a list, where there are any.
 pub struct Paging {
     pub newer: Option<u64>,

@@ -16,7 +16,7 @@ use crate::store::payers::{self, Payer};
 use crate::store::points::{self, PointSummary};
 use crate::store::staff::StaffUser;
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::{FormErrors, Paging, TextField};
+use crate::web::kit::form::{FormErrors, Paging, TextField, chosen_status, status_choices};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
 
@@ -27,12 +27,6 @@ const REASON: TextField = TextField {
     max_chars: 2000,
     too_long_key: "contact-too-long",
 };
-
-const STATUSES: [AccessRequestStatus; 3] = [
-    AccessRequestStatus::Open,
-    AccessRequestStatus::Resolved,
-    AccessRequestStatus::Refused,
-];
 
 fn status_words(request: &AccessRequest, lang: Lang) -> String {
     let status = lang.t(&format!("staff-access-status-{}", request.status.as_str()));
@@ -76,7 +70,7 @@ pub async fn list(
     // Open ones unless another status or all ("") is asked for.
     let status = match query.status.as_deref() {
         None => Some(AccessRequestStatus::Open),
-        Some(text) => STATUSES.into_iter().find(|status| status.as_str() == text),
+        Some(text) => chosen_status(AccessRequestStatus::ALL, AccessRequestStatus::as_str, text),
     };
     let page_no = query.page.unwrap_or(0);
     let (offset, limit) = Paging::window(page_no);
@@ -92,18 +86,13 @@ pub async fn list(
             status: status_words(request, lang),
         })
         .collect();
-    let filters = [None]
-        .into_iter()
-        .chain(STATUSES.map(Some))
-        .map(|option| {
-            let value = option.map_or("", AccessRequestStatus::as_str);
-            let label = option.map_or_else(
-                || lang.t("staff-mail-all"),
-                |status| lang.t(&format!("staff-access-status-{}", status.as_str())),
-            );
-            (value, label, option == status)
-        })
-        .collect();
+    let filters = status_choices(
+        lang,
+        AccessRequestStatus::ALL,
+        AccessRequestStatus::as_str,
+        "staff-access-status-",
+        status,
+    );
     render(&ListPage {
         page: frame
             .chrome("staff-access-title")

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use chrono::{DateTime, Utc};
-use sea_orm::Iterable;
 use serde::Deserialize;
 
 use super::auth::StaffMember;
@@ -16,7 +15,7 @@ use crate::i18n::{Lang, format_date_time_sl};
 use crate::store::audit::{self, AuditAction, AuditEvent, AuditFilter};
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::download::spreadsheet_download;
-use crate::web::kit::form::{FormErrors, Paging};
+use crate::web::kit::form::{FormErrors, Paging, chosen_status};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
 
@@ -58,7 +57,7 @@ impl SearchForm {
         }
         let who = self.who.trim();
         Ok(AuditFilter {
-            action: AuditAction::iter().find(|action| action.as_str() == self.action),
+            action: chosen_status(AuditAction::ALL, AuditAction::as_str, &self.action),
             who: (!who.is_empty()).then(|| who.to_owned()),
             from: from.map(start_of_local_day),
             until: to.and_then(|to| to.succ_opt()).map(start_of_local_day),
@@ -142,7 +141,9 @@ pub async fn show(
             details: event.details.clone().unwrap_or_default(),
         })
         .collect();
-    let actions = AuditAction::iter()
+    let actions = AuditAction::ALL
+        .iter()
+        .copied()
         .map(|action| {
             let chosen = action.as_str() == form.action;
             (action.as_str(), action_label(lang, action), chosen)
@@ -212,7 +213,7 @@ mod tests {
     #[test]
     fn every_action_and_kind_of_actor_has_words_in_both_languages() {
         for lang in Lang::ALL {
-            for action in AuditAction::iter() {
+            for &action in AuditAction::ALL {
                 let key = format!("audit-action-{}", action.as_str());
                 assert_ne!(action_label(lang, action), key, "{lang:?}");
             }

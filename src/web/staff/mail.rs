@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use super::auth::StaffMember;
 use crate::app::Origin;
-use crate::i18n::{Lang, format_date_time_sl};
+use crate::i18n::format_date_time_sl;
 use crate::store::outbox::{self, OutboxMessage, OutboxStatus};
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::Paging;
+use crate::web::kit::form::{Paging, chosen_status, status_choices};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
 
@@ -54,34 +54,6 @@ pub struct ListQuery {
     page: Option<u64>,
 }
 
-fn parse_status(text: Option<&str>) -> Option<OutboxStatus> {
-    [
-        OutboxStatus::Queued,
-        OutboxStatus::Sent,
-        OutboxStatus::Failed,
-    ]
-    .into_iter()
-    .find(|status| Some(status.as_str()) == text)
-}
-
-fn filters(lang: Lang, chosen: Option<OutboxStatus>) -> Vec<(&'static str, String, bool)> {
-    let all = [
-        None,
-        Some(OutboxStatus::Queued),
-        Some(OutboxStatus::Sent),
-        Some(OutboxStatus::Failed),
-    ];
-    all.into_iter()
-        .map(|status| {
-            let value = status.map_or("", OutboxStatus::as_str);
-            let key = status.map_or("staff-mail-all".to_owned(), |status| {
-                format!("mail-status-{}", status.as_str())
-            });
-            (value, lang.t(&key), status == chosen)
-        })
-        .collect()
-}
-
 pub async fn list(
     State(state): State<AppState>,
     frame: Frame,
@@ -90,7 +62,11 @@ pub async fn list(
 ) -> Result<Html<String>, WebError> {
     let lang = frame.lang;
     let now = state.app.now();
-    let status = parse_status(query.status.as_deref());
+    let status = chosen_status(
+        OutboxStatus::ALL,
+        OutboxStatus::as_str,
+        query.status.as_deref().unwrap_or_default(),
+    );
     let page_no = query.page.unwrap_or(0);
     let (offset, limit) = Paging::window(page_no);
     let messages = outbox::page(&state.app.db, status, offset, limit).await?;
@@ -112,7 +88,13 @@ pub async fn list(
             .chrome("staff-mail-title")
             .for_staff_user(&member.user),
         rows,
-        filters: filters(lang, status),
+        filters: status_choices(
+            lang,
+            OutboxStatus::ALL,
+            OutboxStatus::as_str,
+            "mail-status-",
+            status,
+        ),
         status: status.map_or("", OutboxStatus::as_str),
         paging,
     })

@@ -137,12 +137,13 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let db = store::connect(&config.database_url).await?;
             store::migrate(&db).await?;
-            let count = readings::export(&db, |file| match output.as_deref() {
+            let origin = crate::app::Origin { client_addr: None };
+            let exported = readings::export(&db, None, &origin, |file| match output.as_deref() {
                 Some(path) => std::fs::write(path, file),
                 None => std::io::Write::write_all(&mut std::io::stdout(), file),
             })
             .await?;
-            eprintln!("{count} readings exported.");
+            eprintln!("{} readings exported.", exported.count);
         }
         Command::Staff {
             action: Staff::Add { username, role },

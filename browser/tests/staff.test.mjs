@@ -5,11 +5,15 @@
 // 1280 px, with JavaScript on and off.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { closeBrowser, look, newPage, startServer, submitOf, totp } from '../lib/harness.mjs';
 
 const T = { timeout: 240_000 };
 const STAFF = 'ana.kos';
+const CUSTOMER = '204518';
+const CUSTOMER_PASSWORD = 'Brezovica-Voda-2020';
+const CUSTOMER_EMAIL = 'mojca.kovacic@example.com';
 const PASSWORD = 'Zaledni-Sistem-2026';
 
 const servers = [];
@@ -120,6 +124,8 @@ async function journey(javaScript) {
   assert.match(await page.locator('main').innerText(), /Message-ID/);
   await look(page, `staff-mail-message-${js}`);
 
+  await readingsForBilling(page, server, javaScript);
+
   await page.getByRole('link', { name: 'Revizijska sled', exact: true }).click();
   await page.waitForURL('**/staff/audit');
   assert.match(await page.locator('main table').innerText(), /odgovor na sporočilo/);
@@ -154,6 +160,66 @@ async function journey(javaScript) {
   await submitOf(page.locator('main form')).click();
   await page.waitForURL('**/staff/home');
   await page.context().close();
+}
+
+/** The demo customer submits a reading; staff export it for billing and import billing's
+ * feedback, which rejects it; the customer sees why and is mailed. */
+async function readingsForBilling(page, server, javaScript) {
+  const js = javaScript ? 'js' : 'nojs';
+  const customer = await newPage({ javaScript, width: 1280 });
+  await customer.goto('/');
+  await customer.getByLabel('Uporabniško ime', { exact: true }).fill(CUSTOMER);
+  await customer.getByLabel('Geslo', { exact: true }).fill(CUSTOMER_PASSWORD);
+  await submitOf(customer.locator('main form')).click();
+  await customer.waitForURL('**/home');
+  await customer.goto('/readings/new');
+  const lastText = await customer.locator('aside dl dd').first().innerText();
+  const last = Number(/(\d{1,3}(?:\.\d{3})*,\d{3})/.exec(lastText)[1].replace(/\./g, '').replace(',', '.'));
+  await customer.getByLabel('Števno stanje', { exact: true }).fill((last + 0.5).toFixed(3).replace('.', ','));
+  await submitOf(customer.locator('main form').first()).click();
+  await customer.waitForURL('**/readings/submitted/*');
+  const submitted = new URL(customer.url()).pathname;
+
+  await page.goto('/staff/home');
+  await page.getByRole('link', { name: 'oddanih odčitkov za obračun' }).click();
+  await page.waitForURL('**/staff/readings?status=submitted');
+  assert.equal(await page.locator('main table tbody tr').count(), 1);
+  await look(page, `staff-readings-${js}`);
+  await page.getByRole('button', { name: 'Izvozi za obračun', exact: true }).click();
+  await page.waitForURL('**/staff/readings/exports/*');
+  await look(page, `staff-readings-export-${js}`);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Prenesi datoteko za obračun', exact: true }).click(),
+  ]);
+  const lines = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert.equal(lines.length, 2, 'the header and the one reading');
+  const [serial, date] = lines[1].split(';');
+  await page.getByRole('link', { name: 'Pretekli izvozi', exact: true }).click();
+  await page.waitForURL('**/staff/readings/exports');
+  await look(page, `staff-readings-exports-${js}`);
+
+  await page.goto('/staff/readings');
+  await page.getByRole('button', { name: 'Uvozi povratne podatke', exact: true }).click();
+  await page.locator('.error-summary').waitFor();
+  await look(page, `staff-readings-feedback-error-${js}`);
+  const reason = 'Stanje je nižje od zadnjega odčitka.';
+  await page.getByLabel('Datoteka s povratnimi podatki obračuna', { exact: true }).setInputFiles({
+    name: 'povratni.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`meter_serial;date;status;reason\n${serial};${date};rejected;${reason}\n`),
+  });
+  await page.getByRole('button', { name: 'Uvozi povratne podatke', exact: true }).click();
+  await page.getByText(/zavrnjenih 1\./).waitFor();
+  await look(page, `staff-readings-feedback-done-${js}`);
+  await server.waitForMail({ to: CUSTOMER_EMAIL, subject: 'Vaš odčitek ni bil upoštevan' });
+
+  await customer.goto(submitted);
+  const shown = await customer.locator('main').innerText();
+  assert.match(shown, /zavrnjeno/);
+  assert.ok(shown.includes(reason), shown);
+  await look(customer, `staff-reading-rejected-customer-${js}`);
+  await customer.context().close();
 }
 
 describe('the back office sign-in', () => {

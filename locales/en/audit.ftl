@@ -6,8 +6,6 @@ staff-audit-who-hint = A user name, payer code or number, exactly as written.
 staff-audit-from = From
 staff-audit-to = To
 staff-audit-date-hint = For example 31.01.2026.
-staff-audit-date-invalid = Enter the date as day, month and year, for example 31.01.2026.
-staff-audit-to-before-from = The date "To" must not be before the date "From".
 staff-audit-search = Search
 staff-audit-export = Export as CSV
 # $max: the most events in a file
@@ -43,6 +41,7 @@ audit-action-password_reset_requested = password reset requested
 audit-action-profile_changed = profile changed
 audit-action-reading_submitted = reading submitted
 audit-action-readings_exported = readings exported for billing
+audit-action-reading_verdicts_applied = billing's verdicts on readings
 audit-action-registration = registration
 audit-action-sign_in = sign-in
 audit-action-sign_in_failed = failed sign-in

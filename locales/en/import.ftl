@@ -22,6 +22,8 @@ import-wrong-field-count = fields on the line: { $found }, in the header: { $exp
 import-duplicate-key = the key “{ $key }” is already on line { $first_line }
 import-period-to-before-from = the billing period ends before it starts
 import-removed-before-installed = the removal date is before the installation date
+import-bad-verdict = “{ $text }” is not a verdict (accepted or rejected)
+import-not-awaiting-verdict = no reading of this meter on this day waits for a verdict (unknown, not exported, or decided already)
 import-unknown-reference = { $what ->
     [payer] there is no payer “{ $key }”
     [point] there is no consumption point “{ $key }”

@@ -46,3 +46,7 @@ reading-submitted-cost-label = Estimated cost
 # $cost: the amount including VAT
 reading-submitted-cost = about { $cost } including VAT at today's prices of the services charged per m³ (an estimate only; the bill may differ)
 reading-submitted-back = Back to submitting a reading
+reading-rejected-mail-subject = Your meter reading was not accepted
+reading-rejected-mail-reading = We could not use the reading { $value } of { $date } for meter { $meter } in billing.
+reading-rejected-mail-reason = Reason: { $reason }
+reading-rejected-mail-after = If you believe the reading is right, write to us or call us. You can enter a new reading in ePortal.

@@ -6,8 +6,6 @@ staff-audit-who-hint = Uporabniško ime, šifra plačnika ali številka, točno 
 staff-audit-from = Od dne
 staff-audit-to = Do dne
 staff-audit-date-hint = Na primer 31.01.2026.
-staff-audit-date-invalid = Datum vpišite kot dan, mesec in leto, na primer 31.01.2026.
-staff-audit-to-before-from = Datum »Do dne« ne sme biti pred datumom »Od dne«.
 staff-audit-search = Išči
 staff-audit-export = Izvozi v CSV
 # $max: največje število dogodkov v datoteki
@@ -43,6 +41,7 @@ audit-action-password_reset_requested = zahteva za ponastavitev gesla
 audit-action-profile_changed = profil spremenjen
 audit-action-reading_submitted = oddan odčitek
 audit-action-readings_exported = izvoz odčitkov za obračun
+audit-action-reading_verdicts_applied = povratni podatki obračuna o odčitkih
 audit-action-registration = registracija
 audit-action-sign_in = prijava
 audit-action-sign_in_failed = neuspešna prijava

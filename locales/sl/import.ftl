@@ -22,6 +22,8 @@ import-wrong-field-count = število polj v vrstici: { $found }, v glavi: { $expe
 import-duplicate-key = ključ »{ $key }« je v datoteki že v vrstici { $first_line }
 import-period-to-before-from = obračunsko obdobje se konča pred začetkom
 import-removed-before-installed = datum odstranitve je pred datumom vgradnje
+import-bad-verdict = »{ $text }« ni odločitev (accepted ali rejected)
+import-not-awaiting-verdict = noben odčitek tega števca na ta dan ne čaka odločitve (ne obstaja, ni bil izvožen ali je že odločen)
 import-unknown-reference = { $what ->
     [payer] plačnik »{ $key }« ne obstaja
     [point] odjemno mesto »{ $key }« ne obstaja

@@ -46,3 +46,7 @@ reading-submitted-cost-label = Ocena stroška
 # $cost: znesek z DDV
 reading-submitted-cost = približno { $cost } z DDV po današnjih cenah storitev, ki se obračunajo po m³ (le ocena; znesek na računu je lahko drugačen)
 reading-submitted-back = Nazaj na vnos števnega stanja
+reading-rejected-mail-subject = Vaš odčitek ni bil upoštevan
+reading-rejected-mail-reading = Števnega stanja { $value } na dan { $date } za števec { $meter } pri obračunu nismo mogli upoštevati.
+reading-rejected-mail-reason = Razlog: { $reason }
+reading-rejected-mail-after = Če menite, da je stanje pravilno, nam pišite ali nas pokličite. Novo stanje lahko vnesete v ePortalu.

@@ -98,3 +98,45 @@ staff-users-disable = Onemogoči
 staff-users-enable = Omogoči
 staff-users-actions = Dejanja
 staff-users-yourself = Sebe ne morete onemogočiti.
+staff-date-invalid = Datum vpišite kot dan, mesec in leto, na primer 31.01.2026.
+staff-date-to-before-from = Datum »Do dne« ne sme biti pred datumom »Od dne«.
+staff-readings-title = Oddani odčitki
+staff-readings-export = Izvozi za obračun
+staff-readings-not-exported = { $count ->
+    [one] Na izvoz čaka { $count } odčitek.
+    [two] Na izvoz čakata { $count } odčitka.
+    [few] Na izvoz čakajo { $count } odčitki.
+   *[other] Na izvoz čaka { $count } odčitkov.
+}
+staff-readings-nothing-to-export = Ni odčitkov, ki bi čakali na izvoz; izvoza nismo naredili.
+staff-readings-exports-title = Pretekli izvozi
+staff-readings-export-title = Izvoz { $number }
+staff-readings-no-exports = Izvoza še ni bilo.
+staff-readings-verdicts = Uvozi povratne podatke
+staff-readings-file = Datoteka s povratnimi podatki obračuna
+staff-readings-file-hint = CSV s stolpci meter_serial;date;status;reason. Status je accepted ali rejected; pri zavrnjenem odčitku je razlog obvezen, ker ga pošljemo stranki.
+staff-readings-file-missing = Izberite datoteko s povratnimi podatki.
+staff-readings-file-refused = Datoteke nismo uvozili in ničesar nismo spremenili. Popravite napake, navedene pod poljem, in jo naložite znova.
+staff-readings-verdicts-applied = Povratni podatki so uvoženi: sprejetih odčitkov { $accepted }, zavrnjenih { $rejected }. Stranke z zavrnjenimi odčitki so dobile e-pošto.
+staff-readings-search = Iskanje odčitkov
+staff-readings-from = Datum odčitka od
+staff-readings-to = Datum odčitka do
+staff-readings-date-hint = Na primer 31.01.2026
+staff-readings-point = Odjemno mesto
+staff-readings-status = Stanje
+staff-readings-find = Išči
+staff-readings-empty = Ni odčitkov, ki bi ustrezali iskanju.
+staff-readings-submitted-at = Oddano
+staff-readings-payer = Plačnik
+staff-readings-meter = Števec
+staff-readings-date = Datum odčitka
+staff-readings-value = Števno stanje
+staff-readings-batch = Izvoz
+staff-readings-exported-at = Izvoženo
+staff-readings-exported-by = Izvozil
+staff-readings-count = Odčitkov
+staff-readings-file-column = Datoteka
+staff-readings-download = Prenesi
+staff-readings-download-file = Prenesi datoteko za obračun
+staff-readings-command-line = ukazna vrstica
+staff-readings-back = Nazaj na oddane odčitke

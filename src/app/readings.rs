@@ -4,14 +4,19 @@
 use chrono::NaiveDate;
 
 use super::{AppError, Origin, Services};
+use crate::domain::billing::Verdict;
 use crate::domain::dates;
 use crate::domain::quantity::Volume;
 use crate::domain::reading_check::SinceLast;
 use crate::i18n::{Arg, Lang};
+use crate::import::{self, LineError, Lined, ParseFailure, Problem};
 use crate::mail::{self, letter::Letter};
 use crate::store::audit::{self, Actor, AuditAction, Event};
-use crate::store::submitted_readings::{self, ExportRow, NewSubmission};
-use crate::store::{Db, StoreError, begin_write};
+use crate::store::staff::StaffUser;
+use crate::store::submitted_readings::{
+    self, AwaitingVerdict, ExportRow, NewSubmission, SubmissionStatus,
+};
+use crate::store::{Db, StoreError, Tx, begin_write};
 
 /// A reading the form found right (and, if it was high, confirmed).
 #[derive(Debug, Clone)]
@@ -114,24 +119,150 @@ const EXPORT_HEADER: [&str; 8] = [
     "id",
 ];
 
+/// What an export handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exported {
+    /// The batch kept in the back office; `None` when there was nothing to export.
+    pub batch: Option<i64>,
+    pub count: usize,
+}
+
 /// Hands every reading not yet exported to billing: `write` receives the file (semicolons,
-/// UTF-8, m³ with a decimal point), and only if it succeeds are the readings marked exported,
-/// in the same transaction — a failed write leaves them for the next export. Returns how many
-/// went.
+/// UTF-8, m³ with a decimal point), and only if it succeeds are the readings marked exported
+/// and the file kept as a batch, in the same transaction — a failed write leaves them for the
+/// next export. `staff` is who exported from the back office; `None` is the command line.
 pub async fn export(
     db: &Db,
+    staff: Option<&StaffUser>,
+    origin: &Origin,
     write: impl FnOnce(&[u8]) -> std::io::Result<()>,
-) -> Result<usize, ExportError> {
+) -> Result<Exported, ExportError> {
     let now = chrono::Utc::now();
+    let username = staff.map(|user| user.username.as_str());
     let txn = begin_write(db).await?;
-    let rows = submitted_readings::take_for_export(&txn, now).await?;
+    let (batch, rows) = submitted_readings::take_for_export(&txn, username, now).await?;
     let file = export_file(&rows).map_err(ExportError::Write)?;
     write(&file).map_err(ExportError::Write)?;
-    let event = Event::new(Actor::System, AuditAction::ReadingsExported)
+    if rows.is_empty() {
+        // Nothing went: no batch to keep.
+        txn.rollback().await?;
+        return Ok(Exported {
+            batch: None,
+            count: 0,
+        });
+    }
+    let text = String::from_utf8(file).map_err(|error| {
+        ExportError::Write(std::io::Error::new(std::io::ErrorKind::InvalidData, error))
+    })?;
+    submitted_readings::keep_export_file(&txn, batch, rows.len(), text).await?;
+    let actor = username.map_or(Actor::System, Actor::Staff);
+    let event = Event::new(actor, AuditAction::ReadingsExported)
+        .subject(batch.to_string())
+        .from_addr(origin.addr())
         .details(serde_json::json!({ "count": rows.len() }));
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
-    Ok(rows.len())
+    Ok(Exported {
+        batch: Some(batch),
+        count: rows.len(),
+    })
+}
+
+/// What became of billing's feedback file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerdictsApplied {
+    /// Every verdict was recorded (and every rejected customer mailed).
+    Applied { accepted: usize, rejected: usize },
+    /// Nothing was recorded: the file is unusable, or these lines are bad.
+    Refused(ParseFailure),
+}
+
+/// Applies billing's feedback file (`meter_serial;date;status;reason`, SPEC §4) whole or not
+/// at all: each line must name a reading billing took and has not decided on yet.
+pub async fn apply_verdicts(
+    services: &Services,
+    origin: &Origin,
+    staff: &StaffUser,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<VerdictsApplied, AppError> {
+    let records = match import::parse_verdicts(bytes) {
+        Ok(records) => records,
+        Err(failure) => return Ok(VerdictsApplied::Refused(failure)),
+    };
+    let now = services.now();
+    let txn = begin_write(&services.db).await?;
+    let mut found = Vec::with_capacity(records.len());
+    let mut bad = Vec::new();
+    for Lined { line, record } in records {
+        match submitted_readings::awaiting_verdict(&txn, &record.meter_serial, record.read_on)
+            .await?
+        {
+            Some(reading) => found.push((reading, record.verdict)),
+            None => bad.push(LineError::new(line, None, Problem::NotAwaitingVerdict)),
+        }
+    }
+    if !bad.is_empty() {
+        return Ok(VerdictsApplied::Refused(ParseFailure::Lines(bad)));
+    }
+    let (mut accepted, mut rejected) = (0, 0);
+    for (reading, verdict) in &found {
+        record_verdict(&txn, services, reading, verdict, now).await?;
+        match verdict {
+            Verdict::Accepted => accepted += 1,
+            Verdict::Rejected { .. } => rejected += 1,
+        }
+    }
+    let event = Event::staff(&staff.username, AuditAction::ReadingVerdictsApplied)
+        .subject(file_name.to_owned())
+        .from_addr(origin.addr())
+        .details(serde_json::json!({ "accepted": accepted, "rejected": rejected }));
+    audit::record(&txn, event, now).await?;
+    txn.commit().await?;
+    Ok(VerdictsApplied::Applied { accepted, rejected })
+}
+
+/// Records billing's verdict on a reading it took, in the caller's transaction, and tells the
+/// customer of a rejection by e-mail, in their language, with the reason.
+async fn record_verdict(
+    txn: &Tx,
+    services: &Services,
+    reading: &AwaitingVerdict,
+    verdict: &Verdict,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let (status, reason) = match verdict {
+        Verdict::Accepted => (SubmissionStatus::Accepted, None),
+        Verdict::Rejected { reason } => (SubmissionStatus::Rejected, Some(reason.as_str())),
+    };
+    submitted_readings::decide(txn, reading.id, status, reason, now).await?;
+    if let (Some(reason), Some(email)) = (reason, &reading.email) {
+        let lang = Lang::parse(&reading.lang).unwrap_or_default();
+        let link = services
+            .site
+            .link(&format!("/readings/submitted/{}", reading.id));
+        let letter = Letter::new(lang, "reading-rejected-mail-subject")
+            .paragraph(lang.t_with(
+                "reading-rejected-mail-reading",
+                &[
+                    (
+                        "value",
+                        Arg::Text(Volume::from_litres(reading.litres).format_sl()),
+                    ),
+                    ("date", Arg::Text(dates::format_sl(reading.read_on))),
+                    ("meter", Arg::from(reading.meter_serial.as_str())),
+                ],
+            ))
+            .paragraph(lang.t_with(
+                "reading-rejected-mail-reason",
+                &[("reason", Arg::from(reason))],
+            ))
+            .action("reading-entry-mail-action", link)
+            .after(lang.t("reading-rejected-mail-after"));
+        let mail = letter.to(email, &services.site.company)?;
+        mail::enqueue(txn, &services.site, mail, now).await?;
+    }
+    Ok(())
 }
 
 fn export_file(rows: &[ExportRow]) -> std::io::Result<Vec<u8>> {

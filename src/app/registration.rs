@@ -110,7 +110,8 @@ pub async fn register(
     }
     let pending = accounts::find_by_payer_code(&txn, &payer.code).await?;
     let registered =
-        accounts::register_pending(&txn, &payer.code, email.as_str(), &password_hash, now).await?;
+        accounts::register_pending(&txn, &payer.code, email.as_str(), &password_hash, lang, now)
+            .await?;
     let Some(account_id) = registered else {
         drop(txn);
         let account = accounts::find_by_payer_code(&services.db, &payer.code).await?;

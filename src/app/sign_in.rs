@@ -5,6 +5,7 @@ use chrono::Duration;
 
 use super::{AppError, Origin, Services};
 use crate::domain::throttle::{SignInGuard, ThrottleKey, WINDOW_MINUTES};
+use crate::i18n::Lang;
 use crate::store::accounts::{self, Account, AccountState};
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::{begin_write, throttles};
@@ -44,6 +45,7 @@ pub async fn sign_in(
     origin: &Origin,
     username: &str,
     password: &str,
+    lang: Lang,
 ) -> Result<SignedIn, AppError> {
     let username = username.trim();
     let candidates = find_accounts(services, username).await?;
@@ -63,7 +65,7 @@ pub async fn sign_in(
             SignedIn::Locked
         });
     }
-    accounts::record_sign_in(&txn, account.id, now).await?;
+    accounts::record_sign_in(&txn, account.id, lang, now).await?;
     let event = Event::customer(&account.payer_code, AuditAction::SignIn).from_addr(origin.addr());
     audit::record(&txn, event, now).await?;
     txn.commit().await?;

@@ -100,6 +100,24 @@ pub struct ReadingRecord {
     pub source: ReadingSource,
 }
 
+/// Billing's verdict on a reading a customer submitted (SPEC §4, the feedback file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Accepted,
+    /// Refused, with the reason the customer is told.
+    Rejected {
+        reason: String,
+    },
+}
+
+/// A line of billing's feedback file: `meter_serial;date;status;reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerdictRecord {
+    pub meter_serial: String,
+    pub read_on: NaiveDate,
+    pub verdict: Verdict,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriceRecord {
     pub service_code: String,

@@ -19,17 +19,19 @@ pub struct Column {
     pub required: bool,
 }
 
-const fn required(name: &'static str) -> Column {
-    Column {
-        name,
-        required: true,
+impl Column {
+    pub const fn required(name: &'static str) -> Column {
+        Column {
+            name,
+            required: true,
+        }
     }
-}
 
-const fn optional(name: &'static str) -> Column {
-    Column {
-        name,
-        required: false,
+    pub const fn optional(name: &'static str) -> Column {
+        Column {
+            name,
+            required: false,
+        }
     }
 }
 
@@ -69,120 +71,113 @@ impl Kind {
             Kind::Payers => {
                 const {
                     &[
-                        required("payer_code"),
-                        required("name"),
-                        optional("street"),
-                        optional("postal_code"),
-                        optional("city"),
-                        optional("tax_number"),
-                        optional("email"),
-                        optional("phone"),
+                        Column::required("payer_code"),
+                        Column::required("name"),
+                        Column::optional("street"),
+                        Column::optional("postal_code"),
+                        Column::optional("city"),
+                        Column::optional("tax_number"),
+                        Column::optional("email"),
+                        Column::optional("phone"),
                     ]
                 }
             }
             Kind::Points => {
                 const {
                     &[
-                        required("point_code"),
-                        required("payer_code"),
-                        optional("street"),
-                        optional("postal_code"),
-                        optional("city"),
-                        optional("kind"),
-                        optional("services"),
-                        optional("active"),
+                        Column::required("point_code"),
+                        Column::required("payer_code"),
+                        Column::optional("street"),
+                        Column::optional("postal_code"),
+                        Column::optional("city"),
+                        Column::optional("kind"),
+                        Column::optional("services"),
+                        Column::optional("active"),
                     ]
                 }
             }
             Kind::Meters => {
                 const {
                     &[
-                        required("meter_serial"),
-                        required("point_code"),
-                        optional("medium"),
-                        optional("unit"),
-                        optional("digits"),
-                        optional("decimals"),
-                        optional("dn"),
-                        required("installed_on"),
-                        optional("removed_on"),
+                        Column::required("meter_serial"),
+                        Column::required("point_code"),
+                        Column::optional("medium"),
+                        Column::optional("unit"),
+                        Column::optional("digits"),
+                        Column::optional("decimals"),
+                        Column::optional("dn"),
+                        Column::required("installed_on"),
+                        Column::optional("removed_on"),
                     ]
                 }
             }
             Kind::Readings => {
                 const {
                     &[
-                        required("meter_serial"),
-                        required("date"),
-                        required("value"),
-                        optional("source"),
+                        Column::required("meter_serial"),
+                        Column::required("date"),
+                        Column::required("value"),
+                        Column::optional("source"),
                     ]
                 }
             }
             Kind::Prices => {
                 const {
                     &[
-                        required("service_code"),
-                        required("name"),
-                        required("unit"),
-                        required("price"),
-                        required("vat_rate"),
-                        required("valid_from"),
+                        Column::required("service_code"),
+                        Column::required("name"),
+                        Column::required("unit"),
+                        Column::required("price"),
+                        Column::required("vat_rate"),
+                        Column::required("valid_from"),
                     ]
                 }
             }
             Kind::Invoices => {
                 const {
                     &[
-                        required("invoice_number"),
-                        required("payer_code"),
-                        optional("point_code"),
-                        required("issue_date"),
-                        optional("period_from"),
-                        optional("period_to"),
-                        required("due_date"),
-                        required("net"),
-                        required("vat"),
-                        required("total"),
-                        optional("reference"),
+                        Column::required("invoice_number"),
+                        Column::required("payer_code"),
+                        Column::optional("point_code"),
+                        Column::required("issue_date"),
+                        Column::optional("period_from"),
+                        Column::optional("period_to"),
+                        Column::required("due_date"),
+                        Column::required("net"),
+                        Column::required("vat"),
+                        Column::required("total"),
+                        Column::optional("reference"),
                     ]
                 }
             }
             Kind::InvoiceLines => {
                 const {
                     &[
-                        required("invoice_number"),
-                        required("line_no"),
-                        optional("service_code"),
-                        required("description"),
-                        optional("quantity"),
-                        optional("unit"),
-                        optional("unit_price"),
-                        optional("vat_rate"),
-                        required("amount"),
+                        Column::required("invoice_number"),
+                        Column::required("line_no"),
+                        Column::optional("service_code"),
+                        Column::required("description"),
+                        Column::optional("quantity"),
+                        Column::optional("unit"),
+                        Column::optional("unit_price"),
+                        Column::optional("vat_rate"),
+                        Column::required("amount"),
                     ]
                 }
             }
             Kind::OpenItems => {
                 const {
                     &[
-                        required("payer_code"),
-                        required("document_number"),
-                        required("document_date"),
-                        required("due_date"),
-                        required("amount"),
-                        required("open_amount"),
+                        Column::required("payer_code"),
+                        Column::required("document_number"),
+                        Column::required("document_date"),
+                        Column::required("due_date"),
+                        Column::required("amount"),
+                        Column::required("open_amount"),
                     ]
                 }
             }
         }
-    }
-
-    pub fn required_columns(self) -> impl Iterator<Item = &'static str> {
-        self.columns()
-            .iter()
-            .filter(|column| column.required)
-            .map(|column| column.name)
     }
 }
 
@@ -220,7 +215,12 @@ mod tests {
 
     #[test]
     fn required_columns_follow_the_spec() {
-        let required: Vec<_> = Kind::Readings.required_columns().collect();
+        let required: Vec<_> = Kind::Readings
+            .columns()
+            .iter()
+            .filter(|column| column.required)
+            .map(|column| column.name)
+            .collect();
         assert_eq!(required, ["meter_serial", "date", "value"]);
     }
 }

@@ -8,7 +8,7 @@ mod table;
 
 use crate::domain::billing::{
     InvoiceLineRecord, InvoiceRecord, MeterRecord, OpenItemRecord, PayerRecord, PointRecord,
-    PriceRecord, ReadingRecord,
+    PriceRecord, ReadingRecord, VerdictRecord,
 };
 
 pub use kind::{Column, Kind};
@@ -74,7 +74,7 @@ impl ParsedFile {
 /// Parses a whole file of `kind`: all its records, or why the file is unusable, or every
 /// bad line.
 pub fn parse_file(kind: Kind, bytes: &[u8]) -> Result<ParsedFile, ParseFailure> {
-    let table = Table::read(kind, bytes)?;
+    let table = Table::read(kind.columns(), bytes)?;
     let parsed = match kind {
         Kind::Payers => read_rows(&table).map(ParsedFile::Payers),
         Kind::Points => read_rows(&table).map(ParsedFile::Points),
@@ -86,6 +86,21 @@ pub fn parse_file(kind: Kind, bytes: &[u8]) -> Result<ParsedFile, ParseFailure> 
         Kind::OpenItems => read_rows(&table).map(ParsedFile::OpenItems),
     };
     parsed.map_err(ParseFailure::Lines)
+}
+
+/// The columns of billing's feedback file (SPEC §4): its verdicts on the readings it took.
+pub const VERDICT_COLUMNS: &[Column] = &[
+    Column::required("meter_serial"),
+    Column::required("date"),
+    Column::required("status"),
+    Column::optional("reason"),
+];
+
+/// Parses billing's feedback file, read like the billing files: every verdict, or why the
+/// file is unusable, or every bad line.
+pub fn parse_verdicts(bytes: &[u8]) -> Result<Vec<Lined<VerdictRecord>>, ParseFailure> {
+    let table = Table::read(VERDICT_COLUMNS, bytes)?;
+    read_rows(&table).map_err(ParseFailure::Lines)
 }
 
 #[cfg(test)]

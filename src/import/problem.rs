@@ -68,6 +68,12 @@ pub enum Problem {
     RemovedBeforeInstalled,
     #[error("there is no {what} “{key}”")]
     UnknownReference { what: Reference, key: String },
+    #[error("“{text}” is not a verdict (accepted or rejected)")]
+    BadVerdict { text: String },
+    #[error(
+        "no reading of this meter on this day waits for a verdict (unknown, not exported, or decided already)"
+    )]
+    NotAwaitingVerdict,
 }
 
 impl Problem {
@@ -90,6 +96,8 @@ impl Problem {
             Problem::PeriodToBeforeFrom => "import-period-to-before-from",
             Problem::RemovedBeforeInstalled => "import-removed-before-installed",
             Problem::UnknownReference { .. } => "import-unknown-reference",
+            Problem::BadVerdict { .. } => "import-bad-verdict",
+            Problem::NotAwaitingVerdict => "import-not-awaiting-verdict",
         }
     }
 
@@ -98,7 +106,8 @@ impl Problem {
         match self {
             Problem::MissingValue
             | Problem::PeriodToBeforeFrom
-            | Problem::RemovedBeforeInstalled => {
+            | Problem::RemovedBeforeInstalled
+            | Problem::NotAwaitingVerdict => {
                 vec![]
             }
             Problem::BadNumber { text }
@@ -108,7 +117,8 @@ impl Problem {
             | Problem::BadTaxNumber { text }
             | Problem::BadVatRate { text }
             | Problem::BadReadingSource { text }
-            | Problem::BadBoolean { text } => vec![("text", text.clone())],
+            | Problem::BadBoolean { text }
+            | Problem::BadVerdict { text } => vec![("text", text.clone())],
             Problem::TooManyDecimals { text, max } => {
                 vec![("text", text.clone()), ("max", max.to_string())]
             }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::domain::billing::{
     InvoiceLineRecord, InvoiceRecord, MeterRecord, OpenItemRecord, PayerRecord, PointRecord,
-    PriceRecord, ReadingRecord, ReadingSource,
+    PriceRecord, ReadingRecord, ReadingSource, Verdict, VerdictRecord,
 };
 use crate::domain::dates::{self, parse_date};
 use crate::domain::decimal::DecimalError;
@@ -373,6 +373,47 @@ impl FromRow for ReadingRecord {
             &dates::format_sl(self.read_on),
             self.source.as_str(),
         ]))
+    }
+}
+
+impl FromRow for VerdictRecord {
+    fn from_row(row: &mut Row) -> Option<Self> {
+        let meter_serial = row.required("meter_serial", short_text);
+        let read_on = row.required("date", date);
+        let accepted = row.required("status", verdict_status);
+        let reason = row.optional("reason", text);
+        let verdict = match (accepted?, reason?) {
+            (true, _) => Verdict::Accepted,
+            (false, Some(reason)) => Verdict::Rejected { reason },
+            (false, None) => {
+                // The customer is told why; a refusal without a reason would tell them nothing.
+                row.fail("reason", Problem::MissingValue);
+                return None;
+            }
+        };
+        Some(VerdictRecord {
+            meter_serial: meter_serial?,
+            read_on: read_on?,
+            verdict,
+        })
+    }
+
+    fn key(&self) -> Option<String> {
+        Some(compound_key(&[
+            &self.meter_serial,
+            &dates::format_sl(self.read_on),
+        ]))
+    }
+}
+
+/// `accepted` (true) or `rejected` (false).
+fn verdict_status(value: &str) -> Result<bool, Problem> {
+    match value.to_lowercase().as_str() {
+        "accepted" => Ok(true),
+        "rejected" => Ok(false),
+        _ => Err(Problem::BadVerdict {
+            text: value.to_owned(),
+        }),
     }
 }
 

@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use csv::StringRecord;
 
-use super::kind::Kind;
+use super::kind::Column;
 use super::problem::FileError;
 
 /// The header and the non-blank rows of a file.
 #[derive(Debug)]
 pub(super) struct Table {
-    kind: Kind,
+    /// The columns the file's kind knows.
+    known: &'static [Column],
     /// Lower-case column name → field index; unnamed columns are left out.
     columns: HashMap<String, usize>,
     pub(super) width: usize,
@@ -26,7 +27,7 @@ pub(super) struct TableRow {
 }
 
 impl Table {
-    pub(super) fn read(kind: Kind, bytes: &[u8]) -> Result<Table, FileError> {
+    pub(super) fn read(known: &'static [Column], bytes: &[u8]) -> Result<Table, FileError> {
         let text = decode(bytes);
         let header_line = text.lines().next().unwrap_or_default();
         if header_line.trim().is_empty() {
@@ -57,9 +58,10 @@ impl Table {
                 return Err(FileError::DuplicateColumn { column: name });
             }
         }
-        let missing: Vec<_> = kind
-            .required_columns()
-            .filter(|column| !columns.contains_key(*column))
+        let missing: Vec<_> = known
+            .iter()
+            .filter(|column| column.required && !columns.contains_key(column.name))
+            .map(|column| column.name)
             .collect();
         if !missing.is_empty() {
             return Err(FileError::MissingColumns { columns: missing });
@@ -82,7 +84,7 @@ impl Table {
             rows.push(TableRow { line, fields });
         }
         Ok(Table {
-            kind,
+            known,
             columns,
             width,
             rows,
@@ -92,9 +94,8 @@ impl Table {
     /// The trimmed value of `column` in `row`; `None` when empty or the column is absent.
     pub(super) fn value<'row>(&self, row: &'row TableRow, column: &str) -> Option<&'row str> {
         debug_assert!(
-            self.kind.columns().iter().any(|known| known.name == column),
-            "{column} is not a column of {}",
-            self.kind.as_str()
+            self.known.iter().any(|known| known.name == column),
+            "{column} is not a known column"
         );
         let index = *self.columns.get(column)?;
         row.fields.get(index).filter(|value| !value.is_empty())
@@ -152,6 +153,7 @@ fn not_csv(error: csv::Error) -> FileError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::Kind;
 
     #[test]
     fn decodes_utf8_with_and_without_bom() {
@@ -166,7 +168,7 @@ mod tests {
     }
 
     fn lines_of(bytes: &[u8]) -> Vec<u64> {
-        let table = Table::read(Kind::Readings, bytes).unwrap();
+        let table = Table::read(Kind::Readings.columns(), bytes).unwrap();
         table.rows.iter().map(|row| row.line).collect()
     }
 
@@ -186,7 +188,7 @@ mod tests {
     #[test]
     fn prefers_semicolon_as_separator() {
         let table = Table::read(
-            Kind::Readings,
+            Kind::Readings.columns(),
             b"meter_serial;date;value;remark, comma\nA;1.1.2020;1,5;x\n",
         )
         .unwrap();
@@ -196,25 +198,25 @@ mod tests {
     #[test]
     fn file_errors() {
         assert_eq!(
-            Table::read(Kind::Readings, b"").unwrap_err(),
+            Table::read(Kind::Readings.columns(), b"").unwrap_err(),
             FileError::Empty
         );
         assert_eq!(
-            Table::read(Kind::Readings, b"\xEF\xBB\xBF \n").unwrap_err(),
+            Table::read(Kind::Readings.columns(), b"\xEF\xBB\xBF \n").unwrap_err(),
             FileError::Empty
         );
         assert_eq!(
-            Table::read(Kind::Readings, b"meter_serial\tdate\tvalue\n").unwrap_err(),
+            Table::read(Kind::Readings.columns(), b"meter_serial\tdate\tvalue\n").unwrap_err(),
             FileError::NoSeparator
         );
         assert_eq!(
-            Table::read(Kind::Readings, b"meter_serial;Date;date;value\n").unwrap_err(),
+            Table::read(Kind::Readings.columns(), b"meter_serial;Date;date;value\n").unwrap_err(),
             FileError::DuplicateColumn {
                 column: "date".into()
             }
         );
         assert_eq!(
-            Table::read(Kind::Readings, b"meter_serial;source\n").unwrap_err(),
+            Table::read(Kind::Readings.columns(), b"meter_serial;source\n").unwrap_err(),
             FileError::MissingColumns {
                 columns: vec!["date", "value"]
             }

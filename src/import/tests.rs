@@ -683,6 +683,10 @@ mod messages {
                 what: Reference::Point,
                 key: "OM-1".into(),
             },
+            Problem::BadVerdict {
+                text: "maybe".into(),
+            },
+            Problem::NotAwaitingVerdict,
         ];
         let file_errors = [
             FileError::Empty,

@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use super::entity::{account, consent};
+use crate::i18n::Lang;
 
 pub use super::entity::states::{AccountState, ConsentDecision};
 
@@ -87,14 +88,17 @@ pub async fn find_by_email<C: ConnectionTrait>(
         .await
 }
 
+/// Records a sign-in and the language it was made in, which later mail follows.
 pub async fn record_sign_in<C: ConnectionTrait>(
     conn: &C,
     id: i64,
+    lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     account::ActiveModel {
         id: Set(id),
         last_sign_in_at: Set(Some(now)),
+        lang: Set(lang.code().to_owned()),
         ..Default::default()
     }
     .update(conn)
@@ -144,6 +148,7 @@ pub async fn register_pending<C: ConnectionTrait>(
     payer_code: &str,
     email: &str,
     password_hash: &str,
+    lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, DbErr> {
     match find_by_payer_code(conn, payer_code).await? {
@@ -154,6 +159,7 @@ pub async fn register_pending<C: ConnectionTrait>(
                 email: Set(Some(email.to_owned())),
                 email_confirmed_at: Set(None),
                 password_hash: Set(Some(password_hash.to_owned())),
+                lang: Set(lang.code().to_owned()),
                 updated_at: Set(now),
                 ..Default::default()
             }
@@ -176,6 +182,7 @@ pub async fn register_pending<C: ConnectionTrait>(
                 updated_at: Set(now),
                 last_sign_in_at: Set(None),
                 sessions_valid_after: Set(None),
+                lang: Set(lang.code().to_owned()),
                 ..Default::default()
             }
             .insert(conn)

@@ -7,7 +7,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
-use super::entity::{meter, point, submitted_reading};
+use super::entity::{account, meter, point, reading_export, submitted_reading};
 
 pub use super::entity::states::SubmissionStatus;
 
@@ -23,12 +23,50 @@ pub struct ExportRow {
     pub submitted_at: DateTime<Utc>,
 }
 
-/// Takes every reading not yet exported and marks it exported, in the caller's transaction.
+/// A batch of readings handed to billing, without its file.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct ExportBatch {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    /// The staff user who exported; `None` for the command line.
+    pub exported_by: Option<String>,
+    pub reading_count: i64,
+}
+
+/// Takes every reading not yet exported into a new batch, marking them exported, in the
+/// caller's transaction; the batch's id and its readings, by id. The readings are claimed by
+/// one `UPDATE`, so two exports at once never take the same reading.
 pub async fn take_for_export<C: ConnectionTrait>(
     conn: &C,
+    exported_by: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Vec<ExportRow>, DbErr> {
-    let rows: Vec<ExportRow> = submitted_reading::Entity::find()
+) -> Result<(i64, Vec<ExportRow>), DbErr> {
+    let batch = reading_export::ActiveModel {
+        created_at: Set(now),
+        exported_by: Set(exported_by.map(str::to_owned)),
+        reading_count: Set(0),
+        file: Set(String::new()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    submitted_reading::Entity::update_many()
+        .col_expr(
+            submitted_reading::Column::Status,
+            Expr::value(SubmissionStatus::Exported.as_str()),
+        )
+        .col_expr(
+            submitted_reading::Column::ExportedAt,
+            Expr::value(Some(now)),
+        )
+        .col_expr(
+            submitted_reading::Column::ExportId,
+            Expr::value(Some(batch.id)),
+        )
+        .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Submitted))
+        .exec(conn)
+        .await?;
+    let rows = submitted_reading::Entity::find()
         .select_only()
         .column(submitted_reading::Column::Id)
         .column(submitted_reading::Column::MeterSerial)
@@ -42,26 +80,232 @@ pub async fn take_for_export<C: ConnectionTrait>(
             submitted_reading::Relation::Meter.def(),
         )
         .join(JoinType::InnerJoin, meter::Relation::Point.def())
-        .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Submitted))
+        .filter(submitted_reading::Column::ExportId.eq(batch.id))
         .order_by_asc(submitted_reading::Column::Id)
         .into_model()
         .all(conn)
         .await?;
-    if !rows.is_empty() {
-        submitted_reading::Entity::update_many()
-            .col_expr(
-                submitted_reading::Column::Status,
-                Expr::value(SubmissionStatus::Exported.as_str()),
-            )
-            .col_expr(
-                submitted_reading::Column::ExportedAt,
-                Expr::value(Some(now)),
-            )
-            .filter(submitted_reading::Column::Id.is_in(rows.iter().map(|row| row.id)))
-            .exec(conn)
-            .await?;
+    Ok((batch.id, rows))
+}
+
+/// Keeps the file of batch `id` as billing got it.
+pub async fn keep_export_file<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    reading_count: usize,
+    file: String,
+) -> Result<(), DbErr> {
+    reading_export::ActiveModel {
+        id: Set(id),
+        reading_count: Set(i64::try_from(reading_count).unwrap_or(i64::MAX)),
+        file: Set(file),
+        ..Default::default()
     }
-    Ok(rows)
+    .update(conn)
+    .await?;
+    Ok(())
+}
+
+/// A page of the batches, newest first.
+pub async fn export_batches<C: ConnectionTrait>(
+    conn: &C,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<ExportBatch>, DbErr> {
+    reading_export::Entity::find()
+        .select_only()
+        .column(reading_export::Column::Id)
+        .column(reading_export::Column::CreatedAt)
+        .column(reading_export::Column::ExportedBy)
+        .column(reading_export::Column::ReadingCount)
+        .order_by_desc(reading_export::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .into_model()
+        .all(conn)
+        .await
+}
+
+/// Batch `id`, without its file.
+pub async fn export_batch<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<ExportBatch>, DbErr> {
+    reading_export::Entity::find_by_id(id)
+        .select_only()
+        .column(reading_export::Column::Id)
+        .column(reading_export::Column::CreatedAt)
+        .column(reading_export::Column::ExportedBy)
+        .column(reading_export::Column::ReadingCount)
+        .into_model()
+        .one(conn)
+        .await
+}
+
+/// The file of batch `id`, as billing got it.
+pub async fn export_file<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<String>, DbErr> {
+    Ok(reading_export::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(|batch| batch.file))
+}
+
+/// A reading as the back office lists it: whose, where, and how far it got.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct StaffRow {
+    pub id: i64,
+    pub payer_code: String,
+    pub point_code: String,
+    pub meter_serial: String,
+    pub read_on: NaiveDate,
+    pub litres: i64,
+    pub status: SubmissionStatus,
+    pub reason: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub export_id: Option<i64>,
+}
+
+/// What the back office looks for; every part may be absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaffFilter {
+    /// Readings taken on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Readings taken on or before this day.
+    pub to: Option<NaiveDate>,
+    pub point_code: Option<String>,
+    pub status: Option<SubmissionStatus>,
+    /// Only the readings of this account.
+    pub account_id: Option<i64>,
+    /// Only the readings of this export batch.
+    pub export_id: Option<i64>,
+}
+
+fn staff_query(filter: &StaffFilter) -> sea_orm::Select<submitted_reading::Entity> {
+    let mut query = submitted_reading::Entity::find()
+        .select_only()
+        .column(submitted_reading::Column::Id)
+        .column_as(point::Column::PayerCode, "payer_code")
+        .column_as(meter::Column::PointCode, "point_code")
+        .column(submitted_reading::Column::MeterSerial)
+        .column(submitted_reading::Column::ReadOn)
+        .column(submitted_reading::Column::Litres)
+        .column(submitted_reading::Column::Status)
+        .column(submitted_reading::Column::Reason)
+        .column(submitted_reading::Column::SubmittedAt)
+        .column(submitted_reading::Column::ExportId)
+        .join(
+            JoinType::InnerJoin,
+            submitted_reading::Relation::Meter.def(),
+        )
+        .join(JoinType::InnerJoin, meter::Relation::Point.def());
+    if let Some(from) = filter.from {
+        query = query.filter(submitted_reading::Column::ReadOn.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(submitted_reading::Column::ReadOn.lte(to));
+    }
+    if let Some(point_code) = &filter.point_code {
+        query = query.filter(meter::Column::PointCode.eq(point_code.as_str()));
+    }
+    if let Some(account_id) = filter.account_id {
+        query = query.filter(submitted_reading::Column::AccountId.eq(account_id));
+    }
+    if let Some(export_id) = filter.export_id {
+        query = query.filter(submitted_reading::Column::ExportId.eq(export_id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(submitted_reading::Column::Status.eq(status));
+    }
+    query
+}
+
+/// A page of the readings `filter` asks for, the latest submitted first.
+pub async fn page<C: ConnectionTrait>(
+    conn: &C,
+    filter: &StaffFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<StaffRow>, DbErr> {
+    staff_query(filter)
+        .order_by_desc(submitted_reading::Column::SubmittedAt)
+        .order_by_desc(submitted_reading::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .into_model()
+        .all(conn)
+        .await
+}
+
+/// A reading billing has taken and not yet decided on, with what its verdict mail needs.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct AwaitingVerdict {
+    pub id: i64,
+    pub account_id: i64,
+    pub payer_code: String,
+    pub email: Option<String>,
+    pub lang: String,
+    pub meter_serial: String,
+    pub read_on: NaiveDate,
+    pub litres: i64,
+}
+
+/// The latest reading of `meter_serial` on `read_on` that billing has taken and not decided
+/// on; `None` when there is none.
+pub async fn awaiting_verdict<C: ConnectionTrait>(
+    conn: &C,
+    meter_serial: &str,
+    read_on: NaiveDate,
+) -> Result<Option<AwaitingVerdict>, DbErr> {
+    submitted_reading::Entity::find()
+        .select_only()
+        .column(submitted_reading::Column::Id)
+        .column(submitted_reading::Column::AccountId)
+        .column_as(account::Column::PayerCode, "payer_code")
+        .column_as(account::Column::Email, "email")
+        .column_as(account::Column::Lang, "lang")
+        .column(submitted_reading::Column::MeterSerial)
+        .column(submitted_reading::Column::ReadOn)
+        .column(submitted_reading::Column::Litres)
+        .join(
+            JoinType::InnerJoin,
+            submitted_reading::Relation::Account.def(),
+        )
+        .filter(submitted_reading::Column::MeterSerial.eq(meter_serial))
+        .filter(submitted_reading::Column::ReadOn.eq(read_on))
+        .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Exported))
+        .order_by_desc(submitted_reading::Column::Id)
+        .into_model()
+        .one(conn)
+        .await
+}
+
+/// Billing's verdict on a reading it has taken: `Accepted`, or `Rejected` with the reason.
+/// False when the reading was no longer waiting for one.
+pub async fn decide<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    status: SubmissionStatus,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = submitted_reading::Entity::update_many()
+        .col_expr(
+            submitted_reading::Column::Status,
+            Expr::value(status.as_str()),
+        )
+        .col_expr(
+            submitted_reading::Column::Reason,
+            Expr::value(reason.map(str::to_owned)),
+        )
+        .col_expr(
+            submitted_reading::Column::FeedbackAt,
+            Expr::value(Some(now)),
+        )
+        .filter(submitted_reading::Column::Id.eq(id))
+        .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Exported))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// A customer's reading as the portal shows it back: with the point of its meter.

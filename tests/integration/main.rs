@@ -23,4 +23,5 @@ mod readings;
 mod registration;
 mod sign_in;
 mod staff;
+mod staff_readings;
 mod storage;

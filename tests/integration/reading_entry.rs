@@ -233,7 +233,7 @@ async fn a_second_reading_of_the_day_replaces_the_first_until_exported(backend: 
     assert_eq!(rows.len(), 1, "replaced");
     assert_eq!(rows[0].litres, second.litres());
 
-    let exported = submitted_readings::take_for_export(&app.db, Utc::now())
+    let (_, exported) = submitted_readings::take_for_export(&app.db, None, Utc::now())
         .await
         .unwrap();
     assert_eq!(exported.len(), 1);

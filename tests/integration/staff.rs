@@ -23,10 +23,10 @@ on_both_databases!(
     only_administrators_see_and_disable_staff,
 );
 
-const STAFF: &str = "ana.kos";
-const STAFF_PASSWORD: &str = "Zaledni-Sistem-2026";
+pub(crate) const STAFF: &str = "ana.kos";
+pub(crate) const STAFF_PASSWORD: &str = "Zaledni-Sistem-2026";
 
-async fn add_staff(app: &TestApp, disabled: bool) {
+pub(crate) async fn add_staff(app: &TestApp, disabled: bool) {
     let hash = hash_password(STAFF_PASSWORD, HashCost::Test).unwrap();
     let id = staff::add(&app.db, STAFF, hash, Role::Operator, Utc::now())
         .await
@@ -46,7 +46,7 @@ async fn add_staff(app: &TestApp, disabled: bool) {
     }
 }
 
-async fn password(app: &TestApp, password: &str) -> reqwest::Response {
+pub(crate) async fn password(app: &TestApp, password: &str) -> reqwest::Response {
     app.post_form_from(
         "/staff",
         "/staff",
@@ -55,16 +55,16 @@ async fn password(app: &TestApp, password: &str) -> reqwest::Response {
     .await
 }
 
-async fn code(app: &TestApp, path: &str, code: &str) -> reqwest::Response {
+pub(crate) async fn code(app: &TestApp, path: &str, code: &str) -> reqwest::Response {
     app.post_form_from(path, path, &[("code", code)]).await
 }
 
-fn now_code(key: &TotpKey, clock: &Clock) -> String {
+pub(crate) fn now_code(key: &TotpKey, clock: &Clock) -> String {
     let seconds = u64::try_from(clock.now().timestamp()).unwrap();
     key.code_at(seconds).unwrap()
 }
 
-async fn audited(app: &TestApp, action: &str) -> u64 {
+pub(crate) async fn audited(app: &TestApp, action: &str) -> u64 {
     audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq(action))
         .count(&app.db)
@@ -227,7 +227,7 @@ async fn guessing_codes_slows_down_then_asks_for_the_password_again(backend: Bac
 }
 
 /// A staff user signed in with both factors, on `app`'s client.
-async fn signed_in_staff(app: &TestApp, clock: &Clock) {
+pub(crate) async fn signed_in_staff(app: &TestApp, clock: &Clock) {
     add_staff(app, false).await;
     password(app, STAFF_PASSWORD).await;
     let enrol = app.get("/staff/enrol").await.text().await.unwrap();
@@ -551,7 +551,7 @@ async fn an_access_request_gets_a_control_number_that_registers_once_or_a_refusa
 }
 
 /// The staff user's TOTP key, as the enrolment stored it.
-async fn staff_key(app: &TestApp) -> TotpKey {
+pub(crate) async fn staff_key(app: &TestApp) -> TotpKey {
     let user = staff::find_by_username(&app.db, STAFF)
         .await
         .unwrap()

@@ -22,6 +22,8 @@ pub struct Model {
     pub last_sign_in_at: Option<DateTimeUtc>,
     /// Sessions signed in before this moment are void (set by a password reset or change).
     pub sessions_valid_after: Option<DateTimeUtc>,
+    /// The language the holder last used the portal in ("sl", "en"), for mail sent later.
+    pub lang: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

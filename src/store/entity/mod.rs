@@ -20,6 +20,7 @@ pub mod point;
 pub mod point_service;
 pub mod price;
 pub mod reading;
+pub mod reading_export;
 pub mod service;
 pub mod session;
 pub mod staff_recovery_code;

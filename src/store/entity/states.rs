@@ -95,6 +95,7 @@ stored_as!(AuditAction {
     ProfileChanged => "profile_changed",
     ReadingSubmitted => "reading_submitted",
     ReadingsExported => "readings_exported",
+    ReadingVerdictsApplied => "reading_verdicts_applied",
     Registration => "registration",
     SignIn => "sign_in",
     SignInFailed => "sign_in_failed",

@@ -18,6 +18,8 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     pub exported_at: Option<DateTimeUtc>,
     pub feedback_at: Option<DateTimeUtc>,
+    /// The batch that took it to billing.
+    pub export_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -28,6 +30,12 @@ pub enum Relation {
         to = "super::meter::Column::Serial"
     )]
     Meter,
+    #[sea_orm(
+        belongs_to = "super::account::Entity",
+        from = "Column::AccountId",
+        to = "super::account::Column::Id"
+    )]
+    Account,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

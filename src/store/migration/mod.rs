@@ -6,6 +6,7 @@ mod m0001_initial;
 mod m0002_sign_in;
 mod m0003_staff_second_factor;
 mod m0004_contact_replies;
+mod m0005_reading_exports;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_sign_in::Migration),
             Box::new(m0003_staff_second_factor::Migration),
             Box::new(m0004_contact_replies::Migration),
+            Box::new(m0005_reading_exports::Migration),
         ]
     }
 }

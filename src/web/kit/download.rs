@@ -40,8 +40,12 @@ where
     R: IntoIterator,
     R::Item: AsRef<[u8]>,
 {
-    let body = spreadsheet_csv(header, rows)?;
-    Ok((
+    Ok(csv_download(file_name, spreadsheet_csv(header, rows)?))
+}
+
+/// A CSV file, as it is, as a download named `file_name` (plain ASCII).
+pub fn csv_download(file_name: &str, body: impl Into<axum::body::Body>) -> Response {
+    (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
@@ -49,7 +53,7 @@ where
                 format!("attachment; filename=\"{file_name}\""),
             ),
         ],
-        body,
+        body.into(),
     )
-        .into_response())
+        .into_response()
 }

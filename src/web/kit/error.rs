@@ -34,12 +34,22 @@ pub enum WebError {
     Hashing(#[from] crate::auth::hasher::HasherError),
     #[error("captcha: {0}")]
     Captcha(#[from] crate::captcha::CaptchaError),
+    #[error("exporting readings: {0}")]
+    Export(#[from] crate::app::readings::ExportError),
+    /// An upload that broke off or is too large: the client's doing.
+    #[error("upload: {0}")]
+    Upload(#[from] axum::extract::multipart::MultipartError),
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = match &self {
             WebError::NotFound => StatusCode::NOT_FOUND,
+            // The framework's refusal, which `refusals_as_pages` words for the user.
+            WebError::Upload(error) => {
+                tracing::info!(%error, "upload refused");
+                return (error.status(), error.body_text()).into_response();
+            }
             WebError::Database(_)
             | WebError::App(_)
             | WebError::Template(_)
@@ -49,7 +59,8 @@ impl IntoResponse for WebError {
             | WebError::Session(_)
             | WebError::NoSession(_)
             | WebError::Hashing(_)
-            | WebError::Captcha(_) => {
+            | WebError::Captcha(_)
+            | WebError::Export(_) => {
                 tracing::error!(error = %self, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }

@@ -2,10 +2,12 @@
 //! in the order of the fields (the GOV.UK pattern); and the protocol of forms anyone may send.
 
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::captcha;
+use crate::domain::dates::parse_date;
 use crate::domain::email::{EmailAddress, EmailProblem};
 use crate::domain::throttle::ThrottleKey;
 use crate::i18n::Lang;
@@ -108,6 +110,56 @@ pub fn chosen_status<S: Copy>(
         .iter()
         .copied()
         .find(|status| as_str(*status) == value)
+}
+
+/// A search's "from" and "to" days, each optional, as typed (`31. 1. 2026`, `2026-01-31`).
+pub struct DateRange<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+}
+
+impl DateRange<'_> {
+    /// The days, or their errors added to `errors` (fields `from` and `to`).
+    pub fn check(
+        &self,
+        errors: &mut FormErrors,
+        lang: Lang,
+    ) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+        let mut day = |field: &'static str, text: &str| {
+            if text.trim().is_empty() {
+                return Some(None);
+            }
+            match parse_date(text) {
+                Ok(day) => Some(Some(day)),
+                Err(_) => {
+                    errors.add(field, lang.t("staff-date-invalid"));
+                    None
+                }
+            }
+        };
+        let (from, to) = (day("from", self.from), day("to", self.to));
+        let (from, to) = (from?, to?);
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            errors.add("to", lang.t("staff-date-to-before-from"));
+            return None;
+        }
+        Some((from, to))
+    }
+}
+
+/// The page of a list a link asks for (`?page=2`); the first when absent.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    pub page: Option<u64>,
+}
+
+/// A search's fields as a query string ending in `&`, for the links to its other pages.
+pub fn search_query(fields: &[(&str, &str)]) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(fields);
+    query.finish() + "&"
 }
 
 /// The neighbours of a page of a list, where there are any.

@@ -115,7 +115,7 @@ pub async fn submit(
         state.app.clock.pause(pause).await;
     }
 
-    match sign_in::sign_in(&state.app, &origin, &username, &form.password).await? {
+    match sign_in::sign_in(&state.app, &origin, &username, &form.password, frame.lang).await? {
         SignedInAs::Active(account) => {
             auth::sign_in(&frame.session, account.id, state.app.now()).await?;
             return Ok(Redirect::to("/home").into_response());

@@ -9,13 +9,13 @@ use serde::Deserialize;
 
 use super::auth::StaffMember;
 use crate::app::{self, Origin};
-use crate::domain::dates::{local_date, parse_date, start_of_local_day};
+use crate::domain::dates::{local_date, start_of_local_day};
 use crate::domain::number_format::format_scaled;
 use crate::i18n::{Lang, format_date_time_sl};
 use crate::store::audit::{self, AuditAction, AuditEvent, AuditFilter};
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::download::spreadsheet_download;
-use crate::web::kit::form::{FormErrors, Paging, chosen_status};
+use crate::web::kit::form::{DateRange, FormErrors, Paging, chosen_status, search_query};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
 
@@ -37,24 +37,13 @@ impl SearchForm {
     /// The filter the form asks for, or what is wrong with its dates.
     fn filter(&self, lang: Lang) -> Result<AuditFilter, FormErrors> {
         let mut errors = FormErrors::default();
-        let mut date = |field: &'static str, text: &str| {
-            if text.trim().is_empty() {
-                return None;
-            }
-            parse_date(text)
-                .inspect_err(|_| errors.add(field, lang.t("staff-audit-date-invalid")))
-                .ok()
+        let range = DateRange {
+            from: &self.from,
+            to: &self.to,
         };
-        let from = date("from", &self.from);
-        let to = date("to", &self.to);
-        if let (Some(from), Some(to)) = (from, to)
-            && to < from
-        {
-            errors.add("to", lang.t("staff-audit-to-before-from"));
-        }
-        if !errors.is_empty() {
+        let Some((from, to)) = range.check(&mut errors, lang) else {
             return Err(errors);
-        }
+        };
         let who = self.who.trim();
         Ok(AuditFilter {
             action: chosen_status(AuditAction::ALL, AuditAction::as_str, &self.action),
@@ -66,13 +55,12 @@ impl SearchForm {
 
     /// The search as a query string ending in `&`, for the next page and the CSV link.
     fn query(&self) -> String {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        query
-            .append_pair("action", &self.action)
-            .append_pair("who", &self.who)
-            .append_pair("from", &self.from)
-            .append_pair("to", &self.to);
-        query.finish() + "&"
+        search_query(&[
+            ("action", &self.action),
+            ("who", &self.who),
+            ("from", &self.from),
+            ("to", &self.to),
+        ])
     }
 }
 

@@ -13,7 +13,7 @@ use crate::i18n::{Arg, Lang, format_date_time_sl};
 use crate::store::contact_messages::{self, ContactMessage, ContactReply};
 use crate::store::staff::StaffUser;
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::form::{FormErrors, Paging, TextField};
+use crate::web::kit::form::{FormErrors, PageQuery, Paging, TextField};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
 
@@ -53,11 +53,6 @@ struct ListPage {
     page: Chrome,
     rows: Vec<Row>,
     paging: Paging,
-}
-
-#[derive(Deserialize)]
-pub struct PageQuery {
-    page: Option<u64>,
 }
 
 pub async fn list(

@@ -3,12 +3,15 @@
 pub mod access_requests;
 pub mod audit;
 pub mod auth;
+mod file_problems;
 pub mod home;
 pub mod mail;
 pub mod messages;
+pub mod readings;
 pub mod sign_in;
 pub mod staff_users;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use super::public::captcha;
@@ -42,6 +45,18 @@ pub(super) fn routes(table: Table) -> Table {
         .route("/staff/messages/{id}", get(messages::show))
         .route("/staff/messages/{id}/handled", post(messages::mark_handled))
         .route("/staff/messages/{id}/reply", post(messages::reply))
+        .route("/staff/readings", get(readings::list))
+        .route("/staff/readings/export", post(readings::export))
+        .route(
+            "/staff/readings/verdicts",
+            post(readings::verdicts).layer(DefaultBodyLimit::max(readings::VERDICT_FILE_LIMIT)),
+        )
+        .route("/staff/readings/exports", get(readings::batches))
+        .route("/staff/readings/exports/{id}", get(readings::batch))
+        .route(
+            "/staff/readings/exports/{id}/file",
+            get(readings::batch_file),
+        )
         .route("/staff/audit", get(audit::show))
         .route("/staff/audit.csv", get(audit::export))
         .route("/staff/staff-users", get(staff_users::list))

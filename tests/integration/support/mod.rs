@@ -197,6 +197,11 @@ impl TestApp {
         Self::spawn_on(TestDatabase::with_demo(backend).await, adjust).await
     }
 
+    /// The app on a database with today's demo data, going by `clock`.
+    pub async fn spawn_demo_with_clock(backend: Backend, clock: Clock) -> Self {
+        Self::spawn_on_with_clock(TestDatabase::with_demo(backend).await, |_| {}, clock).await
+    }
+
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
         Self::spawn_on(TestDatabase::new(backend).await, adjust).await
     }

@@ -125,6 +125,7 @@ async function journey(javaScript) {
   await look(page, `staff-mail-message-${js}`);
 
   await readingsForBilling(page, server, javaScript);
+  await lockAndUnlock(page, javaScript);
 
   await page.getByRole('link', { name: 'Revizijska sled', exact: true }).click();
   await page.waitForURL('**/staff/audit');
@@ -220,6 +221,34 @@ async function readingsForBilling(page, server, javaScript) {
   assert.ok(shown.includes(reason), shown);
   await look(customer, `staff-reading-rejected-customer-${js}`);
   await customer.context().close();
+}
+
+/** "Uporabniki": the demo customer is found, locked (a reason first) and unlocked. */
+async function lockAndUnlock(page, javaScript) {
+  const js = javaScript ? 'js' : 'nojs';
+  await page.getByRole('link', { name: 'Uporabniki', exact: true }).click();
+  await page.waitForURL('**/staff/accounts');
+  await page.getByLabel('Iskanje uporabnika', { exact: true }).fill(CUSTOMER_EMAIL);
+  await submitOf(page.locator('main form')).click();
+  await page.waitForURL('**/staff/accounts?q=*');
+  await look(page, `staff-accounts-${js}`);
+  await page.getByRole('link', { name: CUSTOMER, exact: true }).click();
+  await page.waitForURL('**/staff/accounts/*');
+  await look(page, `staff-account-${js}`);
+  await page.getByLabel('Zakleni račun (odprte seje se takoj končajo)', { exact: true }).check();
+  await page.getByRole('button', { name: 'Izvedi', exact: true }).click();
+  await page.locator('.error-summary').waitFor();
+  await look(page, `staff-account-error-${js}`);
+  await page.getByLabel('Razlog', { exact: true }).first().fill('Stranka je prijavila izgubo telefona.');
+  await page.getByRole('button', { name: 'Izvedi', exact: true }).click();
+  await page.getByText(/Zakleni račun .* opravljeno/).waitFor();
+  assert.match(await page.locator('dl.summary').innerText(), /zaklenjen/);
+  await look(page, `staff-account-locked-${js}`);
+  await page.getByLabel('Odkleni račun', { exact: true }).check();
+  await page.getByLabel('Razlog', { exact: true }).first().fill('Stranka je telefon našla.');
+  await page.getByRole('button', { name: 'Izvedi', exact: true }).click();
+  await page.getByText(/Odkleni račun .* opravljeno/).waitFor();
+  assert.match(await page.locator('dl.summary').innerText(), /aktiven/);
 }
 
 describe('the back office sign-in', () => {

@@ -62,3 +62,7 @@ audit-action-staff_confirmed = confirmed with a code
 audit-action-audit_exported = audit trail exported
 audit-action-staff_disabled = staff user disabled
 audit-action-staff_enabled = staff user enabled again
+audit-action-account_locked = account locked
+audit-action-account_unlocked = account unlocked
+audit-action-account_sessions_ended = all sessions of an account ended
+audit-action-account_deleted = account deleted

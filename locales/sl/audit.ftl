@@ -62,3 +62,7 @@ audit-action-staff_confirmed = potrditev s kodo
 audit-action-audit_exported = izvoz revizijske sledi
 audit-action-staff_disabled = uporabnik osebja onemogočen
 audit-action-staff_enabled = uporabnik osebja spet omogočen
+audit-action-account_locked = zaklepanje uporabniškega računa
+audit-action-account_unlocked = odklepanje uporabniškega računa
+audit-action-account_sessions_ended = končanje vseh sej uporabnika
+audit-action-account_deleted = izbris uporabniškega računa

@@ -5,6 +5,7 @@
 
 pub mod access_admin;
 pub mod access_request;
+pub mod account_admin;
 pub mod audit;
 pub mod clock;
 pub mod consent;

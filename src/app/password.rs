@@ -11,7 +11,7 @@ use crate::mail::{self, letter::Letter};
 use crate::store::accounts::{self, Account, AccountState};
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::tokens::{self, AccountToken, Purpose};
-use crate::store::{begin_write, throttles};
+use crate::store::{Tx, begin_write, throttles};
 
 /// How long a reset link works.
 pub const LINK_VALID_HOURS: i64 = 1;
@@ -66,20 +66,7 @@ pub async fn request_reset(
             held_back.push(account.payer_code.clone());
             continue;
         }
-        let valid_for = Duration::hours(LINK_VALID_HOURS);
-        let token = tokens::issue(
-            &txn,
-            account.id,
-            Purpose::PasswordReset,
-            None,
-            valid_for,
-            now,
-        )
-        .await?;
-        let link = services.site.link_with_token("/password/reset", &token);
-        let mail =
-            reset_letter(lang, &account.payer_code, link).to(email, &services.site.company)?;
-        mail::enqueue(&txn, &services.site, mail, now).await?;
+        mail_reset_link(&txn, services, &account, email, lang).await?;
         mailed.push(account.payer_code.clone());
     }
     let details = serde_json::json!({ "mailed": mailed, "held_back": held_back });
@@ -92,6 +79,31 @@ pub async fn request_reset(
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(ResetRequested::Handled)
+}
+
+/// Makes a reset link for the account and queues the e-mail with it to `email` in `txn`.
+pub(super) async fn mail_reset_link(
+    txn: &Tx,
+    services: &Services,
+    account: &Account,
+    email: &str,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let now = services.now();
+    let valid_for = Duration::hours(LINK_VALID_HOURS);
+    let token = tokens::issue(
+        txn,
+        account.id,
+        Purpose::PasswordReset,
+        None,
+        valid_for,
+        now,
+    )
+    .await?;
+    let link = services.site.link_with_token("/password/reset", &token);
+    let mail = reset_letter(lang, &account.payer_code, link).to(email, &services.site.company)?;
+    mail::enqueue(txn, &services.site, mail, now).await?;
+    Ok(())
 }
 
 fn reset_letter(lang: Lang, payer_code: &str, link: String) -> Letter {

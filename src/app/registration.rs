@@ -205,7 +205,7 @@ pub async fn resend(
 
 /// Makes a new activation link for the account, voiding its earlier ones, and queues the
 /// e-mail with it in `txn`.
-async fn send_link(
+pub(super) async fn send_link(
     txn: &Tx,
     services: &Services,
     account_id: i64,

@@ -1,13 +1,13 @@
 //! Customer accounts (user name = payer code) and the history of their consents.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
-use super::entity::{account, consent};
+use super::entity::{account, consent, payer, point};
 use crate::i18n::Lang;
 
 pub use super::entity::states::{AccountState, ConsentDecision};
@@ -280,4 +280,116 @@ pub async fn consents<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Vec<conse
         .order_by_asc(consent::Column::Id)
         .all(conn)
         .await
+}
+
+/// An account as the back office lists it: with its payer's name.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct AccountRow {
+    pub id: i64,
+    pub payer_code: String,
+    pub payer_name: String,
+    pub email: Option<String>,
+    pub state: AccountState,
+    pub created_at: DateTime<Utc>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+/// The accounts `text` finds: by payer code, e-mail address or point designation exactly, or
+/// by a part of the payer's name (any case); in payer-code order.
+pub async fn search<C: ConnectionTrait>(
+    conn: &C,
+    text: &str,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<AccountRow>, DbErr> {
+    let text = text.trim();
+    let points_of = Query::select()
+        .column(point::Column::PayerCode)
+        .from(point::Entity)
+        .and_where(point::Column::Code.eq(text))
+        .to_owned();
+    // SQLite's LOWER and UPPER change ASCII letters only: "KOVAČIČ" is found by "kovačič"
+    // as upper case, "Kovačič" as lower case.
+    let name = || Expr::col((payer::Entity, payer::Column::Name));
+    let part = |text: String| LikeExpr::new(format!("%{}%", escape_like(&text))).escape('\\');
+    let name_matches = Condition::any()
+        .add(Expr::expr(Func::lower(name())).like(part(text.to_lowercase())))
+        .add(Expr::expr(Func::upper(name())).like(part(text.to_uppercase())));
+    account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::PayerCode)
+        .column_as(payer::Column::Name, "payer_name")
+        .column(account::Column::Email)
+        .column(account::Column::State)
+        .column(account::Column::CreatedAt)
+        .column(account::Column::LastSignInAt)
+        .join(JoinType::InnerJoin, account::Relation::Payer.def())
+        .filter(
+            Condition::any()
+                .add(account::Column::PayerCode.eq(text))
+                .add(account::Column::Email.eq(text.to_lowercase()))
+                .add(account::Column::PayerCode.in_subquery(points_of))
+                .add(name_matches),
+        )
+        .order_by_asc(account::Column::PayerCode)
+        .offset(offset)
+        .limit(limit)
+        .into_model()
+        .all(conn)
+        .await
+}
+
+/// `%`, `_` and the escape itself taken literally in a `LIKE` pattern.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// Moves the account from state `from` to `to`; false when it was not in `from`.
+pub async fn change_state<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    from: AccountState,
+    to: AccountState,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = account::Entity::update_many()
+        .col_expr(account::Column::State, Expr::value(to.as_str()))
+        .col_expr(account::Column::UpdatedAt, Expr::value(now))
+        .filter(account::Column::Id.eq(id))
+        .filter(account::Column::State.eq(from))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Voids every session of the account signed in before `now`, wherever it is kept.
+pub async fn void_sessions<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account::ActiveModel {
+        id: Set(id),
+        sessions_valid_after: Set(Some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the account and, by their foreign keys, its consents, link tokens and submitted
+/// readings; its contact messages stay with the company, no longer linked to it.
+pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<bool, DbErr> {
+    let result = account::Entity::delete_by_id(id).exec(conn).await?;
+    Ok(result.rows_affected == 1)
 }

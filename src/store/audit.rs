@@ -6,6 +6,8 @@ use sea_orm::{
     QueryOrder, QuerySelect, Select, Set,
 };
 
+use sea_orm::sea_query::Expr;
+
 use super::entity::audit_event;
 
 /// Who did it.
@@ -125,6 +127,25 @@ pub async fn latest_of_customer<C: ConnectionTrait>(
         .limit(limit)
         .all(conn)
         .await
+}
+
+/// Keeps of a deleted customer's own events only the payer code: where they came from and
+/// what else they recorded goes.
+pub async fn forget_customer<C: ConnectionTrait>(conn: &C, payer_code: &str) -> Result<(), DbErr> {
+    audit_event::Entity::update_many()
+        .col_expr(
+            audit_event::Column::ClientAddr,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            audit_event::Column::Details,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(audit_event::Column::ActorKind.eq(Actor::Customer(payer_code).kind()))
+        .filter(audit_event::Column::Actor.eq(payer_code))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// What the back office looks for in the audit trail; each part given narrows it.

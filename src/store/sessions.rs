@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -12,6 +12,9 @@ use tower_sessions::session_store::{self, SessionStore};
 use super::Db;
 use super::entity::session;
 use crate::auth::secret::sha256_hex;
+
+/// The key under which a customer's session holds its account's id.
+pub const ACCOUNT_ID_KEY: &str = "account_id";
 
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
@@ -31,6 +34,32 @@ impl DbSessionStore {
             .await?;
         Ok(deleted.rows_affected)
     }
+}
+
+/// When each open session of the account expires (unless used), soonest first.
+pub async fn of_account<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, DbErr> {
+    Ok(session::Entity::find()
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .order_by_asc(session::Column::ExpiresAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|session| session.expires_at)
+        .collect())
+}
+
+/// Ends every session of the account; how many there were.
+pub async fn end_of_account<C: ConnectionTrait>(conn: &C, account_id: i64) -> Result<u64, DbErr> {
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(account_id))
+        .exec(conn)
+        .await?;
+    Ok(deleted.rows_affected)
 }
 
 fn key(id: &Id) -> String {
@@ -63,15 +92,24 @@ impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_vec(&record.data)
             .map_err(|error| session_store::Error::Encode(error.to_string()))?;
+        let account_id = record
+            .data
+            .get(ACCOUNT_ID_KEY)
+            .and_then(serde_json::Value::as_i64);
         let row = session::ActiveModel {
             id: Set(key(&record.id)),
             data: Set(data),
             expires_at: Set(to_chrono(record.expiry_date)),
+            account_id: Set(account_id),
         };
         session::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(session::Column::Id)
-                    .update_columns([session::Column::Data, session::Column::ExpiresAt])
+                    .update_columns([
+                        session::Column::Data,
+                        session::Column::ExpiresAt,
+                        session::Column::AccountId,
+                    ])
                     .to_owned(),
             )
             .exec_without_returning(&self.db)

@@ -23,5 +23,6 @@ mod readings;
 mod registration;
 mod sign_in;
 mod staff;
+mod staff_accounts;
 mod staff_readings;
 mod storage;

@@ -27,6 +27,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::payer::Entity",
+        from = "Column::PayerCode",
+        to = "super::payer::Column::Code"
+    )]
+    Payer,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -8,6 +8,8 @@ pub struct Model {
     pub id: String,
     pub data: Vec<u8>,
     pub expires_at: DateTimeUtc,
+    /// The customer account signed in on it, if any (copied from the data when saved).
+    pub account_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

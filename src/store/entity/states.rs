@@ -116,4 +116,8 @@ stored_as!(AuditAction {
     AuditExported => "audit_exported",
     StaffDisabled => "staff_disabled",
     StaffEnabled => "staff_enabled",
+    AccountLocked => "account_locked",
+    AccountUnlocked => "account_unlocked",
+    AccountSessionsEnded => "account_sessions_ended",
+    AccountDeleted => "account_deleted",
 });

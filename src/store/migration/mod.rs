@@ -7,6 +7,7 @@ mod m0002_sign_in;
 mod m0003_staff_second_factor;
 mod m0004_contact_replies;
 mod m0005_reading_exports;
+mod m0006_session_accounts;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_staff_second_factor::Migration),
             Box::new(m0004_contact_replies::Migration),
             Box::new(m0005_reading_exports::Migration),
+            Box::new(m0006_session_accounts::Migration),
         ]
     }
 }

@@ -11,10 +11,10 @@ use tower_sessions::Session;
 
 use crate::config::Consent;
 use crate::store::accounts::{self, Account, AccountState};
+use crate::store::sessions::ACCOUNT_ID_KEY as ACCOUNT_ID;
 use crate::web::AppState;
 use crate::web::WebError;
 
-const ACCOUNT_ID: &str = "account_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
 
 /// Signs `account_id` in on a new session id, so an id planted before sign-in is worthless.

@@ -1,6 +1,7 @@
 //! The back office (SPEC §4), at `/staff`, with a session of its own.
 
 pub mod access_requests;
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 mod file_problems;
@@ -57,6 +58,9 @@ pub(super) fn routes(table: Table) -> Table {
             "/staff/readings/exports/{id}/file",
             get(readings::batch_file),
         )
+        .route("/staff/accounts", get(accounts::list))
+        .route("/staff/accounts/{id}", get(accounts::show))
+        .route("/staff/accounts/{id}/act", post(accounts::act))
         .route("/staff/audit", get(audit::show))
         .route("/staff/audit.csv", get(audit::export))
         .route("/staff/staff-users", get(staff_users::list))

@@ -1,4 +1,5 @@
-//! The command line (SPEC §7): `eportal serve | migrate | demo | import | export | staff`.
+//! The command line (SPEC §7): `eportal serve | migrate | demo | import | export | staff |
+//! token`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,9 +7,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::app::import::{self as apply, Channel, ImportError};
-use crate::app::readings;
+use crate::app::{api_tokens, readings};
 use crate::auth::password::{HashCost, hash_password};
 use crate::config::Config;
+use crate::domain::api_token::Scope;
 use crate::import::{self, ParseFailure};
 use crate::startup::{Application, shutdown_signal};
 use crate::store::staff;
@@ -65,6 +67,30 @@ enum Command {
         #[command(subcommand)]
         action: Staff,
     },
+    /// Manage the billing API's tokens.
+    Token {
+        #[command(subcommand)]
+        action: Token,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Token {
+    /// Make a token and print it once (only its digest is kept).
+    Create {
+        /// What the token is for, e.g. the billing system's name.
+        name: String,
+        /// What it may do; repeat for several.
+        #[arg(long = "scope", required = true, value_parser = scopes())]
+        scopes: Vec<String>,
+        /// Days until it expires (default: never).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(api_tokens::EXPIRY_MAX_DAYS)))]
+        expires_in_days: Option<u32>,
+    },
+}
+
+fn scopes() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Scope::ALL.map(Scope::as_str))
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,6 +177,40 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = store::connect(&config.database_url).await?;
             store::migrate(&db).await?;
             add_staff(&db, &username, role).await?;
+        }
+        Command::Token {
+            action:
+                Token::Create {
+                    name,
+                    scopes,
+                    expires_in_days,
+                },
+        } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.chars().count() > api_tokens::NAME_MAX_CHARS {
+                anyhow::bail!(
+                    "a token's name has 1 to {} characters",
+                    api_tokens::NAME_MAX_CHARS
+                );
+            }
+            let db = store::connect(&config.database_url).await?;
+            store::migrate(&db).await?;
+            let request = api_tokens::TokenRequest {
+                name,
+                scopes: scopes
+                    .iter()
+                    .filter_map(|scope| Scope::parse(scope))
+                    .collect(),
+                expires_in_days,
+            };
+            let origin = crate::app::Origin { client_addr: None };
+            let created =
+                api_tokens::create(&db, &origin, None, &request, chrono::Utc::now()).await?;
+            println!("{}", created.token.as_str());
+            eprintln!(
+                "Token {} made. It is shown only now: keep it in the billing system's secrets.",
+                created.id
+            );
         }
         Command::Import {
             kind,

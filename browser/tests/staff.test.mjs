@@ -126,6 +126,7 @@ async function journey(javaScript) {
 
   await readingsForBilling(page, server, javaScript);
   await lockAndUnlock(page, javaScript);
+  await apiToken(page, javaScript);
 
   await page.getByRole('link', { name: 'Revizijska sled', exact: true }).click();
   await page.waitForURL('**/staff/audit');
@@ -249,6 +250,25 @@ async function lockAndUnlock(page, javaScript) {
   await page.getByRole('button', { name: 'Izvedi', exact: true }).click();
   await page.getByText(/Odkleni račun .* opravljeno/).waitFor();
   assert.match(await page.locator('dl.summary').innerText(), /aktiven/);
+}
+
+/** "API žetoni": a token is made (a name first), shown once, and revoked. */
+async function apiToken(page, javaScript) {
+  const js = javaScript ? 'js' : 'nojs';
+  await page.getByRole('link', { name: 'API žetoni', exact: true }).click();
+  await page.waitForURL('**/staff/api-tokens');
+  await look(page, `staff-api-tokens-${js}`);
+  await page.getByRole('button', { name: 'Izdelaj žeton', exact: true }).click();
+  await page.locator('.error-summary').waitFor();
+  await look(page, `staff-api-tokens-error-${js}`);
+  await page.getByLabel('Ime', { exact: true }).fill('Obračun – nočni prenos');
+  await page.getByLabel(/readings:read/).check();
+  await page.getByRole('button', { name: 'Izdelaj žeton', exact: true }).click();
+  await page.locator('#new-token').waitFor();
+  assert.match(await page.locator('#new-token').innerText(), /^ept_[0-9A-Za-z]{36}$/);
+  await look(page, `staff-api-token-made-${js}`);
+  await page.getByRole('button', { name: 'Prekliči Obračun – nočni prenos', exact: true }).click();
+  await page.getByText(/preklical ana\.kos/).waitFor();
 }
 
 describe('the back office sign-in', () => {

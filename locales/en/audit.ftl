@@ -66,3 +66,5 @@ audit-action-account_locked = account locked
 audit-action-account_unlocked = account unlocked
 audit-action-account_sessions_ended = all sessions of an account ended
 audit-action-account_deleted = account deleted
+audit-action-api_token_created = API token created
+audit-action-api_token_revoked = API token revoked

@@ -66,3 +66,5 @@ audit-action-account_locked = zaklepanje uporabniškega računa
 audit-action-account_unlocked = odklepanje uporabniškega računa
 audit-action-account_sessions_ended = končanje vseh sej uporabnika
 audit-action-account_deleted = izbris uporabniškega računa
+audit-action-api_token_created = nov žeton API
+audit-action-api_token_revoked = preklic žetona API

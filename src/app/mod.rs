@@ -6,6 +6,7 @@
 pub mod access_admin;
 pub mod access_request;
 pub mod account_admin;
+pub mod api_tokens;
 pub mod audit;
 pub mod clock;
 pub mod consent;

@@ -13,6 +13,7 @@ use crate::config::DatabaseUrl;
 
 pub mod access_requests;
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod billing;
 pub mod contact_messages;

@@ -7,7 +7,7 @@ use crate::support::{Backend, TestDatabase};
 
 on_both_databases!(migrate_brings_the_schema_up_to_date);
 
-fn eportal(database: &TestDatabase) -> Command {
+pub(crate) fn eportal(database: &TestDatabase) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_eportal"));
     command
         .current_dir(database.dir.path())

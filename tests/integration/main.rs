@@ -25,4 +25,5 @@ mod sign_in;
 mod staff;
 mod staff_accounts;
 mod staff_readings;
+mod staff_tokens;
 mod storage;

@@ -80,6 +80,12 @@ async fn every_response_carries_security_headers(backend: Backend) {
             "{path}: plain HTTP"
         );
         assert!(headers.get("x-request-id").is_some(), "{path}");
+        let cache = if path.starts_with("/static/") {
+            "public, max-age=3600"
+        } else {
+            "no-store"
+        };
+        assert_eq!(headers["cache-control"], cache, "{path}");
     }
 }
 

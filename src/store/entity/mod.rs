@@ -3,6 +3,7 @@
 pub mod access_request;
 pub mod account;
 pub mod account_token;
+pub mod api_token;
 pub mod audit_event;
 pub mod consent;
 pub mod contact_message;

@@ -120,4 +120,6 @@ stored_as!(AuditAction {
     AccountUnlocked => "account_unlocked",
     AccountSessionsEnded => "account_sessions_ended",
     AccountDeleted => "account_deleted",
+    ApiTokenCreated => "api_token_created",
+    ApiTokenRevoked => "api_token_revoked",
 });

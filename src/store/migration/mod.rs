@@ -8,6 +8,7 @@ mod m0003_staff_second_factor;
 mod m0004_contact_replies;
 mod m0005_reading_exports;
 mod m0006_session_accounts;
+mod m0007_api_tokens;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_contact_replies::Migration),
             Box::new(m0005_reading_exports::Migration),
             Box::new(m0006_session_accounts::Migration),
+            Box::new(m0007_api_tokens::Migration),
         ]
     }
 }

@@ -22,6 +22,9 @@ pub async fn add_security_headers(https: bool, request: Request, next: Next) -> 
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "same-origin");
+    // Pages hold personal data (and once an API token): no cache keeps them unless the
+    // response chose otherwise (the static files do).
+    set(header::CACHE_CONTROL, "no-store");
     set(
         header::HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=(), payment=()",

@@ -2,6 +2,7 @@
 
 pub mod access_requests;
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 mod file_problems;
@@ -69,6 +70,11 @@ pub(super) fn routes(table: Table) -> Table {
             post(staff_users::disable),
         )
         .route("/staff/staff-users/{id}/enable", post(staff_users::enable))
+        .route(
+            "/staff/api-tokens",
+            get(api_tokens::list).post(api_tokens::create),
+        )
+        .route("/staff/api-tokens/{id}/revoke", post(api_tokens::revoke))
         .route("/staff/mail", get(mail::list))
         .route("/staff/mail/{id}", get(mail::show))
         .route("/staff/mail/{id}/retry", post(mail::retry))

@@ -7,10 +7,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::app::import::{self as apply, Channel, ImportError};
+use crate::app::staff_admin::{self, Added, NewStaffUser};
 use crate::app::{api_tokens, readings};
-use crate::auth::password::{HashCost, hash_password};
+use crate::auth::hasher::Hasher;
+use crate::auth::password::HashCost;
 use crate::config::Config;
 use crate::domain::api_token::Scope;
+use crate::domain::staff::{
+    PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, StaffUsername, password_length_ok,
+};
 use crate::import::{self, ParseFailure};
 use crate::startup::{Application, shutdown_signal};
 use crate::store::staff;
@@ -278,13 +283,7 @@ async fn run_import(
 }
 
 async fn add_staff(db: &store::Db, username: &str, role: StaffRole) -> anyhow::Result<()> {
-    let valid = (3..=32).contains(&username.len())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
-    if !valid {
-        anyhow::bail!("a staff user name has 3 to 32 of a–z, 0–9, '.', '_', '-'");
-    }
+    let username = StaffUsername::parse(username)?;
     let password = match std::env::var("EPORTAL_STAFF_PASSWORD") {
         Ok(password) => password,
         Err(_) => {
@@ -296,27 +295,30 @@ async fn add_staff(db: &store::Db, username: &str, role: StaffRole) -> anyhow::R
             first
         }
     };
-    let length = password.chars().count();
-    if !(STAFF_PASSWORD_MIN..=128).contains(&length) {
-        anyhow::bail!("a staff password has {STAFF_PASSWORD_MIN} to 128 characters");
+    if !password_length_ok(&password) {
+        anyhow::bail!(
+            "a staff password has {PASSWORD_MIN_CHARS} to {PASSWORD_MAX_CHARS} characters"
+        );
     }
     let role = match role {
         StaffRole::Operator => staff::Role::Operator,
         StaffRole::Admin => staff::Role::Admin,
     };
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password, HashCost::Production))
-        .await??;
-    match staff::add(db, username, hash, role, chrono::Utc::now()).await? {
-        Some(_) => {
+    let hasher = Hasher::new(1, HashCost::Production)?;
+    let origin = crate::app::Origin { client_addr: None };
+    let new = NewStaffUser {
+        username: username.clone(),
+        role,
+        password,
+    };
+    match staff_admin::add((db, &hasher), &origin, None, new, chrono::Utc::now()).await? {
+        Added::Done(_) => {
             println!("Staff user {username} ({}) added.", role.as_str());
             Ok(())
         }
-        None => anyhow::bail!("a staff user named {username} exists already"),
+        Added::Taken => anyhow::bail!("a staff user named {username} exists already"),
     }
 }
-
-/// Staff reach every customer's data, so their passwords are longer than customers'.
-const STAFF_PASSWORD_MIN: usize = 12;
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     if config.test_captcha.is_some() {

@@ -151,6 +151,15 @@ async function journey(javaScript) {
   await page.waitForURL('**/staff/staff-users');
   assert.match(await page.locator('main table').innerText(), /skrbnik/);
   await look(page, `staff-users-${js}`);
+  await page.getByRole('button', { name: 'Dodaj uporabnika', exact: true }).click();
+  await page.locator('.error-summary').waitFor();
+  await look(page, `staff-users-error-${js}`);
+  await page.getByLabel('Uporabniško ime', { exact: true }).fill('bor.zupan');
+  await page.getByLabel('operater', { exact: true }).check();
+  await page.getByRole('button', { name: 'Dodaj uporabnika', exact: true }).click();
+  await page.locator('#new-password').waitFor();
+  assert.match(await page.locator('#new-password').innerText(), /^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+  await look(page, `staff-users-added-${js}`);
 
   await page.getByRole('button', { name: 'Odjava', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/staff');

@@ -13,6 +13,7 @@ pub mod payer_code;
 pub mod quantity;
 pub mod reading_check;
 pub mod second_factor;
+pub mod staff;
 pub mod tax_number;
 pub mod throttle;
 pub mod upn;

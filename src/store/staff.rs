@@ -83,6 +83,42 @@ pub async fn set_disabled<C: ConnectionTrait>(
     Ok(updated.rows_affected == 1)
 }
 
+/// Clears the user's second factor and deletes their recovery codes: they enrol anew.
+pub async fn reset_second_factor<C: ConnectionTrait>(conn: &C, id: i64) -> Result<(), DbErr> {
+    staff_user::Entity::update_many()
+        .col_expr(
+            staff_user::Column::TotpSecret,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            staff_user::Column::TotpEnrolledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            staff_user::Column::TotpLastStep,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    staff_recovery_code::Entity::delete_many()
+        .filter(staff_recovery_code::Column::StaffUserId.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Gives the user `role`; false when there is no such user or it has it already.
+pub async fn set_role<C: ConnectionTrait>(conn: &C, id: i64, role: Role) -> Result<bool, DbErr> {
+    let updated = staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::Role, Expr::value(role.as_str()))
+        .filter(staff_user::Column::Id.eq(id))
+        .filter(staff_user::Column::Role.ne(role))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
 /// Keeps the secret a staff user is enrolling with, until a code confirms it; an enrolled
 /// secret is never replaced here.
 pub async fn set_pending_secret<C: ConnectionTrait>(

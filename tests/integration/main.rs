@@ -26,4 +26,5 @@ mod staff;
 mod staff_accounts;
 mod staff_readings;
 mod staff_tokens;
+mod staff_users;
 mod storage;

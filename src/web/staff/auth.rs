@@ -83,14 +83,14 @@ impl From<WebError> for StaffRedirect {
     }
 }
 
-/// The user a session holds under `id_key` since `at_key`, if that is less than `lifetime`
-/// ago and the user may still sign in.
+/// The user a session holds under `id_key` since `at_key` (with that time, in milliseconds),
+/// if that is less than `lifetime` ago and the user may still sign in.
 async fn held(
     parts: &mut Parts,
     state: &AppState,
     (id_key, at_key): (&str, &str),
     lifetime: Duration,
-) -> Result<Option<(StaffUser, Session)>, WebError> {
+) -> Result<Option<(StaffUser, Session, i64)>, WebError> {
     let session = Session::from_request_parts(parts, state)
         .await
         .map_err(|(_, message)| WebError::NoSession(message))?;
@@ -102,7 +102,7 @@ async fn held(
     let fresh = state.app.now().timestamp_millis() - at < lifetime.num_milliseconds();
     let user = staff::find(&state.app.db, id).await?;
     match user.filter(|user| fresh && !user.disabled) {
-        Some(user) => Ok(Some((user, session))),
+        Some(user) => Ok(Some((user, session, at))),
         None => {
             session.flush().await?;
             Ok(None)
@@ -141,6 +141,25 @@ impl StaffMember {
     }
 }
 
+/// The session's staff user, signed in less than [`ABSOLUTE_HOURS`] ago with the second
+/// factor they have now: a reset (or a new enrolment) since ends the session.
+async fn member_of(parts: &mut Parts, state: &AppState) -> Result<Option<StaffMember>, WebError> {
+    let lifetime = Duration::hours(ABSOLUTE_HOURS);
+    let Some((user, session, signed_in_ms)) =
+        held(parts, state, (STAFF_ID, SIGNED_IN_AT), lifetime).await?
+    else {
+        return Ok(None);
+    };
+    let enrolled_before = user
+        .totp_enrolled_at
+        .is_some_and(|at| at.timestamp_millis() <= signed_in_ms);
+    if !enrolled_before {
+        session.flush().await?;
+        return Ok(None);
+    }
+    Ok(Some(StaffMember { user, session }))
+}
+
 impl FromRequestParts<AppState> for StaffMember {
     type Rejection = StaffRedirect;
 
@@ -148,11 +167,7 @@ impl FromRequestParts<AppState> for StaffMember {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let lifetime = Duration::hours(ABSOLUTE_HOURS);
-        let (user, session) = held(parts, state, (STAFF_ID, SIGNED_IN_AT), lifetime)
-            .await?
-            .ok_or(StaffRedirect::SignIn)?;
-        Ok(StaffMember { user, session })
+        member_of(parts, state).await?.ok_or(StaffRedirect::SignIn)
     }
 }
 
@@ -189,9 +204,7 @@ impl OptionalFromRequestParts<AppState> for StaffMember {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, Self::Rejection> {
-        let lifetime = Duration::hours(ABSOLUTE_HOURS);
-        let held = held(parts, state, (STAFF_ID, SIGNED_IN_AT), lifetime).await?;
-        Ok(held.map(|(user, session)| StaffMember { user, session }))
+        member_of(parts, state).await
     }
 }
 
@@ -208,7 +221,7 @@ impl FromRequestParts<AppState> for Pending {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let lifetime = Duration::minutes(PENDING_MINUTES);
-        let (user, _) = held(parts, state, (PENDING_ID, PENDING_AT), lifetime)
+        let (user, _, _) = held(parts, state, (PENDING_ID, PENDING_AT), lifetime)
             .await?
             .ok_or(StaffRedirect::SignIn)?;
         Ok(Pending { user })

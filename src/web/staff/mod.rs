@@ -64,7 +64,15 @@ pub(super) fn routes(table: Table) -> Table {
         .route("/staff/accounts/{id}/act", post(accounts::act))
         .route("/staff/audit", get(audit::show))
         .route("/staff/audit.csv", get(audit::export))
-        .route("/staff/staff-users", get(staff_users::list))
+        .route(
+            "/staff/staff-users",
+            get(staff_users::list).post(staff_users::add),
+        )
+        .route(
+            "/staff/staff-users/{id}/reset-second-factor",
+            post(staff_users::reset_second_factor),
+        )
+        .route("/staff/staff-users/{id}/role", post(staff_users::set_role))
         .route(
             "/staff/staff-users/{id}/disable",
             post(staff_users::disable),

@@ -469,7 +469,7 @@ impl TestApp {
 }
 
 /// The form token in a page's HTML.
-fn token_in(html: &str) -> Option<String> {
+pub fn token_in(html: &str) -> Option<String> {
     let marker = r#"name="csrf_token" value=""#;
     let start = html.find(marker)? + marker.len();
     html[start..].split('"').next().map(str::to_owned)

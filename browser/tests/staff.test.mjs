@@ -6,8 +6,9 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { closeBrowser, look, newPage, startServer, submitOf, totp } from '../lib/harness.mjs';
+import { BROWSER_DIR, closeBrowser, look, newPage, startServer, submitOf, totp } from '../lib/harness.mjs';
 
 const T = { timeout: 240_000 };
 const STAFF = 'ana.kos';
@@ -127,6 +128,7 @@ async function journey(javaScript) {
   await readingsForBilling(page, server, javaScript);
   await lockAndUnlock(page, javaScript);
   await apiToken(page, javaScript);
+  await importFiles(page, javaScript);
 
   await page.getByRole('link', { name: 'Revizijska sled', exact: true }).click();
   await page.waitForURL('**/staff/audit');
@@ -278,6 +280,26 @@ async function apiToken(page, javaScript) {
   await look(page, `staff-api-token-made-${js}`);
   await page.getByRole('button', { name: 'Prekliči Obračun – nočni prenos', exact: true }).click();
   await page.getByText(/preklical ana\.kos/).waitFor();
+}
+
+/** "Uvoz": another utility's files are checked (the dry run), then applied. */
+async function importFiles(page, javaScript) {
+  const js = javaScript ? 'js' : 'nojs';
+  await page.getByRole('link', { name: 'Uvoz', exact: true }).click();
+  await page.waitForURL('**/staff/import');
+  await look(page, `staff-import-${js}`);
+  const fixtures = path.resolve(BROWSER_DIR, '../tests/fixtures/komunala-vrhnika');
+  const files = fs.readdirSync(fixtures).filter((name) => name.endsWith('.csv'));
+  await page.getByLabel('Datoteke', { exact: true }).setInputFiles(files.map((name) => path.join(fixtures, name)));
+  await page.getByRole('button', { name: 'Preveri datoteke', exact: true }).click();
+  await page.waitForURL(/\/staff\/import\/\d+$/);
+  assert.match(await page.locator('main').innerText(), /Vse datoteke so brez napak/);
+  await look(page, `staff-import-preview-${js}`);
+  await page.getByRole('button', { name: 'Uveljavi', exact: true }).click();
+  await page.waitForURL('**/staff/import');
+  assert.match(await page.locator('.notice').innerText(), /Uvoz je uveljavljen/);
+  assert.match(await page.locator('main table').innerText(), /invoice_lines\.csv/);
+  await look(page, `staff-import-applied-${js}`);
 }
 
 describe('the back office sign-in', () => {

@@ -5,14 +5,17 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
+use super::AppError;
 use crate::auth::secret::sha256_hex;
+use crate::import::upload::{MAX_PDF_BYTES, PdfFile, Placed};
 use crate::import::{
     Kind, LineError, Lined, ParseFailure, ParsedFile, Problem, Reference, parse_file,
 };
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::billing::{self, Changes, ImportRun, KeyTable};
+use crate::store::staff::StaffUser;
 use crate::store::{Db, StoreError, Tx, begin_write};
 
 /// How a file arrived, for the import history.
@@ -56,7 +59,7 @@ pub enum ImportError {
     },
 }
 
-/// Imports one billing file of `kind`.
+/// Imports one billing file of `kind` (the command line's `eportal import`).
 pub async fn import_file(
     db: &Db,
     kind: Kind,
@@ -65,53 +68,85 @@ pub async fn import_file(
     channel: Channel,
     dry_run: bool,
 ) -> Result<Outcome, ImportError> {
-    let parsed = parse_file(kind, bytes)?;
-    let txn = begin_write(db).await?;
-    let unknown = unknown_references(&txn, &parsed).await?;
-    if !unknown.is_empty() {
-        txn.rollback().await?;
-        return Err(ParseFailure::Lines(unknown).into());
-    }
     let now = Utc::now();
-    let changes = write(&txn, &parsed, now).await?;
+    let txn = begin_write(db).await?;
+    let (rows, changes) = stage_billing(&txn, kind, bytes, now).await?;
     let outcome = Outcome {
-        rows: parsed.len(),
+        rows,
         changes,
         dry_run,
     };
     if dry_run {
         txn.rollback().await?;
-    } else {
-        let sha256 = sha256_hex(bytes);
-        billing::record_import_run(
-            &txn,
-            ImportRun {
-                kind: kind.as_str(),
-                file_name,
-                sha256: &sha256,
-                rows: outcome.rows,
-                changes,
-                origin: channel.as_str(),
-            },
-            now,
-        )
-        .await?;
-        record_event(&txn, channel, kind.as_str(), file_name, &outcome).await?;
-        txn.commit().await?;
+        return Ok(outcome);
     }
+    let sha256 = sha256_hex(bytes);
+    let run = Run {
+        kind: kind.as_str(),
+        file_name,
+        sha256: &sha256,
+        outcome: &outcome,
+    };
+    keep(&txn, run, channel, Actor::System, now).await?;
+    txn.commit().await?;
     Ok(outcome)
 }
 
-/// The audit event of an import that was stored.
-async fn record_event(
+/// Parses a billing file and upserts its rows in `txn` once every reference is known; how
+/// many rows and what changed.
+async fn stage_billing(
     txn: &Tx,
+    kind: Kind,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(usize, Changes), ImportError> {
+    let parsed = parse_file(kind, bytes)?;
+    let unknown = unknown_references(txn, &parsed).await?;
+    if !unknown.is_empty() {
+        return Err(ParseFailure::Lines(unknown).into());
+    }
+    let changes = write(txn, &parsed, now).await?;
+    Ok((parsed.len(), changes))
+}
+
+/// A file that was stored, for the history and the audit trail.
+struct Run<'a> {
+    kind: &'a str,
+    file_name: &'a str,
+    sha256: &'a str,
+    outcome: &'a Outcome,
+}
+
+/// Records an applied file in the import history and the audit trail.
+async fn keep(
+    txn: &Tx,
+    run: Run<'_>,
     channel: Channel,
-    kind: &str,
-    file_name: &str,
-    outcome: &Outcome,
+    actor: Actor<'_>,
+    now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let Run {
+        kind,
+        file_name,
+        sha256,
+        outcome,
+    } = run;
+    let imported_by = match actor {
+        Actor::Staff(username) => Some(username),
+        _ => None,
+    };
+    let history = ImportRun {
+        kind,
+        file_name,
+        sha256,
+        rows: outcome.rows,
+        changes: outcome.changes,
+        origin: channel.as_str(),
+        imported_by,
+    };
+    billing::record_import_run(txn, history, now).await?;
     let changes = outcome.changes;
-    let event = Event::new(Actor::System, AuditAction::ImportApplied)
+    let event = Event::new(actor, AuditAction::ImportApplied)
         .subject(file_name.to_owned())
         .details(serde_json::json!({
             "kind": kind,
@@ -122,7 +157,7 @@ async fn record_event(
             "unchanged": changes.unchanged,
             "deleted": changes.deleted,
         }));
-    audit::record(txn, event, Utc::now()).await
+    audit::record(txn, event, now).await
 }
 
 async fn write(
@@ -291,8 +326,6 @@ pub enum PdfProblem {
     NoFiles,
 }
 
-const MAX_PDF_BYTES: u64 = 20 * 1024 * 1024;
-
 /// Imports a folder of `<invoice_number>.pdf` files: all of them, or none when any is wrong.
 pub async fn import_invoice_pdfs(
     db: &Db,
@@ -307,62 +340,27 @@ pub async fn import_invoice_pdfs(
     let mut files = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(read_error)? {
         let path = entry.map_err(read_error)?.path();
-        let is_pdf = path
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("pdf"));
-        if let (true, Some(stem)) = (is_pdf, path.file_stem().and_then(|stem| stem.to_str())) {
-            files.push((stem.to_owned(), path));
-        }
-    }
-    files.sort();
-    if files.is_empty() {
-        return Err(ImportError::PdfsRejected(vec![PdfProblem::NoFiles]));
-    }
-
-    let txn = begin_write(db).await?;
-    let numbers: BTreeSet<String> = files.iter().map(|(number, _)| number.clone()).collect();
-    let known = billing::known_keys(&txn, KeyTable::Invoices, &numbers).await?;
-    let mut problems = Vec::new();
-    let mut contents = Vec::new();
-    for (number, path) in &files {
-        let file = path
+        let name = path
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let size = std::fs::metadata(path).map_err(read_error)?.len();
-        if !known.contains(number) {
-            problems.push(PdfProblem::UnknownInvoice {
-                file,
-                number: number.clone(),
-            });
-        } else if size > MAX_PDF_BYTES {
-            problems.push(PdfProblem::TooLarge {
-                file,
-                max_mib: MAX_PDF_BYTES >> 20,
-            });
-        } else {
-            let content = std::fs::read(path).map_err(read_error)?;
-            if content.starts_with(b"%PDF-") {
-                contents.push((number, content));
-            } else {
-                problems.push(PdfProblem::NotPdf { file });
-            }
+        if PdfFile::named(&name, Vec::new()).is_none() {
+            continue;
         }
+        let size = std::fs::metadata(&path).map_err(read_error)?.len();
+        // Too large to read: the check in `stage_pdfs` reports it by its size alone.
+        let bytes = if size > MAX_PDF_BYTES {
+            Vec::new()
+        } else {
+            std::fs::read(&path).map_err(read_error)?
+        };
+        files.extend(PdfFile::named(&name, bytes).map(|file| (file, size)));
     }
-    if !problems.is_empty() {
-        txn.rollback().await?;
-        return Err(ImportError::PdfsRejected(problems));
-    }
+    files.sort_by(|(a, _), (b, _)| a.number.cmp(&b.number));
     let now = Utc::now();
-    let mut changes = Changes::default();
-    for (number, content) in contents {
-        let sha256 = sha256_hex(&content);
-        let one = billing::upsert_invoice_pdf(&txn, number, content, sha256, now).await?;
-        changes.inserted += one.inserted;
-        changes.updated += one.updated;
-        changes.unchanged += one.unchanged;
-    }
+    let txn = begin_write(db).await?;
+    let changes = stage_pdfs(&txn, &files, now).await?;
     let outcome = Outcome {
         rows: files.len(),
         changes,
@@ -370,19 +368,173 @@ pub async fn import_invoice_pdfs(
     };
     if dry_run {
         txn.rollback().await?;
-    } else {
-        let name = folder.display().to_string();
-        let run = ImportRun {
-            kind: "invoice_pdfs",
-            file_name: &name,
-            sha256: "",
-            rows: files.len(),
-            changes,
-            origin: channel.as_str(),
-        };
-        billing::record_import_run(&txn, run, now).await?;
-        record_event(&txn, channel, "invoice_pdfs", &name, &outcome).await?;
-        txn.commit().await?;
+        return Ok(outcome);
     }
+    let name = folder.display().to_string();
+    let run = Run {
+        kind: INVOICE_PDFS,
+        file_name: &name,
+        sha256: "",
+        outcome: &outcome,
+    };
+    keep(&txn, run, channel, Actor::System, now).await?;
+    txn.commit().await?;
     Ok(outcome)
+}
+
+/// The name of invoice PDFs in the history, beside the kinds of billing files.
+pub const INVOICE_PDFS: &str = "invoice_pdfs";
+
+/// Stores each PDF (with its size) under its invoice in `txn`, or none when any is wrong.
+async fn stage_pdfs(
+    txn: &Tx,
+    files: &[(PdfFile, u64)],
+    now: DateTime<Utc>,
+) -> Result<Changes, ImportError> {
+    if files.is_empty() {
+        return Err(ImportError::PdfsRejected(vec![PdfProblem::NoFiles]));
+    }
+    let numbers: BTreeSet<String> = files.iter().map(|(file, _)| file.number.clone()).collect();
+    let known = billing::known_keys(txn, KeyTable::Invoices, &numbers).await?;
+    let mut problems = Vec::new();
+    for (file, size) in files {
+        let name = file.name.clone();
+        if !known.contains(&file.number) {
+            problems.push(PdfProblem::UnknownInvoice {
+                file: name,
+                number: file.number.clone(),
+            });
+        } else if *size > MAX_PDF_BYTES {
+            problems.push(PdfProblem::TooLarge {
+                file: name,
+                max_mib: MAX_PDF_BYTES >> 20,
+            });
+        } else if !file.bytes.starts_with(b"%PDF-") {
+            problems.push(PdfProblem::NotPdf { file: name });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::PdfsRejected(problems));
+    }
+    let mut changes = Changes::default();
+    for (file, _) in files {
+        let sha256 = sha256_hex(&file.bytes);
+        let one =
+            billing::upsert_invoice_pdf(txn, &file.number, file.bytes.clone(), sha256, now).await?;
+        changes.inserted += one.inserted;
+        changes.updated += one.updated;
+        changes.unchanged += one.unchanged;
+    }
+    Ok(changes)
+}
+
+/// Why a file of an upload cannot be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    File(ParseFailure),
+    Pdfs(Vec<PdfProblem>),
+}
+
+/// What became of one file of an upload (the invoice PDFs count as one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    pub name: String,
+    /// A kind of SPEC §5.1, or [`INVOICE_PDFS`].
+    pub kind: &'static str,
+    pub result: Result<(usize, Changes), Refusal>,
+}
+
+/// What became of an upload: each file's report, and whether it was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadReport {
+    pub files: Vec<FileReport>,
+    pub applied: bool,
+}
+
+impl UploadReport {
+    /// Every file can be stored.
+    pub fn is_clean(&self) -> bool {
+        self.files.iter().all(|file| file.result.is_ok())
+    }
+}
+
+/// Imports the files of a back-office upload in import order, in one transaction: with
+/// `dry_run` (or when any file is refused) nothing is stored and the report says what would
+/// happen; otherwise all of it is, recorded in the history and the audit trail as `staff`'s.
+pub async fn import_upload(
+    db: &Db,
+    staff: &StaffUser,
+    placed: &Placed,
+    dry_run: bool,
+) -> Result<UploadReport, AppError> {
+    let now = Utc::now();
+    let txn = begin_write(db).await?;
+    let mut files = Vec::new();
+    let mut digests = Vec::new();
+    for file in &placed.billing {
+        let result = match stage_billing(&txn, file.kind, &file.bytes, now).await {
+            Ok(staged) => Ok(staged),
+            Err(ImportError::Rejected(failure)) => Err(Refusal::File(failure)),
+            Err(error) => return Err(error.into()),
+        };
+        digests.push(sha256_hex(&file.bytes));
+        files.push(FileReport {
+            name: file.name.clone(),
+            kind: file.kind.as_str(),
+            result,
+        });
+    }
+    if !placed.pdfs.is_empty() {
+        let sized: Vec<_> = placed
+            .pdfs
+            .iter()
+            .map(|pdf| (pdf.clone(), pdf.bytes.len() as u64))
+            .collect();
+        let result = match stage_pdfs(&txn, &sized, now).await {
+            Ok(changes) => Ok((sized.len(), changes)),
+            Err(ImportError::PdfsRejected(problems)) => Err(Refusal::Pdfs(problems)),
+            Err(error) => return Err(error.into()),
+        };
+        digests.push(String::new());
+        files.push(FileReport {
+            name: INVOICE_PDFS.to_owned(),
+            kind: INVOICE_PDFS,
+            result,
+        });
+    }
+    let mut report = UploadReport {
+        files,
+        applied: false,
+    };
+    if dry_run || !report.is_clean() {
+        txn.rollback().await?;
+        return Ok(report);
+    }
+    for (file, sha256) in report.files.iter().zip(&digests) {
+        let Ok((rows, changes)) = file.result else {
+            continue;
+        };
+        let outcome = Outcome {
+            rows,
+            changes,
+            dry_run,
+        };
+        let run = Run {
+            kind: file.kind,
+            file_name: &file.name,
+            sha256,
+            outcome: &outcome,
+        };
+        keep(
+            &txn,
+            run,
+            Channel::BackOffice,
+            Actor::Staff(&staff.username),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    report.applied = true;
+    Ok(report)
 }

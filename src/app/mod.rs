@@ -74,6 +74,9 @@ pub enum AppError {
     Letter(#[from] askama::Error),
     #[error("password hashing: {0}")]
     Hashing(#[from] HasherError),
+    /// An import that failed for a reason no file caused (the database).
+    #[error("import: {0}")]
+    Import(#[from] import::ImportError),
     /// An account whose payer billing no longer has, which the foreign key should prevent.
     #[error("account {0} has no payer")]
     PayerMissing(String),

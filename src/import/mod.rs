@@ -5,6 +5,7 @@ mod kind;
 mod problem;
 mod records;
 mod table;
+pub mod upload;
 
 use crate::domain::billing::{
     InvoiceLineRecord, InvoiceRecord, MeterRecord, OpenItemRecord, PayerRecord, PointRecord,

@@ -660,6 +660,8 @@ pub struct ImportRun<'a> {
     pub rows: usize,
     pub changes: Changes,
     pub origin: &'a str,
+    /// The staff user who applied it in the back office.
+    pub imported_by: Option<&'a str>,
 }
 
 pub async fn record_import_run<C: ConnectionTrait>(
@@ -677,6 +679,7 @@ pub async fn record_import_run<C: ConnectionTrait>(
         updated: sea_orm::Set(count(run.changes.updated + run.changes.deleted)),
         unchanged: sea_orm::Set(count(run.changes.unchanged)),
         origin: sea_orm::Set(run.origin.to_owned()),
+        imported_by: sea_orm::Set(run.imported_by.map(str::to_owned)),
         applied_at: sea_orm::Set(now),
         ..Default::default()
     }

@@ -19,6 +19,7 @@ pub mod billing;
 pub mod contact_messages;
 pub mod control_numbers;
 pub mod entity;
+pub mod import_uploads;
 pub mod invoices;
 pub mod meters;
 pub mod migration;

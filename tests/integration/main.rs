@@ -24,6 +24,7 @@ mod registration;
 mod sign_in;
 mod staff;
 mod staff_accounts;
+mod staff_import;
 mod staff_readings;
 mod staff_tokens;
 mod staff_users;

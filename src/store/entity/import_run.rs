@@ -14,6 +14,8 @@ pub struct Model {
     pub unchanged: i32,
     pub origin: String,
     pub applied_at: DateTimeUtc,
+    /// The staff user who applied it; `None` from the command line or the API.
+    pub imported_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

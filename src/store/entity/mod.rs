@@ -10,6 +10,8 @@ pub mod contact_message;
 pub mod contact_reply;
 pub mod control_number;
 pub mod import_run;
+pub mod import_upload;
+pub mod import_upload_file;
 pub mod invoice;
 pub mod invoice_line;
 pub mod invoice_pdf;

@@ -9,6 +9,7 @@ mod m0004_contact_replies;
 mod m0005_reading_exports;
 mod m0006_session_accounts;
 mod m0007_api_tokens;
+mod m0008_import_uploads;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_reading_exports::Migration),
             Box::new(m0006_session_accounts::Migration),
             Box::new(m0007_api_tokens::Migration),
+            Box::new(m0008_import_uploads::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 mod file_problems;
 pub mod home;
+pub mod import;
 pub mod mail;
 pub mod messages;
 pub mod readings;
@@ -83,6 +84,15 @@ pub(super) fn routes(table: Table) -> Table {
             get(api_tokens::list).post(api_tokens::create),
         )
         .route("/staff/api-tokens/{id}/revoke", post(api_tokens::revoke))
+        .route(
+            "/staff/import",
+            get(import::show)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(import::UPLOAD_LIMIT)),
+        )
+        .route("/staff/import/{id}", get(import::preview))
+        .route("/staff/import/{id}/apply", post(import::apply))
+        .route("/staff/import/{id}/discard", post(import::discard))
         .route("/staff/mail", get(mail::list))
         .route("/staff/mail/{id}", get(mail::show))
         .route("/staff/mail/{id}/retry", post(mail::retry))

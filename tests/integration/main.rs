@@ -26,6 +26,7 @@ mod staff;
 mod staff_accounts;
 mod staff_import;
 mod staff_readings;
+mod staff_routes;
 mod staff_tokens;
 mod staff_users;
 mod storage;

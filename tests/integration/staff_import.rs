@@ -44,10 +44,16 @@ fn pdf_zip() -> (String, Vec<u8>) {
     let pdf = std::fs::read(fixtures().join("pdfs/2025000101.pdf")).unwrap();
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     writer
-        .start_file("racuni/2025000101.pdf", zip::write::SimpleFileOptions::default())
+        .start_file(
+            "racuni/2025000101.pdf",
+            zip::write::SimpleFileOptions::default(),
+        )
         .unwrap();
     writer.write_all(&pdf).unwrap();
-    ("racuni.zip".to_owned(), writer.finish().unwrap().into_inner())
+    (
+        "racuni.zip".to_owned(),
+        writer.finish().unwrap().into_inner(),
+    )
 }
 
 async fn admin_app(backend: Backend) -> (TestApp, Clock) {
@@ -70,7 +76,10 @@ async fn upload(app: &TestApp, files: Vec<(String, Vec<u8>)>) -> reqwest::Respon
     let token = app.form_token(HOME).await;
     let mut form = reqwest::multipart::Form::new();
     for (name, bytes) in files {
-        form = form.part("files", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        form = form.part(
+            "files",
+            reqwest::multipart::Part::bytes(bytes).file_name(name),
+        );
     }
     app.client
         .post(app.url(&format!("{HOME}?csrf_token={token}")))
@@ -108,7 +117,10 @@ async fn a_whole_set_of_files_is_previewed_then_applied_once(backend: Backend) {
     assert!(preview_path.starts_with("/staff/import/"), "{preview_path}");
     let preview = app.get(&preview_path).await.text().await.unwrap();
     assert!(preview.contains("Vse datoteke so brez napak."), "{preview}");
-    assert!(preview.contains("vrstic 3: novih 3"), "the payers: {preview}");
+    assert!(
+        preview.contains("vrstic 3: novih 3"),
+        "the payers: {preview}"
+    );
     assert!(preview.contains("PDF računov"), "{preview}");
     assert_eq!(payers(&app).await, 0, "a dry run stores nothing");
     let digest = digest_in(&preview).expect("Uveljavi is offered");
@@ -131,7 +143,8 @@ async fn a_whole_set_of_files_is_previewed_then_applied_once(backend: Backend) {
     assert_eq!(payers(&app).await, 0);
     let code_now = now_code(&staff_key(&app).await, &clock);
     let fields = [("code", code_now.as_str()), ("next", preview_path.as_str())];
-    app.post_form_from(&confirm, "/staff/confirm", &fields).await;
+    app.post_form_from(&confirm, "/staff/confirm", &fields)
+        .await;
 
     let applied = app
         .post_form_from(&preview_path, &apply, &[("digest", &digest)])
@@ -139,10 +152,17 @@ async fn a_whole_set_of_files_is_previewed_then_applied_once(backend: Backend) {
     assert_eq!(location(&applied), HOME);
     assert_eq!(payers(&app).await, 3);
     assert_eq!(invoice_pdf::Entity::find().count(&app.db).await.unwrap(), 1);
-    assert_eq!(audited(&app, "import_applied").await, 9, "eight files and the PDFs");
+    assert_eq!(
+        audited(&app, "import_applied").await,
+        9,
+        "eight files and the PDFs"
+    );
     let home = app.get(HOME).await.text().await.unwrap();
     assert!(home.contains("Uvoz je uveljavljen"), "{home}");
-    assert!(home.contains("invoice_lines.csv") && home.contains("ana.kos"), "{home}");
+    assert!(
+        home.contains("invoice_lines.csv") && home.contains("ana.kos"),
+        "{home}"
+    );
     // Applied once: the upload is gone.
     assert_eq!(app.get(&preview_path).await.status(), 404);
     let twice = app
@@ -158,13 +178,19 @@ async fn bad_lines_and_unknown_files_block_the_import(backend: Backend) {
     let files = vec![
         ("payers-popravek.csv".to_owned(), bad.as_bytes().to_vec()),
         ("navodila.docx".to_owned(), b"?".to_vec()),
-        ("points.csv".to_owned(), b"point_code;payer_code\nOM-1;999999\n".to_vec()),
+        (
+            "points.csv".to_owned(),
+            b"point_code;payer_code\nOM-1;999999\n".to_vec(),
+        ),
     ];
     let uploaded = upload(&app, files).await;
     let preview_path = location(&uploaded).to_owned();
     let preview = app.get(&preview_path).await.text().await.unwrap();
     assert!(preview.contains("Ničesar ne moremo shraniti"), "{preview}");
-    assert!(preview.contains("Vrstica 2, stolpec payer_code: "), "{preview}");
+    assert!(
+        preview.contains("Vrstica 2, stolpec payer_code: "),
+        "{preview}"
+    );
     assert!(preview.contains("Vrstica 3, stolpec name: "), "{preview}");
     assert!(preview.contains("plačnik »999999« ne obstaja"), "{preview}");
     assert!(preview.contains("Ne vemo, kam sodi"), "{preview}");

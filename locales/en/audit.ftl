@@ -9,7 +9,7 @@ staff-audit-date-hint = For example 31.01.2026.
 staff-audit-search = Search
 staff-audit-export = Export as CSV
 # $max: the most events in a file
-staff-audit-export-hint = The file holds the newest { $max } events the search finds.
+staff-audit-export-hint = The file holds every event the search finds, the newest first; narrow the search by days for a smaller one.
 staff-audit-empty = No event matches the search.
 staff-audit-when = Time
 staff-audit-by = By

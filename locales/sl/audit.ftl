@@ -9,7 +9,7 @@ staff-audit-date-hint = Na primer 31.01.2026.
 staff-audit-search = Išči
 staff-audit-export = Izvozi v CSV
 # $max: največje število dogodkov v datoteki
-staff-audit-export-hint = Datoteka zajame najnovejših { $max } dogodkov, ki ustrezajo iskanju.
+staff-audit-export-hint = Datoteka zajame vse dogodke, ki ustrezajo iskanju, najnovejše najprej; za manjšo datoteko iskanje omejite z datumi.
 staff-audit-empty = Iskanju ne ustreza noben dogodek.
 staff-audit-when = Čas
 staff-audit-by = Kdo

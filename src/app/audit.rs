@@ -2,7 +2,7 @@
 
 use super::{AppError, Origin, Services};
 use crate::store::accounts::Account;
-use crate::store::audit::{self, AuditAction, AuditEvent, AuditFilter, Event};
+use crate::store::audit::{self, AuditAction, AuditFilter, Event};
 use crate::store::staff::StaffUser;
 
 /// The kinds of object a customer may ask for by id.
@@ -44,27 +44,22 @@ pub async fn foreign_object(
     Ok(())
 }
 
-/// The most events one export holds: a wider search is to be narrowed (by dates) first.
-pub const EXPORT_LIMIT: u64 = 100_000;
-
-/// The events `filter` finds, newest first, for a file a staff member takes away; that they
-/// took it, and what they searched for, is itself recorded.
+/// Records that a staff member takes the trail `filter` finds away as a file, with what they
+/// searched for; the caller then reads the events page by page (`store::audit::page_after`).
 pub async fn export_trail(
     services: &Services,
     origin: &Origin,
     staff: &StaffUser,
     filter: &AuditFilter,
-) -> Result<Vec<AuditEvent>, AppError> {
-    let events = audit::page(&services.db, filter, 0, EXPORT_LIMIT).await?;
+) -> Result<(), AppError> {
     let event = Event::staff(&staff.username, AuditAction::AuditExported)
         .from_addr(origin.addr())
         .details(serde_json::json!({
-            "events": events.len(),
             "action": filter.action.map(AuditAction::as_str),
             "who": filter.who,
             "from": filter.from,
             "until": filter.until,
         }));
     audit::record(&services.db, event, services.now()).await?;
-    Ok(events)
+    Ok(())
 }

@@ -20,6 +20,7 @@ on_both_databases!(
     a_contact_message_is_answered_or_marked_handled,
     an_access_request_gets_a_control_number_that_registers_once_or_a_refusal,
     the_audit_trail_is_searched_and_taken_away_as_csv,
+    a_long_audit_trail_is_taken_away_whole,
     only_administrators_see_and_disable_staff,
 );
 
@@ -650,6 +651,39 @@ async fn the_audit_trail_is_searched_and_taken_away_as_csv(backend: Backend) {
         ]
     );
     assert_eq!(audited(&app, "audit_exported").await, 1);
+}
+
+async fn a_long_audit_trail_is_taken_away_whole(backend: Backend) {
+    use eportal::store::audit::{self, AuditAction, Event};
+
+    let clock = Clock::manual(Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |_| {}).await;
+    signed_in_staff(&app, &clock).await;
+    // More than two pages of the export, many events sharing their instant.
+    let txn = eportal::store::begin_write(&app.db).await.unwrap();
+    let start = Utc::now() - chrono::Duration::days(1);
+    for n in 0..2_500_i64 {
+        let event = Event::customer("1000001", AuditAction::SignIn).subject(n.to_string());
+        audit::record(&txn, event, start + chrono::Duration::seconds(n / 7))
+            .await
+            .unwrap();
+    }
+    txn.commit().await.unwrap();
+    let file = app
+        .get("/staff/audit.csv?who=1000001")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let subjects: Vec<i64> = file
+        .lines()
+        .skip(1)
+        .map(|line| line.split(';').nth(4).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(subjects.len(), 2_500, "every event once");
+    let mut sorted = subjects.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(subjects, sorted, "the newest first");
 }
 
 async fn only_administrators_see_and_disable_staff(backend: Backend) {

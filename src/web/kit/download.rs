@@ -16,17 +16,36 @@ where
     R: IntoIterator,
     R::Item: AsRef<[u8]>,
 {
+    let mut file = spreadsheet_start(header)?;
+    file.extend(spreadsheet_rows(rows)?);
+    Ok(file)
+}
+
+/// Rows in the dialect of [`spreadsheet_csv`], for files written a page at a time.
+pub fn spreadsheet_rows<R>(rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>, WebError>
+where
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
-        .from_writer("\u{feff}".as_bytes().to_vec());
-    writer.write_record(header)?;
+        .from_writer(Vec::new());
     for row in rows {
         writer.write_record(row)?;
     }
     writer
         .into_inner()
         .map_err(|error| WebError::Csv(error.into_error().into()))
+}
+
+/// The start of a spreadsheet file: the byte-order mark and the header.
+pub fn spreadsheet_start<H: AsRef<[u8]>>(
+    header: impl IntoIterator<Item = H>,
+) -> Result<Vec<u8>, WebError> {
+    let mut start = "\u{feff}".as_bytes().to_vec();
+    start.extend(spreadsheet_rows([header])?);
+    Ok(start)
 }
 
 /// [`spreadsheet_csv`] as a download named `file_name` (plain ASCII).

@@ -5,16 +5,16 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use chrono::{DateTime, Utc};
+use futures::{StreamExt, TryStreamExt};
 use serde::Deserialize;
 
 use super::auth::StaffMember;
 use crate::app::{self, Origin};
 use crate::domain::dates::{local_date, start_of_local_day};
-use crate::domain::number_format::format_scaled;
 use crate::i18n::{Lang, format_date_time_sl};
-use crate::store::audit::{self, AuditAction, AuditEvent, AuditFilter};
+use crate::store::audit::{self, AuditAction, AuditEvent, AuditFilter, TrailCursor};
 use crate::web::kit::client::ClientAddr;
-use crate::web::kit::download::spreadsheet_download;
+use crate::web::kit::download::{csv_download, spreadsheet_rows, spreadsheet_start};
 use crate::web::kit::form::{DateRange, FormErrors, Paging, chosen_status, search_query};
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
@@ -97,7 +97,6 @@ struct AuditPage {
     rows: Vec<Row>,
     query: String,
     paging: Paging,
-    export_hint: String,
 }
 
 pub async fn show(
@@ -107,7 +106,6 @@ pub async fn show(
     Query(form): Query<SearchForm>,
 ) -> Result<Html<String>, WebError> {
     let lang = frame.lang;
-    let export_limit = i64::try_from(app::audit::EXPORT_LIMIT).unwrap_or(i64::MAX);
     let page_no = form.page.unwrap_or(0);
     let (errors, events, paging) = match form.filter(lang) {
         Ok(filter) => {
@@ -146,10 +144,6 @@ pub async fn show(
         rows,
         query: form.query(),
         paging,
-        export_hint: lang.t_with(
-            "staff-audit-export-hint",
-            &[("max", format_scaled(export_limit, 0, 0).into())],
-        ),
         form,
     })
 }
@@ -161,7 +155,23 @@ fn local_time(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// The events the search finds, as a CSV file; a search with bad dates shows the form again.
+/// Events read per query while the file is written.
+const EXPORT_PAGE: u64 = 1000;
+
+fn csv_row(event: &AuditEvent) -> [String; 7] {
+    [
+        local_time(event.at),
+        event.actor_kind.clone(),
+        event.actor.clone().unwrap_or_default(),
+        event.action.as_str().to_owned(),
+        event.subject.clone().unwrap_or_default(),
+        event.client_addr.clone().unwrap_or_default(),
+        event.details.clone().unwrap_or_default(),
+    ]
+}
+
+/// The events the search finds, as a CSV file written while it is read, a page at a time, so
+/// it has no cap; a search with bad dates shows the form again.
 pub async fn export(
     State(state): State<AppState>,
     frame: Frame,
@@ -176,22 +186,32 @@ pub async fn export(
             .map(axum::response::IntoResponse::into_response);
     };
     let origin = Origin::web(client_addr);
-    let events = app::audit::export_trail(&state.app, &origin, &member.user, &filter).await?;
+    app::audit::export_trail(&state.app, &origin, &member.user, &filter).await?;
     let header = lang.t("staff-audit-csv-header");
-    let rows = events.iter().map(|event| {
-        [
-            local_time(event.at),
-            event.actor_kind.clone(),
-            event.actor.clone().unwrap_or_default(),
-            event.action.as_str().to_owned(),
-            event.subject.clone().unwrap_or_default(),
-            event.client_addr.clone().unwrap_or_default(),
-            event.details.clone().unwrap_or_default(),
-        ]
+    let start = spreadsheet_start(header.split(';'))?;
+    let db = state.app.db.clone();
+    let pages = futures::stream::try_unfold(Some(None), move |cursor| {
+        let (db, filter) = (db.clone(), filter.clone());
+        async move {
+            let Some(cursor) = cursor else {
+                return Ok::<_, WebError>(None);
+            };
+            let events = audit::page_after(&db, &filter, cursor, EXPORT_PAGE).await?;
+            let chunk = spreadsheet_rows(events.iter().map(csv_row))?;
+            let next =
+                (events.len() as u64 == EXPORT_PAGE).then(|| events.last().map(TrailCursor::from));
+            Ok(Some((chunk, next)))
+        }
     });
+    let body = futures::stream::once(async { Ok(start) }).chain(
+        pages.inspect_err(|error| tracing::error!(%error, "writing the audit trail failed")),
+    );
     let today = local_date(state.app.now());
     let file_name = format!("revizijska-sled-{today}.csv");
-    spreadsheet_download(&file_name, header.split(';'), rows)
+    Ok(csv_download(
+        &file_name,
+        axum::body::Body::from_stream(body),
+    ))
 }
 
 #[cfg(test)]

@@ -10,47 +10,6 @@ use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::staff::{self, Role, StaffUser};
 use crate::store::{Db, begin_write};
 
-/// What became of disabling or enabling a staff user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Disabling {
-    Done,
-    /// No such user, or it was so already.
-    Unchanged,
-    /// Administrators do not disable themselves: nobody might be left to undo it.
-    Yourself,
-}
-
-/// Disables a staff user (their sessions stop at their next request) or enables them again.
-pub async fn set_disabled(
-    services: &Services,
-    origin: &Origin,
-    admin: &StaffUser,
-    id: i64,
-    disabled: bool,
-) -> Result<Disabling, AppError> {
-    if id == admin.id && disabled {
-        return Ok(Disabling::Yourself);
-    }
-    let txn = begin_write(&services.db).await?;
-    let Some(target) = staff::find(&txn, id).await? else {
-        return Ok(Disabling::Unchanged);
-    };
-    if !staff::set_disabled(&txn, id, disabled).await? {
-        return Ok(Disabling::Unchanged);
-    }
-    let action = if disabled {
-        AuditAction::StaffDisabled
-    } else {
-        AuditAction::StaffEnabled
-    };
-    let event = Event::staff(&admin.username, action)
-        .subject(target.username)
-        .from_addr(origin.addr());
-    audit::record(&txn, event, services.now()).await?;
-    txn.commit().await?;
-    Ok(Disabling::Done)
-}
-
 /// What became of adding a staff user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Added {
@@ -115,23 +74,36 @@ pub fn first_password() -> String {
         .join("-")
 }
 
-/// What became of another change to a staff user.
+/// A change an administrator makes to another staff user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffChange {
+    /// Their sessions end at their next request and they cannot sign in.
+    Disable,
+    Enable,
+    /// Their second factor and recovery codes go: their sessions end at their next request
+    /// and they enrol anew at their next sign-in (a lost phone).
+    ResetSecondFactor,
+    /// In force from their next request.
+    SetRole(Role),
+}
+
+/// What became of a change to a staff user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Changed {
     Done,
     /// No such user, or it was so already.
     Unchanged,
-    /// Administrators do not change their own role or second factor here.
+    /// Administrators change nothing of their own here: nobody might be left to undo it.
     Yourself,
 }
 
-/// Clears the user's second factor and recovery codes: their sessions end at their next
-/// request and they enrol anew at their next sign-in (a lost phone).
-pub async fn reset_second_factor(
+/// Makes `change` to staff user `id`, audited with the administrator's name.
+pub async fn change(
     services: &Services,
     origin: &Origin,
     admin: &StaffUser,
     id: i64,
+    change: StaffChange,
 ) -> Result<Changed, AppError> {
     if id == admin.id {
         return Ok(Changed::Yourself);
@@ -140,37 +112,33 @@ pub async fn reset_second_factor(
     let Some(target) = staff::find(&txn, id).await? else {
         return Ok(Changed::Unchanged);
     };
-    staff::reset_second_factor(&txn, id).await?;
-    let event = Event::staff(&admin.username, AuditAction::StaffTotpReset)
+    let (done, action) = match change {
+        StaffChange::Disable => (
+            staff::set_disabled(&txn, id, true).await?,
+            AuditAction::StaffDisabled,
+        ),
+        StaffChange::Enable => (
+            staff::set_disabled(&txn, id, false).await?,
+            AuditAction::StaffEnabled,
+        ),
+        StaffChange::ResetSecondFactor => {
+            staff::reset_second_factor(&txn, id).await?;
+            (true, AuditAction::StaffTotpReset)
+        }
+        StaffChange::SetRole(role) => (
+            staff::set_role(&txn, id, role).await?,
+            AuditAction::StaffRoleChanged,
+        ),
+    };
+    if !done {
+        return Ok(Changed::Unchanged);
+    }
+    let mut event = Event::staff(&admin.username, action)
         .subject(target.username)
         .from_addr(origin.addr());
-    audit::record(&txn, event, services.now()).await?;
-    txn.commit().await?;
-    Ok(Changed::Done)
-}
-
-/// Gives the user `role`, in force from their next request.
-pub async fn set_role(
-    services: &Services,
-    origin: &Origin,
-    admin: &StaffUser,
-    id: i64,
-    role: Role,
-) -> Result<Changed, AppError> {
-    if id == admin.id {
-        return Ok(Changed::Yourself);
+    if let StaffChange::SetRole(role) = change {
+        event = event.details(serde_json::json!({ "role": role.as_str() }));
     }
-    let txn = begin_write(&services.db).await?;
-    let Some(target) = staff::find(&txn, id).await? else {
-        return Ok(Changed::Unchanged);
-    };
-    if !staff::set_role(&txn, id, role).await? {
-        return Ok(Changed::Unchanged);
-    }
-    let event = Event::staff(&admin.username, AuditAction::StaffRoleChanged)
-        .subject(target.username)
-        .from_addr(origin.addr())
-        .details(serde_json::json!({ "role": role.as_str() }));
     audit::record(&txn, event, services.now()).await?;
     txn.commit().await?;
     Ok(Changed::Done)

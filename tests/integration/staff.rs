@@ -760,7 +760,7 @@ async fn only_administrators_see_and_disable_staff(backend: Backend) {
             .text()
             .await
             .unwrap()
-            .contains("Sebe ne morete onemogočiti.")
+            .contains("Sebe ne morete onemogočiti")
     );
     assert!(!staff::find(&app.db, me.id).await.unwrap().unwrap().disabled);
 

@@ -3,6 +3,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::steps::{add_column, belongs_to, drop_column, drop_table, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -13,14 +15,7 @@ impl MigrationTrait for Migration {
             timestamp_with_time_zone_null("totp_enrolled_at"),
             big_integer_null("totp_last_step"),
         ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Alias::new("staff_users"))
-                        .add_column(column)
-                        .to_owned(),
-                )
-                .await?;
+            add_column(manager, "staff_users", column).await?;
         }
         manager
             .create_table(
@@ -30,47 +25,21 @@ impl MigrationTrait for Migration {
                     .col(big_integer("staff_user_id"))
                     .col(string("code_hash"))
                     .col(timestamp_with_time_zone_null("used_at"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_staff_recovery_codes_staff_user_id")
-                            .from(
-                                Alias::new("staff_recovery_codes"),
-                                Alias::new("staff_user_id"),
-                            )
-                            .to(Alias::new("staff_users"), Alias::new("id"))
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut belongs_to(
+                        "staff_recovery_codes",
+                        "staff_user_id",
+                        "staff_users",
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_staff_recovery_codes_staff_user_id")
-                    .table(Alias::new("staff_recovery_codes"))
-                    .col(Alias::new("staff_user_id"))
-                    .to_owned(),
-            )
-            .await
+        index(manager, "staff_recovery_codes", "staff_user_id").await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(Alias::new("staff_recovery_codes"))
-                    .to_owned(),
-            )
-            .await?;
+        drop_table(manager, "staff_recovery_codes").await?;
         for column in ["totp_last_step", "totp_enrolled_at"] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Alias::new("staff_users"))
-                        .drop_column(Alias::new(column))
-                        .to_owned(),
-                )
-                .await?;
+            drop_column(manager, "staff_users", column).await?;
         }
         Ok(())
     }

@@ -2,6 +2,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::steps::{belongs_to, drop_table, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -17,37 +19,18 @@ impl MigrationTrait for Migration {
                     .col(string("staff_username"))
                     .col(text("text"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_contact_replies_contact_message_id")
-                            .from(
-                                Alias::new("contact_replies"),
-                                Alias::new("contact_message_id"),
-                            )
-                            .to(Alias::new("contact_messages"), Alias::new("id"))
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut belongs_to(
+                        "contact_replies",
+                        "contact_message_id",
+                        "contact_messages",
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_contact_replies_contact_message_id")
-                    .table(Alias::new("contact_replies"))
-                    .col(Alias::new("contact_message_id"))
-                    .to_owned(),
-            )
-            .await
+        index(manager, "contact_replies", "contact_message_id").await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(Alias::new("contact_replies"))
-                    .to_owned(),
-            )
-            .await
+        drop_table(manager, "contact_replies").await
     }
 }

@@ -4,6 +4,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::steps::{add_column, drop_column, drop_table, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -22,40 +24,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("submitted_readings"))
-                    .add_column(big_integer_null("export_id"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_submitted_readings_export_id")
-                    .table(Alias::new("submitted_readings"))
-                    .col(Alias::new("export_id"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("accounts"))
-                    .add_column(string_len("lang", 5).default("sl"))
-                    .to_owned(),
-            )
-            .await
+        add_column(manager, "submitted_readings", big_integer_null("export_id")).await?;
+        index(manager, "submitted_readings", "export_id").await?;
+        add_column(manager, "accounts", string_len("lang", 5).default("sl")).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(Alias::new("reading_exports"))
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, "accounts", "lang").await?;
+        drop_column(manager, "submitted_readings", "export_id").await?;
+        drop_table(manager, "reading_exports").await
     }
 }

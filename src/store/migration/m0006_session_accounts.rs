@@ -3,29 +3,16 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::steps::{add_column, drop_column, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("sessions"))
-                    .add_column(big_integer_null("account_id"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_sessions_account_id")
-                    .table(Alias::new("sessions"))
-                    .col(Alias::new("account_id"))
-                    .to_owned(),
-            )
-            .await
+        add_column(manager, "sessions", big_integer_null("account_id")).await?;
+        index(manager, "sessions", "account_id").await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -36,6 +23,7 @@ impl MigrationTrait for Migration {
                     .table(Alias::new("sessions"))
                     .to_owned(),
             )
-            .await
+            .await?;
+        drop_column(manager, "sessions", "account_id").await
     }
 }

@@ -4,6 +4,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::steps::drop_table;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -40,8 +42,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Alias::new("api_tokens")).to_owned())
-            .await
+        drop_table(manager, "api_tokens").await
     }
 }

@@ -3,20 +3,15 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::steps::{add_column, belongs_to, drop_column, drop_table, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("import_runs"))
-                    .add_column(string_null("imported_by"))
-                    .to_owned(),
-            )
-            .await?;
+        add_column(manager, "import_runs", string_null("imported_by")).await?;
         manager
             .create_table(
                 Table::create()
@@ -35,33 +30,21 @@ impl MigrationTrait for Migration {
                     .col(big_integer("upload_id"))
                     .col(string("file_name"))
                     .col(blob("content"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_import_upload_files_upload_id")
-                            .from(Alias::new("import_upload_files"), Alias::new("upload_id"))
-                            .to(Alias::new("import_uploads"), Alias::new("id"))
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut belongs_to(
+                        "import_upload_files",
+                        "upload_id",
+                        "import_uploads",
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_import_upload_files_upload_id")
-                    .table(Alias::new("import_upload_files"))
-                    .col(Alias::new("upload_id"))
-                    .to_owned(),
-            )
-            .await
+        index(manager, "import_upload_files", "upload_id").await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["import_upload_files", "import_uploads"] {
-            manager
-                .drop_table(Table::drop().table(Alias::new(table)).to_owned())
-                .await?;
+            drop_table(manager, table).await?;
         }
-        Ok(())
+        drop_column(manager, "import_runs", "imported_by").await
     }
 }

@@ -13,6 +13,77 @@ mod m0008_import_uploads;
 
 pub struct Migrator;
 
+/// What the migrations after the first do again and again, written once.
+mod steps {
+    use sea_orm_migration::prelude::*;
+
+    /// Adds `column` to `table`.
+    pub async fn add_column(
+        manager: &SchemaManager<'_>,
+        table: &str,
+        column: impl IntoColumnDef,
+    ) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Alias::new(table))
+                    .add_column(column)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    /// Drops `column` of `table`.
+    pub async fn drop_column(
+        manager: &SchemaManager<'_>,
+        table: &str,
+        column: &str,
+    ) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Alias::new(table))
+                    .drop_column(Alias::new(column))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    /// Indexes `column` of `table`, as `ix_<table>_<column>`.
+    pub async fn index(
+        manager: &SchemaManager<'_>,
+        table: &str,
+        column: &str,
+    ) -> Result<(), DbErr> {
+        manager
+            .create_index(
+                Index::create()
+                    .name(format!("ix_{table}_{column}"))
+                    .table(Alias::new(table))
+                    .col(Alias::new(column))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    /// A row of `from` belongs to a row of `to` (by its `id`) and goes with it.
+    pub fn belongs_to(from: &str, column: &str, to: &str) -> ForeignKeyCreateStatement {
+        ForeignKey::create()
+            .name(format!("fk_{from}_{column}"))
+            .from(Alias::new(from), Alias::new(column))
+            .to(Alias::new(to), Alias::new("id"))
+            .on_delete(ForeignKeyAction::Cascade)
+            .to_owned()
+    }
+
+    /// Drops `table`.
+    pub async fn drop_table(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(Alias::new(table)).to_owned())
+            .await
+    }
+}
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {

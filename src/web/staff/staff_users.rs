@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::auth::{Administrator, StaffMember};
 use crate::app::Origin;
-use crate::app::staff_admin::{self, Added, Changed, Disabling, NewStaffUser};
+use crate::app::staff_admin::{self, Added, Changed, NewStaffUser, StaffChange};
 use crate::domain::staff::StaffUsername;
 use crate::i18n::{Lang, format_date_time_sl};
 use crate::store::staff::{self, Role};
@@ -121,24 +121,25 @@ pub async fn list(
     page(&state, &frame, &member, FormErrors::default()).await
 }
 
-async fn set_disabled(
-    state: AppState,
-    frame: Frame,
+/// Makes `change` to user `id` (after a fresh code): the list again, or why not.
+async fn make(
+    state: &AppState,
+    frame: &Frame,
     addr: String,
-    member: StaffMember,
+    member: &StaffMember,
     id: i64,
-    disabled: bool,
+    change: StaffChange,
 ) -> Result<Response, WebError> {
     if let Some(confirm) = member.fresh_or_confirm(state.app.now(), LIST).await? {
         return Ok(confirm);
     }
     let origin = Origin::web(addr);
-    match staff_admin::set_disabled(&state.app, &origin, &member.user, id, disabled).await? {
-        Disabling::Done | Disabling::Unchanged => Ok(Redirect::to(LIST).into_response()),
-        Disabling::Yourself => {
+    match staff_admin::change(&state.app, &origin, &member.user, id, change).await? {
+        Changed::Done | Changed::Unchanged => Ok(Redirect::to(LIST).into_response()),
+        Changed::Yourself => {
             let mut errors = FormErrors::default();
             errors.add("staff-users", frame.lang.t("staff-users-yourself"));
-            Ok(page(&state, &frame, &member, errors).await?.into_response())
+            Ok(page(state, frame, member, errors).await?.into_response())
         }
     }
 }
@@ -151,7 +152,7 @@ pub async fn disable(
     Administrator(member): Administrator,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    set_disabled(state, frame, addr, member, id, true).await
+    make(&state, &frame, addr, &member, id, StaffChange::Disable).await
 }
 
 /// "Omogoči": the user may sign in again.
@@ -162,27 +163,11 @@ pub async fn enable(
     Administrator(member): Administrator,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    set_disabled(state, frame, addr, member, id, false).await
+    make(&state, &frame, addr, &member, id, StaffChange::Enable).await
 }
 
-/// The answer to a change of one user: the list again, or why not.
-async fn after_change(
-    state: &AppState,
-    frame: &Frame,
-    member: &StaffMember,
-    changed: Changed,
-) -> Result<Response, WebError> {
-    match changed {
-        Changed::Done | Changed::Unchanged => Ok(Redirect::to(LIST).into_response()),
-        Changed::Yourself => {
-            let mut errors = FormErrors::default();
-            errors.add("staff-users", frame.lang.t("staff-users-not-yourself"));
-            Ok(page(state, frame, member, errors).await?.into_response())
-        }
-    }
-}
-
-/// "Ponastavi TOTP": the user enrols anew at their next sign-in; their sessions end.
+/// "Ponastavi aplikacijo za kode": the user enrols anew at their next sign-in; their sessions
+/// end.
 pub async fn reset_second_factor(
     State(state): State<AppState>,
     frame: Frame,
@@ -190,12 +175,8 @@ pub async fn reset_second_factor(
     Administrator(member): Administrator,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    if let Some(confirm) = member.fresh_or_confirm(state.app.now(), LIST).await? {
-        return Ok(confirm);
-    }
-    let origin = Origin::web(addr);
-    let changed = staff_admin::reset_second_factor(&state.app, &origin, &member.user, id).await?;
-    after_change(&state, &frame, &member, changed).await
+    let change = StaffChange::ResetSecondFactor;
+    make(&state, &frame, addr, &member, id, change).await
 }
 
 #[derive(Deserialize)]
@@ -216,12 +197,15 @@ pub async fn set_role(
     let Some(role) = chosen_status(Role::ALL, Role::as_str, &form.role) else {
         return Ok(Redirect::to(LIST).into_response());
     };
-    if let Some(confirm) = member.fresh_or_confirm(state.app.now(), LIST).await? {
-        return Ok(confirm);
-    }
-    let origin = Origin::web(addr);
-    let changed = staff_admin::set_role(&state.app, &origin, &member.user, id, role).await?;
-    after_change(&state, &frame, &member, changed).await
+    make(
+        &state,
+        &frame,
+        addr,
+        &member,
+        id,
+        StaffChange::SetRole(role),
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -99,13 +99,7 @@ async fn a_first_sign_in_enrols_then_each_code_and_recovery_code_works_once(back
     // Enrolment: the key is on the page as text beside its QR code.
     let enrol = app.get("/staff/enrol").await.text().await.unwrap();
     assert!(enrol.contains("<svg"), "the QR code");
-    let secret = enrol
-        .split(r#"id="secret">"#)
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .unwrap()
-        .replace(' ', "");
-    let key = TotpKey::parse_base32(&secret).expect("the key as base32");
+    let key = key_on(&enrol);
     let wrong = code(&app, "/staff/enrol", "000000").await;
     assert_eq!(wrong.status(), 200);
     assert!(wrong.text().await.unwrap().contains("Koda ni pravilna"));
@@ -228,17 +222,22 @@ async fn guessing_codes_slows_down_then_asks_for_the_password_again(backend: Bac
 }
 
 /// A staff user signed in with both factors, on `app`'s client.
+/// The key the enrolment page shows as text.
+pub(crate) fn key_on(enrol_page: &str) -> TotpKey {
+    let secret = enrol_page
+        .split(r#"id="secret">"#)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_else(|| panic!("the key is shown: {enrol_page}"))
+        .replace(' ', "");
+    TotpKey::parse_base32(&secret).unwrap()
+}
+
 pub(crate) async fn signed_in_staff(app: &TestApp, clock: &Clock) {
     add_staff(app, false).await;
     password(app, STAFF_PASSWORD).await;
     let enrol = app.get("/staff/enrol").await.text().await.unwrap();
-    let secret = enrol
-        .split(r#"id="secret">"#)
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .unwrap()
-        .replace(' ', "");
-    let key = TotpKey::parse_base32(&secret).unwrap();
+    let key = key_on(&enrol);
     let enrolled = code(app, "/staff/enrol", &now_code(&key, clock)).await;
     assert_eq!(location(&enrolled), "/staff/recovery-codes");
 }

@@ -11,7 +11,7 @@ use sea_orm::EntityTrait;
 use sea_orm::sea_query::Expr;
 
 use crate::on_both_databases;
-use crate::staff::{STAFF, audited, now_code, signed_in_staff, staff_key};
+use crate::staff::{STAFF, audited, key_on, now_code, signed_in_staff, staff_key};
 use crate::support::{Backend, TestApp, location, token_in};
 
 on_both_databases!(
@@ -74,13 +74,7 @@ impl<'a> Browser<'a> {
         let answer = self.post("/staff", "/staff", &fields).await;
         assert_eq!(location(&answer), "/staff/enrol");
         let enrol = self.get("/staff/enrol").await.text().await.unwrap();
-        let secret = enrol
-            .split(r#"id="secret">"#)
-            .nth(1)
-            .and_then(|rest| rest.split('<').next())
-            .unwrap()
-            .replace(' ', "");
-        let key = TotpKey::parse_base32(&secret).unwrap();
+        let key = key_on(&enrol);
         let code = now_code(&key, clock);
         let enrolled = self
             .post("/staff/enrol", "/staff/enrol", &[("code", &code)])

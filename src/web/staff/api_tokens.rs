@@ -91,7 +91,8 @@ fn scope_choices(lang: Lang, chosen: &[String]) -> Vec<(&'static str, String, bo
         .into_iter()
         .map(|scope| {
             let value = scope.as_str();
-            let label = lang.t(&format!("staff-tokens-scope-{}", value.replace(':', "-")));
+            let what = lang.t(&format!("staff-tokens-scope-{}", value.replace(':', "-")));
+            let label = format!("{value} – {what}");
             (value, label, chosen.iter().any(|name| name == value))
         })
         .collect()

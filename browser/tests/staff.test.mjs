@@ -15,6 +15,11 @@ const STAFF = 'ana.kos';
 const CUSTOMER = '204518';
 const CUSTOMER_PASSWORD = 'Brezovica-Voda-2020';
 const CUSTOMER_EMAIL = 'mojca.kovacic@example.com';
+// The demo's payer KOS MARKO (docs/demo.md), without an account: its point and tax number.
+const KOS_PAYER = '317042';
+const KOS_POINT = '0133903';
+const KOS_TAX_NUMBER = '48334103';
+const KOS_PASSWORD = 'Plesivica-Krim-33';
 const PASSWORD = 'Zaledni-Sistem-2026';
 
 const servers = [];
@@ -101,6 +106,8 @@ async function journey(javaScript) {
   await look(page, `staff-access-request-refused-${js}`);
   await server.waitForMail({ to: `ana.${js}@example.si`, subject: 'Vaš zahtevek za uporabo ePortala' });
 
+  await issueAndRegister(page, server, javaScript);
+
   // "Sporočila": the message is there, unhandled; an answer goes to the sender.
   await page.goto('/staff/home');
   await page.getByRole('link', { name: 'neobravnavanih sporočil' }).click();
@@ -139,6 +146,24 @@ async function journey(javaScript) {
   await page.locator('.error-summary').waitFor();
   await look(page, `staff-audit-error-${js}`);
   await page.getByLabel('Od dne', { exact: true }).fill('');
+  // Each thing this journey did is in the trail.
+  for (const action of [
+    'nastavljena aplikacija za kode',
+    'izdana kontrolna številka',
+    'izvoz odčitkov za obračun',
+    'povratni podatki obračuna o odčitkih',
+    'zaklepanje uporabniškega računa',
+    'odklepanje uporabniškega računa',
+    'nov žeton API',
+    'preklic žetona API',
+    'uvoz podatkov',
+  ]) {
+    await page.getByLabel('Dejanje', { exact: true }).selectOption({ label: action });
+    await submitOf(page.locator('main form')).click();
+    await page.waitForURL((url) => url.search.includes('action='));
+    await page.locator('main table tbody tr').first().waitFor();
+    assert.match(await page.locator('main table tbody').innerText(), /ana\.kos/, action);
+  }
   await page.getByLabel('Dejanje', { exact: true }).selectOption({ label: 'prijava osebja' });
   await submitOf(page.locator('main form')).click();
   await page.waitForURL('**/staff/audit?action=staff_sign_in*');
@@ -173,6 +198,55 @@ async function journey(javaScript) {
   await submitOf(page.locator('main form')).click();
   await page.waitForURL('**/staff/home');
   await page.context().close();
+}
+
+/** A requester asks for access through the public form, naming their point and tax number;
+ * staff issue a control number for the payer that matches; the requester registers with the
+ * mailed numbers, activates the account and signs in. */
+async function issueAndRegister(page, server, javaScript) {
+  const js = javaScript ? 'js' : 'nojs';
+  const email = `marko.kos.${js}@example.si`;
+  const requester = await newPage({ javaScript, width: 1280 });
+  await requester.goto('/access-request');
+  await requester.getByLabel('Ime in priimek', { exact: true }).fill('Marko Kos');
+  await requester.getByLabel('Naslov', { exact: true }).fill('Plešivica 33, 1352 Preserje');
+  await requester.getByLabel('Oznaka odjemnega mesta', { exact: true }).fill(KOS_POINT);
+  await requester.getByLabel('Davčna številka', { exact: true }).fill(KOS_TAX_NUMBER);
+  await requester.getByLabel('Elektronski naslov', { exact: true }).fill(email);
+  await requester.getByLabel('Znak iz slike', { exact: true }).fill('test-captcha');
+  await submitOf(requester.locator('main form')).click();
+  await requester.waitForURL('**/access-request/sent');
+
+  await page.goto('/staff/access-requests');
+  await page.getByRole('link', { name: 'Marko Kos' }).click();
+  await page.waitForURL('**/staff/access-requests/*');
+  await page.getByRole('button', { name: 'Izdaj kontrolno številko', exact: true }).click();
+  await page.locator('.error-summary').waitFor();
+  await page.getByLabel(new RegExp(`^${KOS_PAYER} – KOS MARKO`)).check();
+  await page.getByRole('button', { name: 'Izdaj kontrolno številko', exact: true }).click();
+  await page.getByText(/rešen \(ana\.kos/).waitFor();
+  await look(page, `staff-access-request-issued-${js}`);
+  const mail = await server.waitForMail({ to: email, subject: 'Podatki za registracijo v ePortal' });
+  const number = /Kontrolna številka: (\S{4} \S{4})/.exec(mail.text)[1];
+
+  await requester.goto('/register');
+  await requester.getByLabel('Uporabniško ime', { exact: true }).fill(KOS_PAYER);
+  await requester.getByLabel('Elektronski naslov', { exact: true }).fill(email);
+  await requester.getByLabel('Kontrolna številka', { exact: true }).fill(number);
+  await requester.getByLabel('Geslo', { exact: true }).fill(KOS_PASSWORD);
+  await requester.getByLabel('Ponovi geslo', { exact: true }).fill(KOS_PASSWORD);
+  await requester.getByLabel('Znak iz slike', { exact: true }).fill('test-captcha');
+  await submitOf(requester.locator('main form')).click();
+  await requester.waitForURL('**/register/sent');
+  const activation = await server.waitForMail({ to: email, subject: /Aktiv/ });
+  await requester.goto(activation.links.find((url) => url.includes('/activate?token=')));
+  await submitOf(requester.locator('main form')).click();
+  await requester.waitForURL((url) => url.pathname === '/');
+  await requester.getByLabel('Uporabniško ime', { exact: true }).fill(KOS_PAYER);
+  await requester.getByLabel('Geslo', { exact: true }).fill(KOS_PASSWORD);
+  await submitOf(requester.locator('main form')).click();
+  await requester.waitForURL('**/consent');
+  await requester.context().close();
 }
 
 /** The demo customer submits a reading; staff export it for billing and import billing's

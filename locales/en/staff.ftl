@@ -70,6 +70,7 @@ staff-access-status-refused = refused
 staff-access-resolution = Resolution
 staff-access-issue = Issue a control number
 staff-access-no-match = No payer has this tax number or this point of consumption. Look the payer up in billing, or refuse the request.
+staff-access-issued-to = Control number issued for payer
 staff-access-payer = The payer the request matches
 staff-access-pick-payer = Choose a payer.
 staff-access-refuse = Refuse

@@ -70,6 +70,7 @@ staff-access-status-refused = zavrnjen
 staff-access-resolution = Rešitev
 staff-access-issue = Izdaj kontrolno številko
 staff-access-no-match = Noben plačnik nima te davčne številke ali tega odjemnega mesta. Plačnika poiščite v obračunu ali zahtevek zavrnite.
+staff-access-issued-to = Kontrolna številka izdana za plačnika
 staff-access-payer = Plačnik, ki mu zahtevek ustreza
 staff-access-pick-payer = Izberite plačnika.
 staff-access-refuse = Zavrni

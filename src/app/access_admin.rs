@@ -57,13 +57,12 @@ pub async fn issue_control_number(
         .after(lang.t_with("staff-access-issued-mail-valid", &days));
     let mail = letter.to(&request.email, &services.site.company)?;
     let txn = begin_write(&services.db).await?;
-    let resolution = format!("payer {}", payer.code);
     let closed = access_requests::close(
         &txn,
         request.id,
         AccessRequestStatus::Resolved,
         Some(&payer.code),
-        &resolution,
+        None,
         &staff.username,
         now,
     )
@@ -113,7 +112,7 @@ pub async fn refuse(
         request.id,
         AccessRequestStatus::Refused,
         None,
-        reason,
+        Some(reason),
         &staff.username,
         now,
     )

@@ -84,14 +84,14 @@ pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Access
     access_request::Entity::find_by_id(id).one(conn).await
 }
 
-/// Closes an open request as `status` (with the payer found, or the reason); false when it
-/// was not open any more.
+/// Closes an open request as `status` (with the payer found, or the reason for a refusal);
+/// false when it was not open any more.
 pub async fn close<C: ConnectionTrait>(
     conn: &C,
     id: i64,
     status: AccessRequestStatus,
     payer_code: Option<&str>,
-    resolution: &str,
+    resolution: Option<&str>,
     staff: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
@@ -103,7 +103,7 @@ pub async fn close<C: ConnectionTrait>(
         )
         .col_expr(
             access_request::Column::Resolution,
-            Expr::value(Some(resolution.to_owned())),
+            Expr::value(resolution.map(str::to_owned)),
         )
         .col_expr(
             access_request::Column::HandledBy,

@@ -318,6 +318,10 @@ async function lockAndUnlock(page, javaScript) {
   await submitOf(page.locator('main form')).click();
   await page.waitForURL('**/staff/accounts?q=*');
   await look(page, `staff-accounts-${js}`);
+  // A column's head orders the list by it.
+  await page.getByRole('link', { name: 'Zadnja prijava' }).click();
+  await page.waitForURL(/sort=last_sign_in/);
+  assert.equal(await page.locator('th[aria-sort="ascending"]').innerText(), 'Zadnja prijava ▲');
   await page.getByRole('link', { name: CUSTOMER, exact: true }).click();
   await page.waitForURL('**/staff/accounts/*');
   await look(page, `staff-account-${js}`);

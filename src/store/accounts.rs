@@ -1,12 +1,13 @@
 //! Customer accounts (user name = payer code) and the history of their consents.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
+use super::Order;
 use super::entity::{account, consent, payer, point};
 use crate::i18n::Lang;
 
@@ -294,11 +295,24 @@ pub struct AccountRow {
     pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
+/// The columns the back office's list of accounts may be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountColumn {
+    PayerCode,
+    Created,
+    LastSignIn,
+}
+
+impl AccountColumn {
+    pub const ALL: &'static [Self] = &[Self::PayerCode, Self::Created, Self::LastSignIn];
+}
+
 /// The accounts `text` finds: by payer code, e-mail address or point designation exactly, or
-/// by a part of the payer's name (any case); in payer-code order.
+/// by a part of the payer's name (any case); in `order`, then by payer code.
 pub async fn search<C: ConnectionTrait>(
     conn: &C,
     text: &str,
+    order: Order<AccountColumn>,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<AccountRow>, DbErr> {
@@ -331,6 +345,16 @@ pub async fn search<C: ConnectionTrait>(
                 .add(account::Column::Email.eq(text.to_lowercase()))
                 .add(account::Column::PayerCode.in_subquery(points_of))
                 .add(name_matches),
+        )
+        // Never signed in comes last either way, on both engines.
+        .order_by_with_nulls(
+            match order.by {
+                AccountColumn::PayerCode => account::Column::PayerCode,
+                AccountColumn::Created => account::Column::CreatedAt,
+                AccountColumn::LastSignIn => account::Column::LastSignInAt,
+            },
+            order.direction(),
+            NullOrdering::Last,
         )
         .order_by_asc(account::Column::PayerCode)
         .offset(offset)

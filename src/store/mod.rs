@@ -47,6 +47,23 @@ pub type StoreError = DbErr;
 /// A write transaction, begun by [`begin_write`]; a use case commits it or drops it.
 pub type Tx = DatabaseTransaction;
 
+/// The order of a list: by which of its columns (`K`), which way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order<K> {
+    pub by: K,
+    pub ascending: bool,
+}
+
+impl<K> Order<K> {
+    fn direction(&self) -> sea_orm::Order {
+        if self.ascending {
+            sea_orm::Order::Asc
+        } else {
+            sea_orm::Order::Desc
+        }
+    }
+}
+
 /// Opens the pool. SQLite gets WAL, `synchronous=FULL` (no acknowledged write is lost on power
 /// failure), foreign keys and a busy timeout on every connection.
 pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbErr> {

@@ -7,6 +7,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
+use super::Order;
 use super::entity::{account, meter, point, reading_export, submitted_reading};
 
 pub use super::entity::states::SubmissionStatus;
@@ -165,6 +166,32 @@ pub struct StaffRow {
     pub export_id: Option<i64>,
 }
 
+/// The columns the back office's list of readings may be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadingColumn {
+    SubmittedAt,
+    Payer,
+    Point,
+    ReadOn,
+    Status,
+}
+
+impl ReadingColumn {
+    pub const ALL: &'static [Self] = &[
+        Self::SubmittedAt,
+        Self::Payer,
+        Self::Point,
+        Self::ReadOn,
+        Self::Status,
+    ];
+}
+
+/// The latest submitted first.
+pub const NEWEST_FIRST: Order<ReadingColumn> = Order {
+    by: ReadingColumn::SubmittedAt,
+    ascending: false,
+};
+
 /// What the back office looks for; every part may be absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StaffFilter {
@@ -219,16 +246,36 @@ fn staff_query(filter: &StaffFilter) -> sea_orm::Select<submitted_reading::Entit
     query
 }
 
-/// A page of the readings `filter` asks for, the latest submitted first.
+/// A page of the readings `filter` asks for, in `order` (the latest submitted first among
+/// equals).
 pub async fn page<C: ConnectionTrait>(
     conn: &C,
     filter: &StaffFilter,
+    order: Order<ReadingColumn>,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<StaffRow>, DbErr> {
-    staff_query(filter)
-        .order_by_desc(submitted_reading::Column::SubmittedAt)
-        .order_by_desc(submitted_reading::Column::Id)
+    let direction = order.direction();
+    let query = staff_query(filter);
+    let query = match order.by {
+        ReadingColumn::SubmittedAt => query,
+        ReadingColumn::Payer => query.order_by(point::Column::PayerCode, direction.clone()),
+        ReadingColumn::Point => query.order_by(meter::Column::PointCode, direction.clone()),
+        ReadingColumn::ReadOn => {
+            query.order_by(submitted_reading::Column::ReadOn, direction.clone())
+        }
+        ReadingColumn::Status => {
+            query.order_by(submitted_reading::Column::Status, direction.clone())
+        }
+    };
+    let newest_first = if order.by == ReadingColumn::SubmittedAt {
+        direction
+    } else {
+        sea_orm::Order::Desc
+    };
+    query
+        .order_by(submitted_reading::Column::SubmittedAt, newest_first.clone())
+        .order_by(submitted_reading::Column::Id, newest_first)
         .offset(offset)
         .limit(limit)
         .into_model()

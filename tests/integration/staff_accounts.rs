@@ -207,6 +207,23 @@ async fn links_are_sent_and_sessions_ended_with_a_reason(backend: Backend) {
     .unwrap()
     .unwrap();
     txn.commit().await.unwrap();
+    // The list in either order of payer code: its head's link turns it round.
+    let down = page(&app, "/staff/accounts?sort=payer&dir=desc").await;
+    let (new, old) = (
+        down.find("777001").unwrap(),
+        down.find(ACCOUNT_PAYER).unwrap(),
+    );
+    assert!(new < old, "descending");
+    assert!(down.contains(r#"aria-sort="descending""#), "{down}");
+    assert!(
+        down.contains(r#"href="/staff/accounts?q=&#38;sort=payer&#38;dir=asc""#),
+        "{down}"
+    );
+    let up = page(&app, "/staff/accounts").await;
+    assert!(
+        up.find(ACCOUNT_PAYER).unwrap() < up.find("777001").unwrap(),
+        "ascending"
+    );
     let resent = act(&app, pending, "resend_activation", "Ni prejel pošte").await;
     assert_eq!(location(&resent), format!("/staff/accounts/{pending}"));
     let mail = app.mail_to("marko.zupan@example.si").await;

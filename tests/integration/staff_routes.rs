@@ -1,7 +1,8 @@
 //! Every route of the back office, walked for each kind of visitor: nobody, a signed-in
 //! customer, an operator and an administrator. Nobody and the customer get the sign-in page
 //! and nothing else; the operator is refused the administrators' pages; nobody gets a server
-//! error. A new route is walked without being listed here.
+//! error; no form is taken without the staff session's token. A new route is walked without
+//! being listed here.
 
 use chrono::Utc;
 use eportal::app::clock::Clock;
@@ -103,4 +104,25 @@ async fn every_staff_route_answers_each_kind_of_visitor_as_it_should(backend: Ba
         .await
         .unwrap();
     walk("administrator").await;
+
+    // Signed in, but without the session's form token (or with another's): nothing.
+    for path in &paths {
+        for token in [None, Some("forged")] {
+            let form: Vec<(&str, &str)> = token.map(|t| ("csrf_token", t)).into_iter().collect();
+            let answer = app
+                .client
+                .post(app.url(path))
+                .header("origin", format!("http://{}", app.address))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 403, "POST {path} with {token:?}");
+        }
+    }
+    assert_eq!(
+        app.get("/staff/home").await.status(),
+        200,
+        "still signed in"
+    );
 }

@@ -12,3 +12,4 @@ pub mod lang;
 pub mod links;
 pub mod page;
 pub mod password;
+pub mod table;

@@ -9,17 +9,19 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::auth::StaffMember;
-use super::readings::{Row as ReadingRow, rows as reading_rows};
+use super::readings::{Row as ReadingRow, columns as reading_columns, rows as reading_rows};
 use crate::app::Origin;
 use crate::app::account_admin::{self, AccountAction, Acted};
 use crate::i18n::{Arg, Lang, format_date_time_sl};
-use crate::store::accounts::{self, Account, AccountRow, AccountState};
+use crate::store::Order;
+use crate::store::accounts::{self, Account, AccountColumn, AccountRow, AccountState};
 use crate::store::audit::{self, AuditAction};
 use crate::store::sessions;
-use crate::store::submitted_readings::{self, StaffFilter};
+use crate::store::submitted_readings::{self, NEWEST_FIRST, StaffFilter};
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::form::{Flash, FormErrors, Paging, TextField, search_query};
 use crate::web::kit::page::{Chrome, Frame, render};
+use crate::web::kit::table::{HeaderCell, Sortable, order_of};
 use crate::web::{AppState, WebError};
 
 /// What the last action did, shown once on the account's page (or the list, after a delete).
@@ -68,6 +70,7 @@ fn list_row(lang: Lang, account: AccountRow) -> ListRow {
 struct ListPage {
     page: Chrome,
     q: String,
+    columns: Vec<HeaderCell>,
     rows: Vec<ListRow>,
     query: String,
     paging: Paging,
@@ -78,7 +81,42 @@ struct ListPage {
 pub struct SearchForm {
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    dir: String,
     page: Option<u64>,
+}
+
+impl Sortable for AccountColumn {
+    const COLUMNS: &'static [Self] = AccountColumn::ALL;
+
+    fn name(self) -> &'static str {
+        match self {
+            AccountColumn::PayerCode => "payer",
+            AccountColumn::Created => "created",
+            AccountColumn::LastSignIn => "last_sign_in",
+        }
+    }
+}
+
+/// By payer code, unless a head's link asks otherwise.
+const BY_PAYER_CODE: Order<AccountColumn> = Order {
+    by: AccountColumn::PayerCode,
+    ascending: true,
+};
+
+fn list_columns(lang: Lang, order: Order<AccountColumn>, query: &str) -> Vec<HeaderCell> {
+    let here = ("/staff/accounts", query);
+    let sorting = |key: &str, column| HeaderCell::sorting(lang, key, column, order, here);
+    vec![
+        sorting("staff-readings-payer", AccountColumn::PayerCode),
+        HeaderCell::plain(lang, "staff-accounts-name"),
+        HeaderCell::plain(lang, "staff-accounts-email"),
+        HeaderCell::plain(lang, "staff-accounts-state"),
+        sorting("staff-accounts-created", AccountColumn::Created),
+        sorting("staff-accounts-last-sign-in", AccountColumn::LastSignIn),
+    ]
 }
 
 pub async fn list(
@@ -89,9 +127,12 @@ pub async fn list(
 ) -> Result<Html<String>, WebError> {
     let page_no = form.page.unwrap_or(0);
     let (offset, limit) = Paging::window(page_no);
-    let found = accounts::search(&state.app.db, &form.q, offset, limit).await?;
+    let order = order_of(&form.sort, &form.dir, BY_PAYER_CODE);
+    let found = accounts::search(&state.app.db, &form.q, order, offset, limit).await?;
     let (found, paging) = Paging::of(page_no, found);
+    let search = search_query(&[("q", &form.q)]);
     render(&ListPage {
+        columns: list_columns(frame.lang, order, &search),
         page: frame
             .chrome("staff-accounts-title")
             .for_staff_user(&member.user),
@@ -99,7 +140,10 @@ pub async fn list(
             .into_iter()
             .map(|account| list_row(frame.lang, account))
             .collect(),
-        query: search_query(&[("q", &form.q)]),
+        query: format!(
+            "{search}{}",
+            search_query(&[("sort", &form.sort), ("dir", &form.dir)])
+        ),
         paging,
         notice: NOTICE.take(&frame.session).await?,
         q: form.q,
@@ -122,6 +166,7 @@ struct AccountPage {
     sign_ins: Vec<(String, String)>,
     /// When each open session expires unless used.
     sessions: Vec<String>,
+    columns: Vec<HeaderCell>,
     readings: Vec<ReadingRow>,
     /// The actions that apply, as (value, label, chosen); deletion is offered apart.
     actions: Vec<(&'static str, String, bool)>,
@@ -158,7 +203,7 @@ async fn account_page(
         ..StaffFilter::default()
     };
     let (offset, limit) = Paging::window(0);
-    let readings = submitted_readings::page(db, &filter, offset, limit).await?;
+    let readings = submitted_readings::page(db, &filter, NEWEST_FIRST, offset, limit).await?;
     let email = match (&account.email, account.email_confirmed_at) {
         (Some(email), Some(_)) => email.clone(),
         (Some(email), None) => lang.t_with(
@@ -201,6 +246,7 @@ async fn account_page(
         )),
         sign_ins,
         sessions,
+        columns: reading_columns(lang, None),
         readings: reading_rows(lang, Paging::of(0, readings).0),
         actions,
         reason: String::new(),

@@ -14,8 +14,9 @@ use crate::app::readings::{self, VerdictsApplied};
 use crate::domain::dates;
 use crate::domain::quantity::Volume;
 use crate::i18n::{Arg, Lang, format_date_time_sl};
+use crate::store::Order;
 use crate::store::submitted_readings::{
-    self, ExportBatch, StaffFilter, StaffRow, SubmissionStatus,
+    self, ExportBatch, NEWEST_FIRST, ReadingColumn, StaffFilter, StaffRow, SubmissionStatus,
 };
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::download::csv_download;
@@ -23,6 +24,7 @@ use crate::web::kit::form::{
     DateRange, Flash, FormErrors, PageQuery, Paging, chosen_status, search_query, status_choices,
 };
 use crate::web::kit::page::{Chrome, Frame, render};
+use crate::web::kit::table::{HeaderCell, Sortable, order_of};
 use crate::web::{AppState, WebError};
 
 /// The largest feedback file taken: billing's verdicts on some hundred thousand readings.
@@ -42,6 +44,10 @@ pub struct SearchForm {
     point: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    dir: String,
     page: Option<u64>,
 }
 
@@ -69,7 +75,7 @@ impl SearchForm {
         })
     }
 
-    /// The search as a query string ending in `&`, for the next page.
+    /// The search as a query string ending in `&`, for the heads that order the list.
     fn query(&self) -> String {
         search_query(&[
             ("from", &self.from),
@@ -78,6 +84,57 @@ impl SearchForm {
             ("status", &self.status),
         ])
     }
+
+    /// The search in its order, as a query string ending in `&`, for the next page.
+    fn ordered_query(&self) -> String {
+        format!(
+            "{}{}",
+            self.query(),
+            search_query(&[("sort", &self.sort), ("dir", &self.dir)])
+        )
+    }
+
+    fn order(&self) -> Order<ReadingColumn> {
+        order_of(&self.sort, &self.dir, NEWEST_FIRST)
+    }
+}
+
+impl Sortable for ReadingColumn {
+    const COLUMNS: &'static [Self] = ReadingColumn::ALL;
+
+    fn name(self) -> &'static str {
+        match self {
+            ReadingColumn::SubmittedAt => "submitted",
+            ReadingColumn::Payer => "payer",
+            ReadingColumn::Point => "point",
+            ReadingColumn::ReadOn => "date",
+            ReadingColumn::Status => "status",
+        }
+    }
+}
+
+/// The head of a table of readings; on the list, `sorting` (its order and search) makes the
+/// columns it may be ordered by links.
+pub fn columns(lang: Lang, sorting: Option<(Order<ReadingColumn>, &str)>) -> Vec<HeaderCell> {
+    let cell = |key: &str, column: Option<ReadingColumn>| match (column, sorting) {
+        (Some(column), Some((order, query))) => {
+            HeaderCell::sorting(lang, key, column, order, ("/staff/readings", query))
+        }
+        _ => HeaderCell::plain(lang, key),
+    };
+    vec![
+        cell(
+            "staff-readings-submitted-at",
+            Some(ReadingColumn::SubmittedAt),
+        ),
+        cell("staff-readings-payer", Some(ReadingColumn::Payer)),
+        cell("staff-readings-point", Some(ReadingColumn::Point)),
+        cell("staff-readings-meter", None),
+        cell("staff-readings-date", Some(ReadingColumn::ReadOn)),
+        cell("staff-readings-value", None).numeric(),
+        cell("staff-readings-status", Some(ReadingColumn::Status)),
+        cell("staff-readings-batch", None),
+    ]
 }
 
 /// A reading as a row of the back office's tables.
@@ -122,6 +179,7 @@ struct ListPage {
     errors: FormErrors,
     form: SearchForm,
     statuses: Vec<(&'static str, String, bool)>,
+    columns: Vec<HeaderCell>,
     rows: Vec<Row>,
     query: String,
     paging: Paging,
@@ -143,7 +201,8 @@ async fn list_page(
     let (errors, readings, paging) = match form.filter(lang) {
         Ok(filter) => {
             let (offset, limit) = Paging::window(page_no);
-            let readings = submitted_readings::page(&state.app.db, &filter, offset, limit).await?;
+            let (db, order) = (&state.app.db, form.order());
+            let readings = submitted_readings::page(db, &filter, order, offset, limit).await?;
             let (readings, paging) = Paging::of(page_no, readings);
             (FormErrors::default(), readings, paging)
         }
@@ -166,8 +225,9 @@ async fn list_page(
             "reading-entry-status-",
             chosen,
         ),
+        columns: columns(lang, Some((form.order(), &form.query()))),
         rows: rows(lang, readings),
-        query: form.query(),
+        query: form.ordered_query(),
         paging,
         notice: NOTICE.take(&frame.session).await?,
         not_exported: lang.t_with(
@@ -335,6 +395,7 @@ pub async fn batches(
 struct BatchPage {
     page: Chrome,
     batch: BatchRow,
+    columns: Vec<HeaderCell>,
     rows: Vec<Row>,
     paging: Paging,
 }
@@ -356,7 +417,7 @@ pub async fn batch(
         export_id: Some(id),
         ..StaffFilter::default()
     };
-    let readings = submitted_readings::page(db, &filter, offset, limit).await?;
+    let readings = submitted_readings::page(db, &filter, NEWEST_FIRST, offset, limit).await?;
     let (readings, paging) = Paging::of(page_no, readings);
     let mut page = frame
         .chrome("staff-readings-export-title")
@@ -367,6 +428,7 @@ pub async fn batch(
     render(&BatchPage {
         page,
         batch: batch_row(frame.lang, batch),
+        columns: columns(frame.lang, None),
         rows: rows(frame.lang, readings),
         paging,
     })

@@ -169,11 +169,12 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = store::connect(&config.database_url).await?;
             store::migrate(&db).await?;
             let origin = crate::app::Origin { client_addr: None };
-            let exported = readings::export(&db, None, &origin, |file| match output.as_deref() {
+            let write = |file: &[u8]| match output.as_deref() {
                 Some(path) => std::fs::write(path, file),
                 None => std::io::Write::write_all(&mut std::io::stdout(), file),
-            })
-            .await?;
+            };
+            let exported =
+                readings::export(&db, (None, &origin), write, chrono::Utc::now()).await?;
             eprintln!("{} readings exported.", exported.count);
         }
         Command::Staff {

@@ -146,7 +146,9 @@ pub async fn act(
         }
         AccountAction::Delete => {
             sessions::end_of_account(&txn, account.id).await?;
-            audit::forget_customer(&txn, &account.payer_code).await?;
+            let mut names = vec![account.payer_code.as_str()];
+            names.extend(account.email.as_deref());
+            audit::forget_customer(&txn, &account.payer_code, &names).await?;
             accounts::delete(&txn, account.id).await?
         }
     };

@@ -16,7 +16,7 @@ use crate::import::{
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::billing::{self, Changes, ImportRun, KeyTable};
 use crate::store::staff::StaffUser;
-use crate::store::{Db, StoreError, Tx, begin_write};
+use crate::store::{Db, StoreError, Tx, begin_write, import_uploads};
 
 /// How a file arrived, for the import history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -458,17 +458,37 @@ impl UploadReport {
     }
 }
 
-/// Imports the files of a back-office upload in import order, in one transaction: with
-/// `dry_run` (or when any file is refused) nothing is stored and the report says what would
-/// happen; otherwise all of it is, recorded in the history and the audit trail as `staff`'s.
+/// What [`import_upload`] is to do with an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadRun {
+    /// Check it and store nothing.
+    DryRun,
+    /// Store it, using up the kept upload of this id in the same transaction, so that it is
+    /// applied once however often "Uveljavi" is pressed.
+    Apply { upload_id: i64 },
+}
+
+/// Imports the files of a back-office upload in import order, in one transaction: as a dry
+/// run (or when any file is refused, or the upload was applied or discarded meanwhile) nothing
+/// is stored and the report says what would happen; otherwise all of it is, recorded in the
+/// history and the audit trail as `staff`'s.
 pub async fn import_upload(
     db: &Db,
     staff: &StaffUser,
     placed: &Placed,
-    dry_run: bool,
+    run: UploadRun,
+    now: DateTime<Utc>,
 ) -> Result<UploadReport, AppError> {
-    let now = Utc::now();
     let txn = begin_write(db).await?;
+    if let UploadRun::Apply { upload_id } = run
+        && !import_uploads::delete(&txn, upload_id).await?
+    {
+        return Ok(UploadReport {
+            files: Vec::new(),
+            applied: false,
+        });
+    }
+    let dry_run = run == UploadRun::DryRun;
     let mut files = Vec::new();
     let mut digests = Vec::new();
     for file in &placed.billing {

@@ -130,14 +130,14 @@ pub struct Exported {
 /// Hands every reading not yet exported to billing: `write` receives the file (semicolons,
 /// UTF-8, m³ with a decimal point), and only if it succeeds are the readings marked exported
 /// and the file kept as a batch, in the same transaction — a failed write leaves them for the
-/// next export. `staff` is who exported from the back office; `None` is the command line.
+/// next export. `staff` is who exported from the back office; `None` is the command line
+/// (which has no [`Services`]).
 pub async fn export(
     db: &Db,
-    staff: Option<&StaffUser>,
-    origin: &Origin,
+    (staff, origin): (Option<&StaffUser>, &Origin),
     write: impl FnOnce(&[u8]) -> std::io::Result<()>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Exported, ExportError> {
-    let now = chrono::Utc::now();
     let username = staff.map(|user| user.username.as_str());
     let txn = begin_write(db).await?;
     let (batch, rows) = submitted_readings::take_for_export(&txn, username, now).await?;
@@ -198,7 +198,7 @@ pub async fn apply_verdicts(
         match submitted_readings::awaiting_verdict(&txn, &record.meter_serial, record.read_on)
             .await?
         {
-            Some(reading) => found.push((reading, record.verdict)),
+            Some(reading) => found.push((line, reading, record.verdict)),
             None => bad.push(LineError::new(line, None, Problem::NotAwaitingVerdict)),
         }
     }
@@ -206,12 +206,20 @@ pub async fn apply_verdicts(
         return Ok(VerdictsApplied::Refused(ParseFailure::Lines(bad)));
     }
     let (mut accepted, mut rejected) = (0, 0);
-    for (reading, verdict) in &found {
-        record_verdict(&txn, services, reading, verdict, now).await?;
+    for (line, reading, verdict) in &found {
+        // Another upload of the same verdicts may have decided it since it was looked up (on
+        // PostgreSQL): then this file is refused, not applied twice.
+        if !record_verdict(&txn, services, reading, verdict, now).await? {
+            bad.push(LineError::new(*line, None, Problem::NotAwaitingVerdict));
+        }
         match verdict {
             Verdict::Accepted => accepted += 1,
             Verdict::Rejected { .. } => rejected += 1,
         }
+    }
+    if !bad.is_empty() {
+        // Dropped unfinished, the transaction stores none of it.
+        return Ok(VerdictsApplied::Refused(ParseFailure::Lines(bad)));
     }
     let event = Event::staff(&staff.username, AuditAction::ReadingVerdictsApplied)
         .subject(file_name.to_owned())
@@ -223,19 +231,22 @@ pub async fn apply_verdicts(
 }
 
 /// Records billing's verdict on a reading it took, in the caller's transaction, and tells the
-/// customer of a rejection by e-mail, in their language, with the reason.
+/// customer of a rejection by e-mail, in their language, with the reason; false (and nothing
+/// done) when the reading was decided on meanwhile.
 async fn record_verdict(
     txn: &Tx,
     services: &Services,
     reading: &AwaitingVerdict,
     verdict: &Verdict,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let (status, reason) = match verdict {
         Verdict::Accepted => (SubmissionStatus::Accepted, None),
         Verdict::Rejected { reason } => (SubmissionStatus::Rejected, Some(reason.as_str())),
     };
-    submitted_readings::decide(txn, reading.id, status, reason, now).await?;
+    if !submitted_readings::decide(txn, reading.id, status, reason, now).await? {
+        return Ok(false);
+    }
     if let (Some(reason), Some(email)) = (reason, &reading.email) {
         let lang = Lang::parse(&reading.lang).unwrap_or_default();
         let link = services
@@ -262,7 +273,7 @@ async fn record_verdict(
         let mail = letter.to(email, &services.site.company)?;
         mail::enqueue(txn, &services.site, mail, now).await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 fn export_file(rows: &[ExportRow]) -> std::io::Result<Vec<u8>> {

@@ -109,7 +109,13 @@ pub async fn change(
         return Ok(Changed::Yourself);
     }
     let txn = begin_write(&services.db).await?;
-    let Some(target) = staff::find(&txn, id).await? else {
+    // Read again in this transaction: two administrators demoting or disabling each other
+    // at once must not leave none.
+    let still_admin = staff::find(&txn, admin.id)
+        .await?
+        .is_some_and(|me| me.role == Role::Admin && !me.disabled);
+    let target = staff::find(&txn, id).await?;
+    let (true, Some(target)) = (still_admin, target) else {
         return Ok(Changed::Unchanged);
     };
     let (done, action) = match change {

@@ -8,7 +8,11 @@ use super::Kind;
 /// The largest invoice PDF taken.
 pub const MAX_PDF_BYTES: u64 = 20 * 1024 * 1024;
 /// The most a zip may unpack to, so a small archive cannot fill the memory.
-pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+/// The most one file in a zip may unpack to: the largest billing file of a big utility.
+pub const MAX_ENTRY_BYTES: u64 = 128 * 1024 * 1024;
+/// The most files a zip may hold: a month of invoice PDFs of a big utility.
+pub const MAX_ENTRIES: usize = 200_000;
 
 /// An invoice's PDF, named `<invoice_number>.pdf`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +105,9 @@ impl Placed {
 /// The files of a zip, or why it cannot be read.
 fn unpack(bytes: Vec<u8>) -> Result<Vec<(String, Vec<u8>)>, Unplaced> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Unplaced::BrokenZip)?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(Unplaced::ZipTooLarge);
+    }
     let mut unpacked = Vec::new();
     let mut total = 0_u64;
     for index in 0..archive.len() {
@@ -112,14 +119,15 @@ fn unpack(bytes: Vec<u8>) -> Result<Vec<(String, Vec<u8>)>, Unplaced> {
             .name()
             .map(std::borrow::Cow::into_owned)
             .map_err(|_| Unplaced::BrokenZip)?;
-        // The declared size may lie: read no more than what is left of the allowance.
+        // The declared size may lie: read no more than what is left of the allowances.
+        let allowance = MAX_ENTRY_BYTES.min(MAX_UNPACKED_BYTES - total);
         let mut content = Vec::new();
         (&mut entry)
-            .take(MAX_UNPACKED_BYTES - total + 1)
+            .take(allowance + 1)
             .read_to_end(&mut content)
             .map_err(|_| Unplaced::BrokenZip)?;
         total += content.len() as u64;
-        if total > MAX_UNPACKED_BYTES {
+        if content.len() as u64 > allowance {
             return Err(Unplaced::ZipTooLarge);
         }
         unpacked.push((name, content));

@@ -129,9 +129,25 @@ pub async fn latest_of_customer<C: ConnectionTrait>(
         .await
 }
 
-/// Keeps of a deleted customer's own events only the payer code: where they came from and
-/// what else they recorded goes.
-pub async fn forget_customer<C: ConnectionTrait>(conn: &C, payer_code: &str) -> Result<(), DbErr> {
+/// Keeps of a deleted customer's events only the payer code: where they came from and what
+/// else they recorded goes — their own, and those of sign-in attempts and requests made under
+/// their payer code or e-mail address (`names`).
+pub async fn forget_customer<C: ConnectionTrait>(
+    conn: &C,
+    payer_code: &str,
+    names: &[&str],
+) -> Result<(), DbErr> {
+    let theirs = Condition::any()
+        .add(
+            Condition::all()
+                .add(audit_event::Column::ActorKind.eq(Actor::Customer(payer_code).kind()))
+                .add(audit_event::Column::Actor.eq(payer_code)),
+        )
+        .add(
+            Condition::all()
+                .add(audit_event::Column::ActorKind.eq(Actor::Anonymous(None).kind()))
+                .add(audit_event::Column::Actor.is_in(names.iter().copied())),
+        );
     audit_event::Entity::update_many()
         .col_expr(
             audit_event::Column::ClientAddr,
@@ -141,8 +157,7 @@ pub async fn forget_customer<C: ConnectionTrait>(conn: &C, payer_code: &str) -> 
             audit_event::Column::Details,
             Expr::value(Option::<String>::None),
         )
-        .filter(audit_event::Column::ActorKind.eq(Actor::Customer(payer_code).kind()))
-        .filter(audit_event::Column::Actor.eq(payer_code))
+        .filter(theirs)
         .exec(conn)
         .await?;
     Ok(())

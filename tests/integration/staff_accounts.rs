@@ -238,6 +238,9 @@ async fn a_deleted_account_leaves_only_its_payer_code(backend: Backend) {
     let (app, clock, id) = demo_with_staff(backend).await;
     app.another_browser_signed_in(ACCOUNT_PAYER, ACCOUNT_PASSWORD)
         .await;
+    // A mistyped password under the e-mail address: an anonymous event naming it.
+    let failed = app.sign_in(ACCOUNT_EMAIL, "Napacno-Geslo-1").await;
+    assert_eq!(failed.status(), 200);
     let page_path = format!("/staff/accounts/{id}");
     let delete = |reason: &'static str| {
         let page_path = page_path.clone();
@@ -299,6 +302,16 @@ async fn a_deleted_account_leaves_only_its_payer_code(backend: Backend) {
             .iter()
             .all(|event| event.client_addr.is_none() && event.details.is_none()),
         "{own_events:?}"
+    );
+    let attempts = audit_event::Entity::find()
+        .filter(audit_event::Column::Actor.eq(ACCOUNT_EMAIL))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(!attempts.is_empty(), "the failed sign-in is still recorded");
+    assert!(
+        attempts.iter().all(|event| event.client_addr.is_none()),
+        "{attempts:?}"
     );
     assert_eq!(
         reason_of(&app, "account_deleted").await,

@@ -93,6 +93,11 @@ async fn readings_are_exported_in_batches_and_billing_verdicts_come_back(backend
     assert!(!exported_only.contains(&meter));
     let elsewhere = text(&app, "/staff/readings?point=NOWHERE").await;
     assert!(!elsewhere.contains(&meter));
+    let far = text(&app, "/staff/readings?page=18446744073709551615").await;
+    assert!(
+        far.contains("Ni odčitkov, ki bi ustrezali iskanju."),
+        "{far}"
+    );
     let bad_day = text(&app, "/staff/readings?from=31.02.2026").await;
     assert!(
         bad_day.contains("Datum vpišite kot dan, mesec in leto"),

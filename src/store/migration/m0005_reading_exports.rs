@@ -4,7 +4,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::steps::{add_column, drop_column, drop_table, index};
+use super::steps::{add_column, drop_column, drop_index, drop_table, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -31,6 +31,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         drop_column(manager, "accounts", "lang").await?;
+        drop_index(manager, "submitted_readings", "export_id").await?;
         drop_column(manager, "submitted_readings", "export_id").await?;
         drop_table(manager, "reading_exports").await
     }

@@ -3,7 +3,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::steps::{add_column, drop_column, index};
+use super::steps::{add_column, drop_column, drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -16,14 +16,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("ix_sessions_account_id")
-                    .table(Alias::new("sessions"))
-                    .to_owned(),
-            )
-            .await?;
+        drop_index(manager, "sessions", "account_id").await?;
         drop_column(manager, "sessions", "account_id").await
     }
 }

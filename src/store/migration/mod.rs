@@ -66,6 +66,22 @@ mod steps {
             .await
     }
 
+    /// Drops the index [`index`] made.
+    pub async fn drop_index(
+        manager: &SchemaManager<'_>,
+        table: &str,
+        column: &str,
+    ) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name(format!("ix_{table}_{column}"))
+                    .table(Alias::new(table))
+                    .to_owned(),
+            )
+            .await
+    }
+
     /// A row of `from` belongs to a row of `to` (by its `id`) and goes with it.
     pub fn belongs_to(from: &str, column: &str, to: &str) -> ForeignKeyCreateStatement {
         ForeignKey::create()

@@ -171,13 +171,20 @@ pub struct Paging {
 impl Paging {
     pub const PER_PAGE: u64 = 50;
 
+    /// The furthest page a link may ask for: beyond any list, and far from overflowing.
+    pub const LAST_PAGE: u64 = 1_000_000;
+
     /// The rows to ask the store for: one more than a page, to know whether older ones follow.
     pub fn window(page: u64) -> (u64, u64) {
-        (page * Self::PER_PAGE, Self::PER_PAGE + 1)
+        (
+            page.min(Self::LAST_PAGE) * Self::PER_PAGE,
+            Self::PER_PAGE + 1,
+        )
     }
 
     /// The page's rows out of what [`Self::window`] fetched, and where the list goes on.
     pub fn of<T>(page: u64, mut rows: Vec<T>) -> (Vec<T>, Self) {
+        let page = page.min(Self::LAST_PAGE);
         let more = rows.len() as u64 > Self::PER_PAGE;
         rows.truncate(usize::try_from(Self::PER_PAGE).unwrap_or(usize::MAX));
         let paging = Self {

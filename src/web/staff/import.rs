@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::auth::{Administrator, StaffMember};
 use super::file_problems;
-use crate::app::import::{self as apply, FileReport, PdfProblem, Refusal, UploadReport};
+use crate::app::import::{self as apply, FileReport, PdfProblem, Refusal, UploadReport, UploadRun};
 use crate::auth::secret::sha256_hex;
 use crate::i18n::{Arg, Lang, format_date_time_sl};
 use crate::import::upload::{self, Unplaced};
@@ -268,7 +268,8 @@ async fn preview_page(
         .ok_or(WebError::NotFound)?;
     let files = import_uploads::files(db, id).await?;
     let placed = placed_of(&files);
-    let report = apply::import_upload(db, &member.user, &placed, true).await?;
+    let (run, now) = (UploadRun::DryRun, state.app.now());
+    let report = apply::import_upload(db, &member.user, &placed, run, now).await?;
     let mut page = frame
         .chrome("staff-import-preview-title")
         .for_staff_user(&member.user);
@@ -337,11 +338,12 @@ pub async fn apply(
         // Not what was previewed: the preview again, as it is now.
         return Ok(Redirect::to(&here).into_response());
     }
-    let report = apply::import_upload(db, &member.user, &placed, false).await?;
+    let run = UploadRun::Apply { upload_id: id };
+    let report = apply::import_upload(db, &member.user, &placed, run, state.app.now()).await?;
     if !report.applied {
+        // Refused now, or applied by a press a moment ago: the preview says which.
         return Ok(Redirect::to(&here).into_response());
     }
-    import_uploads::delete(db, id).await?;
     let words = applied_words(frame.lang, &report);
     NOTICE.redirect(&frame.session, words, HOME).await
 }

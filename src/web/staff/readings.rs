@@ -262,7 +262,8 @@ pub async fn export(
 ) -> Result<Response, WebError> {
     let origin = Origin::web(addr);
     // The file is kept with the batch, to be downloaded from its page.
-    let exported = readings::export(&state.app.db, Some(&member.user), &origin, |_| Ok(())).await?;
+    let by = (Some(&member.user), &origin);
+    let exported = readings::export(&state.app.db, by, |_| Ok(()), state.app.now()).await?;
     match exported.batch {
         Some(batch) => {
             Ok(Redirect::to(&format!("/staff/readings/exports/{batch}")).into_response())

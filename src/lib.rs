@@ -1,5 +1,6 @@
 //! ePortal: the self-service web portal of a communal utility company.
 
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod captcha;

@@ -22,6 +22,7 @@ staff-audit-csv-header = time;actor_kind;actor;action;subject;ip_address;details
 staff-audit-actor-anonymous = not signed in
 staff-audit-actor-customer = customer
 staff-audit-actor-staff = staff
+staff-audit-actor-api = API
 staff-audit-actor-system = system
 audit-action-access_request = access request
 audit-action-activation = account activation

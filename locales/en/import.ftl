@@ -23,6 +23,7 @@ import-duplicate-key = the key “{ $key }” is already on line { $first_line }
 import-period-to-before-from = the billing period ends before it starts
 import-removed-before-installed = the removal date is before the installation date
 import-bad-verdict = “{ $text }” is not a verdict (accepted or rejected)
+import-bad-reason-code = “{ $text }” is not a reason code (less_than_previous, greater_than_subsequent, implausible, meter_removed, duplicate, other)
 import-not-awaiting-verdict = no reading of this meter on this day waits for a verdict (unknown, not exported, or decided already)
 import-unknown-reference = { $what ->
     [payer] there is no payer “{ $key }”

@@ -22,6 +22,7 @@ staff-audit-csv-header = cas;vrsta_izvajalca;izvajalec;dejanje;predmet;naslov_ip
 staff-audit-actor-anonymous = neprijavljen
 staff-audit-actor-customer = stranka
 staff-audit-actor-staff = osebje
+staff-audit-actor-api = API
 staff-audit-actor-system = sistem
 audit-action-access_request = zahtevek za dostop
 audit-action-activation = aktivacija računa

@@ -23,6 +23,7 @@ import-duplicate-key = ključ »{ $key }« je v datoteki že v vrstici { $first_
 import-period-to-before-from = obračunsko obdobje se konča pred začetkom
 import-removed-before-installed = datum odstranitve je pred datumom vgradnje
 import-bad-verdict = »{ $text }« ni odločitev (accepted ali rejected)
+import-bad-reason-code = »{ $text }« ni oznaka razloga (less_than_previous, greater_than_subsequent, implausible, meter_removed, duplicate, other)
 import-not-awaiting-verdict = noben odčitek tega števca na ta dan ne čaka odločitve (ne obstaja, ni bil izvožen ali je že odločen)
 import-unknown-reference = { $what ->
     [payer] plačnik »{ $key }« ne obstaja

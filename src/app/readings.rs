@@ -230,6 +230,56 @@ pub async fn apply_verdicts(
     Ok(VerdictsApplied::Applied { accepted, rejected })
 }
 
+/// What became of a verdict on one reading (SPEC §5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decided {
+    /// Recorded now (and a rejection mailed).
+    Recorded,
+    /// The reading had this very verdict already: nothing to do.
+    AlreadySo,
+    /// The reading has another verdict.
+    Conflict,
+    /// No reading has this id.
+    NotFound,
+}
+
+/// Records billing's verdict on reading `id`, from the API as `client` (the token's name);
+/// the same verdict twice is no change, another one a conflict.
+pub async fn decide(
+    services: &Services,
+    origin: &Origin,
+    client: &str,
+    id: i64,
+    verdict: &Verdict,
+) -> Result<Decided, AppError> {
+    let now = services.now();
+    let txn = begin_write(&services.db).await?;
+    let Some((reading, row)) = submitted_readings::for_verdict(&txn, id).await? else {
+        return Ok(Decided::NotFound);
+    };
+    let same = match verdict {
+        Verdict::Accepted => row.status == SubmissionStatus::Accepted,
+        Verdict::Rejected { code, reason } => {
+            row.status == SubmissionStatus::Rejected
+                && row.reason_code.as_deref() == Some(code.as_str())
+                && row.reason.as_deref() == Some(reason.as_str())
+        }
+    };
+    if same {
+        return Ok(Decided::AlreadySo);
+    }
+    if !record_verdict(&txn, services, &reading, verdict, now).await? {
+        return Ok(Decided::Conflict);
+    }
+    let event = Event::new(Actor::Api(client), AuditAction::ReadingVerdictsApplied)
+        .subject(id.to_string())
+        .from_addr(origin.addr())
+        .details(serde_json::json!({ "accepted": u8::from(*verdict == Verdict::Accepted) }));
+    audit::record(&txn, event, now).await?;
+    txn.commit().await?;
+    Ok(Decided::Recorded)
+}
+
 /// Records billing's verdict on a reading it took, in the caller's transaction, and tells the
 /// customer of a rejection by e-mail, in their language, with the reason; false (and nothing
 /// done) when the reading was decided on meanwhile.
@@ -242,12 +292,15 @@ async fn record_verdict(
 ) -> Result<bool, AppError> {
     let (status, reason) = match verdict {
         Verdict::Accepted => (SubmissionStatus::Accepted, None),
-        Verdict::Rejected { reason } => (SubmissionStatus::Rejected, Some(reason.as_str())),
+        Verdict::Rejected { code, reason } => (
+            SubmissionStatus::Rejected,
+            Some((code.as_str(), reason.as_str())),
+        ),
     };
     if !submitted_readings::decide(txn, reading.id, status, reason, now).await? {
         return Ok(false);
     }
-    if let (Some(reason), Some(email)) = (reason, &reading.email) {
+    if let (Some((code, reason)), Some(email)) = (reason, &reading.email) {
         let lang = Lang::parse(&reading.lang).unwrap_or_default();
         let link = services
             .site
@@ -266,7 +319,10 @@ async fn record_verdict(
             ))
             .paragraph(lang.t_with(
                 "reading-rejected-mail-reason",
-                &[("reason", Arg::from(reason))],
+                &[
+                    ("code", Arg::from(lang.t(&format!("reading-reason-{code}")))),
+                    ("reason", Arg::from(reason)),
+                ],
             ))
             .action("reading-entry-mail-action", link)
             .after(lang.t("reading-rejected-mail-after"));

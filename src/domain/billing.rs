@@ -100,12 +100,55 @@ pub struct ReadingRecord {
     pub source: ReadingSource,
 }
 
-/// Billing's verdict on a reading a customer submitted (SPEC §4, the feedback file).
+/// Why billing refused a reading (SPEC §5.2), told to the customer in their language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReasonCode {
+    LessThanPrevious,
+    GreaterThanSubsequent,
+    Implausible,
+    MeterRemoved,
+    Duplicate,
+    Other,
+}
+
+impl ReasonCode {
+    pub const ALL: [ReasonCode; 6] = [
+        ReasonCode::LessThanPrevious,
+        ReasonCode::GreaterThanSubsequent,
+        ReasonCode::Implausible,
+        ReasonCode::MeterRemoved,
+        ReasonCode::Duplicate,
+        ReasonCode::Other,
+    ];
+
+    /// The word in files, the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::LessThanPrevious => "less_than_previous",
+            ReasonCode::GreaterThanSubsequent => "greater_than_subsequent",
+            ReasonCode::Implausible => "implausible",
+            ReasonCode::MeterRemoved => "meter_removed",
+            ReasonCode::Duplicate => "duplicate",
+            ReasonCode::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+/// Billing's verdict on a reading a customer submitted (SPEC §4 the feedback file, §5.2 the
+/// API).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Accepted,
-    /// Refused, with the reason the customer is told.
+    /// Refused: why, as a code and in the words the customer is told.
     Rejected {
+        code: ReasonCode,
         reason: String,
     },
 }

@@ -95,6 +95,7 @@ pub const VERDICT_COLUMNS: &[Column] = &[
     Column::required("date"),
     Column::required("status"),
     Column::optional("reason"),
+    Column::optional("reason_code"),
 ];
 
 /// Parses billing's feedback file, read like the billing files: every verdict, or why the

@@ -71,6 +71,10 @@ pub enum Problem {
     #[error("“{text}” is not a verdict (accepted or rejected)")]
     BadVerdict { text: String },
     #[error(
+        "“{text}” is not a reason code (less_than_previous, greater_than_subsequent, implausible, meter_removed, duplicate, other)"
+    )]
+    BadReasonCode { text: String },
+    #[error(
         "no reading of this meter on this day waits for a verdict (unknown, not exported, or decided already)"
     )]
     NotAwaitingVerdict,
@@ -97,6 +101,7 @@ impl Problem {
             Problem::RemovedBeforeInstalled => "import-removed-before-installed",
             Problem::UnknownReference { .. } => "import-unknown-reference",
             Problem::BadVerdict { .. } => "import-bad-verdict",
+            Problem::BadReasonCode { .. } => "import-bad-reason-code",
             Problem::NotAwaitingVerdict => "import-not-awaiting-verdict",
         }
     }
@@ -118,7 +123,8 @@ impl Problem {
             | Problem::BadVatRate { text }
             | Problem::BadReadingSource { text }
             | Problem::BadBoolean { text }
-            | Problem::BadVerdict { text } => vec![("text", text.clone())],
+            | Problem::BadVerdict { text }
+            | Problem::BadReasonCode { text } => vec![("text", text.clone())],
             Problem::TooManyDecimals { text, max } => {
                 vec![("text", text.clone()), ("max", max.to_string())]
             }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::domain::billing::{
     InvoiceLineRecord, InvoiceRecord, MeterRecord, OpenItemRecord, PayerRecord, PointRecord,
-    PriceRecord, ReadingRecord, ReadingSource, Verdict, VerdictRecord,
+    PriceRecord, ReadingRecord, ReadingSource, ReasonCode, Verdict, VerdictRecord,
 };
 use crate::domain::dates::{self, parse_date};
 use crate::domain::decimal::DecimalError;
@@ -382,9 +382,13 @@ impl FromRow for VerdictRecord {
         let read_on = row.required("date", date);
         let accepted = row.required("status", verdict_status);
         let reason = row.optional("reason", text);
+        let code = row.optional("reason_code", reason_code);
         let verdict = match (accepted?, reason?) {
             (true, _) => Verdict::Accepted,
-            (false, Some(reason)) => Verdict::Rejected { reason },
+            (false, Some(reason)) => Verdict::Rejected {
+                code: code?.unwrap_or(ReasonCode::Other),
+                reason,
+            },
             (false, None) => {
                 // The customer is told why; a refusal without a reason would tell them nothing.
                 row.fail("reason", Problem::MissingValue);
@@ -404,6 +408,12 @@ impl FromRow for VerdictRecord {
             &dates::format_sl(self.read_on),
         ]))
     }
+}
+
+fn reason_code(value: &str) -> Result<ReasonCode, Problem> {
+    ReasonCode::parse(value).ok_or_else(|| Problem::BadReasonCode {
+        text: value.to_owned(),
+    })
 }
 
 /// `accepted` (true) or `rejected` (false).

@@ -687,6 +687,9 @@ mod messages {
                 text: "maybe".into(),
             },
             Problem::NotAwaitingVerdict,
+            Problem::BadReasonCode {
+                text: "late".into(),
+            },
         ];
         let file_errors = [
             FileError::Empty,

@@ -76,3 +76,31 @@ pub async fn revoke<C: ConnectionTrait>(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// The valid token (neither revoked nor expired) whose digest is `token_hash`, its use at
+/// `now` from `addr` recorded; `None` for any other.
+pub async fn authenticate<C: ConnectionTrait>(
+    conn: &C,
+    token: &ApiToken,
+    addr: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<StoredToken>, DbErr> {
+    let found = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(sha256_hex(token.as_str().as_bytes())))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(conn)
+        .await?;
+    let Some(found) = found.filter(|found| found.expires_at.is_none_or(|at| at > now)) else {
+        return Ok(None);
+    };
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(now)))
+        .col_expr(
+            api_token::Column::LastUsedAddr,
+            Expr::value(addr.map(str::to_owned)),
+        )
+        .filter(api_token::Column::Id.eq(found.id))
+        .exec(conn)
+        .await?;
+    Ok(Some(found))
+}

@@ -18,6 +18,8 @@ pub enum Actor<'a> {
     /// A customer, by payer code.
     Customer(&'a str),
     Staff(&'a str),
+    /// A client of the API, by its token's name.
+    Api(&'a str),
     System,
 }
 
@@ -27,6 +29,7 @@ impl Actor<'_> {
             Actor::Anonymous(_) => "anonymous",
             Actor::Customer(_) => "customer",
             Actor::Staff(_) => "staff",
+            Actor::Api(_) => "api",
             Actor::System => "system",
         }
     }
@@ -34,7 +37,9 @@ impl Actor<'_> {
     fn name(&self) -> Option<String> {
         match self {
             Actor::Anonymous(name) => name.map(|name| name.chars().take(120).collect()),
-            Actor::Customer(name) | Actor::Staff(name) => Some((*name).to_owned()),
+            Actor::Customer(name) | Actor::Staff(name) | Actor::Api(name) => {
+                Some((*name).to_owned())
+            }
             Actor::System => None,
         }
     }

@@ -296,8 +296,14 @@ pub struct AwaitingVerdict {
     pub litres: i64,
 }
 
-/// The latest reading of `meter_serial` on `read_on` that billing has taken and not decided
-/// on; `None` when there is none.
+/// The statuses of a reading billing may still decide on: taken by an export or by the API's
+/// feed (which leaves it `Submitted`).
+fn undecided() -> [SubmissionStatus; 2] {
+    [SubmissionStatus::Submitted, SubmissionStatus::Exported]
+}
+
+/// The latest reading of `meter_serial` on `read_on` that billing has not decided on; `None`
+/// when there is none.
 pub async fn awaiting_verdict<C: ConnectionTrait>(
     conn: &C,
     meter_serial: &str,
@@ -319,37 +325,70 @@ pub async fn awaiting_verdict<C: ConnectionTrait>(
         )
         .filter(submitted_reading::Column::MeterSerial.eq(meter_serial))
         .filter(submitted_reading::Column::ReadOn.eq(read_on))
-        .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Exported))
+        .filter(submitted_reading::Column::Status.is_in(undecided()))
         .order_by_desc(submitted_reading::Column::Id)
         .into_model()
         .one(conn)
         .await
 }
 
-/// Billing's verdict on a reading it has taken: `Accepted`, or `Rejected` with the reason.
+/// Reading `id` with what its verdict needs, and the verdict it has (status, code, reason).
+pub async fn for_verdict<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<(AwaitingVerdict, submitted_reading::Model)>, DbErr> {
+    let Some(row) = submitted_reading::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    let reading = submitted_reading::Entity::find_by_id(id)
+        .select_only()
+        .column(submitted_reading::Column::Id)
+        .column(submitted_reading::Column::AccountId)
+        .column_as(account::Column::PayerCode, "payer_code")
+        .column_as(account::Column::Email, "email")
+        .column_as(account::Column::Lang, "lang")
+        .column(submitted_reading::Column::MeterSerial)
+        .column(submitted_reading::Column::ReadOn)
+        .column(submitted_reading::Column::Litres)
+        .join(
+            JoinType::InnerJoin,
+            submitted_reading::Relation::Account.def(),
+        )
+        .into_model()
+        .one(conn)
+        .await?;
+    Ok(reading.map(|reading| (reading, row)))
+}
+
+/// Billing's verdict on a reading: `Accepted`, or `Rejected` with the reason's code and words.
 /// False when the reading was no longer waiting for one.
 pub async fn decide<C: ConnectionTrait>(
     conn: &C,
     id: i64,
     status: SubmissionStatus,
-    reason: Option<&str>,
+    reason: Option<(&str, &str)>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    let (code, words) = reason.unzip();
     let result = submitted_reading::Entity::update_many()
         .col_expr(
             submitted_reading::Column::Status,
             Expr::value(status.as_str()),
         )
         .col_expr(
+            submitted_reading::Column::ReasonCode,
+            Expr::value(code.map(str::to_owned)),
+        )
+        .col_expr(
             submitted_reading::Column::Reason,
-            Expr::value(reason.map(str::to_owned)),
+            Expr::value(words.map(str::to_owned)),
         )
         .col_expr(
             submitted_reading::Column::FeedbackAt,
             Expr::value(Some(now)),
         )
         .filter(submitted_reading::Column::Id.eq(id))
-        .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Exported))
+        .filter(submitted_reading::Column::Status.is_in(undecided()))
         .exec(conn)
         .await?;
     Ok(result.rows_affected == 1)
@@ -364,6 +403,7 @@ pub struct Submission {
     pub read_on: NaiveDate,
     pub litres: i64,
     pub status: SubmissionStatus,
+    pub reason_code: Option<String>,
     pub reason: Option<String>,
     pub submitted_at: DateTime<Utc>,
 }
@@ -423,6 +463,7 @@ fn of_account_query(account_id: i64) -> sea_orm::Select<submitted_reading::Entit
         .column(submitted_reading::Column::ReadOn)
         .column(submitted_reading::Column::Litres)
         .column(submitted_reading::Column::Status)
+        .column(submitted_reading::Column::ReasonCode)
         .column(submitted_reading::Column::Reason)
         .column(submitted_reading::Column::SubmittedAt)
         .join(

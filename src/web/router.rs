@@ -117,11 +117,14 @@ pub fn router(state: AppState) -> Router {
             https,
             DbSessionStore::new(state.app.db.clone()),
         ));
+    // The API takes no cookie: no session, no CSRF; its own errors are problem details.
+    let api = crate::api::router().route_layer(track.clone());
     // The probes go around the session layers: a health check makes no session.
     let probes = ops::probes(Table::new()).router.route_layer(track);
     probes
         .merge(pages)
         .merge(staff)
+        .merge(api)
         .with_state(state)
         .layer(axum::middleware::from_fn(error::refusals_as_pages))
         .layer(axum::middleware::from_fn(move |request, next| {

@@ -6,6 +6,7 @@
 mod support;
 
 mod access_request;
+mod api;
 mod authorization;
 mod cli;
 mod contact;

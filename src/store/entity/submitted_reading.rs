@@ -20,6 +20,8 @@ pub struct Model {
     pub feedback_at: Option<DateTimeUtc>,
     /// The batch that took it to billing.
     pub export_id: Option<i64>,
+    /// Why billing refused it, as a code (`ReasonCode`).
+    pub reason_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

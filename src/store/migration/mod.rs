@@ -10,6 +10,7 @@ mod m0005_reading_exports;
 mod m0006_session_accounts;
 mod m0007_api_tokens;
 mod m0008_import_uploads;
+mod m0009_verdict_reason_codes;
 
 pub struct Migrator;
 
@@ -112,6 +113,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_session_accounts::Migration),
             Box::new(m0007_api_tokens::Migration),
             Box::new(m0008_import_uploads::Migration),
+            Box::new(m0009_verdict_reason_codes::Migration),
         ]
     }
 }

@@ -128,7 +128,9 @@ pub async fn refusals_as_pages(request: Request, next: Next) -> Response {
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
     let own = response.extensions().get::<OwnRefusal>().is_some();
-    if !status.is_client_error() || is_html || own {
+    // The API answers programs, in problem details of its own.
+    let api = path.starts_with("/api/");
+    if !status.is_client_error() || is_html || own || api {
         return response;
     }
     tracing::info!(%path, %status, "refused by the framework");

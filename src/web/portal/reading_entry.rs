@@ -217,13 +217,19 @@ fn status_words(submission: &Submission, lang: Lang) -> String {
         SubmissionStatus::Accepted => "reading-entry-status-accepted",
         SubmissionStatus::Rejected => "reading-entry-status-rejected",
     };
-    match submission
+    let code = submission
+        .reason_code
+        .as_deref()
+        .map(|code| lang.t(&format!("reading-reason-{code}")));
+    let reason = submission
         .reason
         .as_deref()
-        .filter(|reason| !reason.is_empty())
-    {
-        Some(reason) => format!("{} ({reason})", lang.t(status)),
-        None => lang.t(status),
+        .filter(|reason| !reason.is_empty());
+    match (code, reason) {
+        (Some(code), Some(reason)) => format!("{} ({code}: {reason})", lang.t(status)),
+        (None, Some(reason)) => format!("{} ({reason})", lang.t(status)),
+        (Some(code), None) => format!("{} ({code})", lang.t(status)),
+        (None, None) => lang.t(status),
     }
 }
 

@@ -225,7 +225,7 @@ mod tests {
                 let key = format!("audit-action-{}", action.as_str());
                 assert_ne!(action_label(lang, action), key, "{lang:?}");
             }
-            for kind in ["anonymous", "customer", "staff", "system"] {
+            for kind in ["anonymous", "customer", "staff", "api", "system"] {
                 let key = format!("staff-audit-actor-{kind}");
                 assert_ne!(lang.t(&key), key, "{lang:?}");
             }

@@ -1,0 +1,55 @@
+//! Who calls the API: the holder of a valid bearer token (SPEC §5.2), never a cookie.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+
+use super::problem::ApiError;
+use crate::domain::api_token::{ApiToken, Scope};
+use crate::store::api_tokens;
+use crate::web::AppState;
+use crate::web::kit::client::ClientAddr;
+
+/// A request with a valid token; its use is recorded.
+pub struct Client {
+    /// The token's name, for the audit trail.
+    pub name: String,
+    scopes: Vec<Scope>,
+}
+
+impl Client {
+    /// Refuses (403) a token without `scope`.
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        if self.scopes.contains(&scope) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(scope.as_str()))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .and_then(|token| ApiToken::parse(token.trim()))
+            .ok_or(ApiError::Unauthorized)?;
+        let Ok(ClientAddr(addr)) = ClientAddr::from_request_parts(parts, state).await;
+        let now = state.app.now();
+        let stored = api_tokens::authenticate(&state.app.db, &token, Some(&addr), now)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(Client {
+            scopes: Scope::split(&stored.scopes),
+            name: stored.name,
+        })
+    }
+}

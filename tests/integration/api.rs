@@ -1,0 +1,248 @@
+//! The billing API (SPEC §5.2): bearer tokens (401 with `WWW-Authenticate: Bearer`, 403 for a
+//! missing scope, revocation at once), problem details, the OpenAPI document, and verdicts on
+//! submitted readings (recorded once, the same again a no-op, another a conflict).
+
+use chrono::{Duration, Utc};
+use eportal::demo::{ACCOUNT_EMAIL, ACCOUNT_PAYER};
+use eportal::domain::api_token::{ApiToken, Scope};
+use eportal::store::api_tokens::{self, NewToken};
+use eportal::store::entity::submitted_reading;
+use eportal::store::submitted_readings::{self, NewSubmission, SubmissionStatus};
+use sea_orm::EntityTrait;
+use serde_json::{Value, json};
+
+use crate::on_both_databases;
+use crate::support::{Backend, TestApp};
+
+on_both_databases!(
+    tokens_are_checked_on_every_request,
+    a_verdict_is_recorded_once_and_told_to_the_customer,
+    the_document_describes_every_route,
+);
+
+async fn token(app: &TestApp, scopes: &[Scope], expires_in: Option<Duration>) -> (i64, String) {
+    let token = ApiToken::generate();
+    let new = NewToken {
+        name: "Obračun",
+        token: &token,
+        scopes,
+        created_by: None,
+        expires_at: expires_in.map(|span| Utc::now() + span),
+    };
+    let id = api_tokens::insert(&app.db, new, Utc::now()).await.unwrap();
+    (id, token.as_str().to_owned())
+}
+
+/// A reading of the demo customer's house meter; its id.
+async fn submitted(app: &TestApp) -> i64 {
+    let account = eportal::store::accounts::find_by_payer_code(&app.db, ACCOUNT_PAYER)
+        .await
+        .unwrap()
+        .unwrap();
+    let points = eportal::store::points::of_payer(&app.db, ACCOUNT_PAYER)
+        .await
+        .unwrap();
+    let meters = eportal::store::readings::meters_of_point(&app.db, ACCOUNT_PAYER, &points[0].code)
+        .await
+        .unwrap();
+    let meter = meters.iter().find(|m| m.removed_on.is_none()).unwrap();
+    let new = NewSubmission {
+        account_id: account.id,
+        meter_serial: &meter.serial,
+        read_on: eportal::domain::dates::local_date(Utc::now()),
+        litres: 999_999_000,
+        client_addr: None,
+    };
+    submitted_readings::save(&app.db, new, Utc::now())
+        .await
+        .unwrap()
+}
+
+async fn post_verdict(
+    app: &TestApp,
+    id: i64,
+    token: Option<&str>,
+    body: &Value,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url(&format!("/api/v1/submitted-readings/{id}/verdict")))
+        .json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+async fn problem(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    body
+}
+
+async fn tokens_are_checked_on_every_request(backend: Backend) {
+    let app = TestApp::spawn_demo(backend).await;
+    let id = submitted(&app).await;
+    let accept = json!({ "status": "accepted" });
+    let nobody = post_verdict(&app, id, None, &accept).await;
+    assert_eq!(nobody.headers()["www-authenticate"], "Bearer");
+    problem(nobody, 401).await;
+    let (_, good) = token(&app, &[Scope::ReadingsWrite], None).await;
+    let mut forged = good.clone();
+    forged.replace_range(10..11, if &good[10..11] == "A" { "B" } else { "A" });
+    problem(post_verdict(&app, id, Some(&forged), &accept).await, 401).await;
+    let unknown = ApiToken::generate();
+    problem(
+        post_verdict(&app, id, Some(unknown.as_str()), &accept).await,
+        401,
+    )
+    .await;
+    let (_, expired) = token(&app, &[Scope::ReadingsWrite], Some(Duration::seconds(-1))).await;
+    problem(post_verdict(&app, id, Some(&expired), &accept).await, 401).await;
+    let (_, read_only) = token(&app, &[Scope::ReadingsRead], None).await;
+    let refused = problem(post_verdict(&app, id, Some(&read_only), &accept).await, 403).await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("readings:write")
+    );
+    // A token is never taken from the URL.
+    let in_url = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/submitted-readings/{id}/verdict?access_token={good}"
+        )))
+        .json(&accept)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_url.status(), 401);
+    // No cookie is needed, none is set.
+    let answer = post_verdict(&app, 999_999, Some(&good), &accept).await;
+    assert!(answer.headers().get("set-cookie").is_none());
+    problem(answer, 404).await;
+
+    // Revoked: refused from the next request.
+    let (revoked_id, revoked) = token(&app, &[Scope::ReadingsWrite], None).await;
+    assert_eq!(
+        post_verdict(&app, id, Some(&revoked), &accept)
+            .await
+            .status(),
+        204
+    );
+    api_tokens::revoke(&app.db, revoked_id, "ana.kos", Utc::now())
+        .await
+        .unwrap();
+    problem(post_verdict(&app, id, Some(&revoked), &accept).await, 401).await;
+    let used = api_tokens::find(&app.db, revoked_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(used.last_used_at.is_some() && used.last_used_addr.is_some());
+}
+
+async fn a_verdict_is_recorded_once_and_told_to_the_customer(backend: Backend) {
+    let app = TestApp::spawn_demo(backend).await;
+    let id = submitted(&app).await;
+    let (_, token) = token(&app, &[Scope::ReadingsWrite], None).await;
+    let bad = post_verdict(&app, id, Some(&token), &json!({ "status": "rejected" })).await;
+    problem(bad, 422).await;
+    let not_json = app
+        .client
+        .post(app.url(&format!("/api/v1/submitted-readings/{id}/verdict")))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    problem(not_json, 422).await;
+    let unknown_code = json!({ "status": "rejected", "reason_code": "late", "reason": "x" });
+    problem(
+        post_verdict(&app, id, Some(&token), &unknown_code).await,
+        422,
+    )
+    .await;
+
+    let reason = "Stanje je nižje od odčitka z dne 31. 1. 2026.";
+    let rejection = json!({
+        "status": "rejected",
+        "reason_code": "less_than_previous",
+        "reason": reason,
+    });
+    assert_eq!(
+        post_verdict(&app, id, Some(&token), &rejection)
+            .await
+            .status(),
+        204
+    );
+    let row = submitted_reading::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, SubmissionStatus::Rejected);
+    assert_eq!(row.reason_code.as_deref(), Some("less_than_previous"));
+    assert_eq!(row.reason.as_deref(), Some(reason));
+    let mails = app.mail_to(ACCOUNT_EMAIL).await;
+    let mail = mails.last().unwrap();
+    assert!(
+        mail.body_text
+            .contains("Razlog: stanje je nižje od prejšnjega odčitka. Stanje je nižje"),
+        "{}",
+        mail.body_text
+    );
+
+    // The same verdict again: nothing new. Another: a conflict.
+    assert_eq!(
+        post_verdict(&app, id, Some(&token), &rejection)
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(app.mail_to(ACCOUNT_EMAIL).await.len(), mails.len());
+    let accept = json!({ "status": "accepted" });
+    problem(post_verdict(&app, id, Some(&token), &accept).await, 409).await;
+}
+
+async fn the_document_describes_every_route(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let document: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(
+        document["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let paths = document["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/api/v1/submitted-readings/{id}/verdict"));
+    // Every operation the document names answers (without a token: 401), and names its errors.
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let url = app.url(&path.replace("{id}", "1"));
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let answer = app
+                .client
+                .request(method.clone(), url)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 401, "{method} {path}");
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(responses.contains_key("401"), "{method} {path}");
+        }
+    }
+    // And what the document does not name is not there.
+    let unnamed = app
+        .client
+        .get(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unnamed.status(), 404);
+}

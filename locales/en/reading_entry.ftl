@@ -30,6 +30,7 @@ reading-entry-status = Status
 reading-entry-status-submitted = submitted
 reading-entry-status-exported = passed on for billing
 reading-entry-status-accepted = accepted
+reading-entry-status-replaced = replaced by a newer one
 reading-entry-status-rejected = rejected
 # $consumption: the consumption; $last_date: the date of the last reading
 reading-entry-since-last = Consumption since the last reading ({ $last_date }): { $consumption }.

@@ -30,6 +30,7 @@ reading-entry-status = Stanje obdelave
 reading-entry-status-submitted = oddano
 reading-entry-status-exported = posredovano v obračun
 reading-entry-status-accepted = sprejeto
+reading-entry-status-replaced = nadomeščeno z novejšim
 reading-entry-status-rejected = zavrnjeno
 # $consumption: poraba; $last_date: datum zadnjega odčitka
 reading-entry-since-last = Poraba od zadnjega odčitka ({ $last_date }): { $consumption }.

@@ -46,6 +46,7 @@ impl Modify for BearerAuth {
 /// The API's routes and the document that describes them, from the same handlers.
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(readings::feed))
         .routes(routes!(readings::verdict))
         .split_for_parts()
 }

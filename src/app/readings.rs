@@ -62,6 +62,8 @@ pub async fn submit(
         ))
         .from_addr(origin.addr());
     audit::record(&txn, event, now).await?;
+    // Last: the feed's counter stays locked from here to the commit.
+    submitted_readings::take_feed_place(&txn, id).await?;
     txn.commit().await?;
     Ok(id)
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, Statement,
 };
 
 use super::Order;
@@ -418,8 +418,9 @@ pub struct NewSubmission<'a> {
     pub client_addr: Option<&'a str>,
 }
 
-/// Stores `new`, replacing the reading of the same meter and day that billing has not taken yet
-/// (one reading a day counts, and the customer's latest word is the one meant); the row's id.
+/// Stores `new`; a reading of the same meter and day that billing has not taken yet is
+/// replaced (one reading a day counts, and the customer's latest word is the one meant): it is
+/// kept, marked replaced, and the new row names it. The new row's id.
 pub async fn save<C: ConnectionTrait>(
     conn: &C,
     new: NewSubmission<'_>,
@@ -431,14 +432,15 @@ pub async fn save<C: ConnectionTrait>(
         .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Submitted))
         .one(conn)
         .await?;
-    let client_addr = new.client_addr.map(str::to_owned);
-    if let Some(pending) = pending {
-        let mut row: submitted_reading::ActiveModel = pending.into();
-        row.account_id = Set(new.account_id);
-        row.litres = Set(new.litres);
-        row.client_addr = Set(client_addr);
-        row.submitted_at = Set(now);
-        return Ok(row.update(conn).await?.id);
+    if let Some(pending) = &pending {
+        submitted_reading::Entity::update_many()
+            .col_expr(
+                submitted_reading::Column::Status,
+                Expr::value(SubmissionStatus::Replaced.as_str()),
+            )
+            .filter(submitted_reading::Column::Id.eq(pending.id))
+            .exec(conn)
+            .await?;
     }
     let row = submitted_reading::ActiveModel {
         account_id: Set(new.account_id),
@@ -446,11 +448,78 @@ pub async fn save<C: ConnectionTrait>(
         read_on: Set(new.read_on),
         litres: Set(new.litres),
         status: Set(SubmissionStatus::Submitted),
-        client_addr: Set(client_addr),
+        client_addr: Set(new.client_addr.map(str::to_owned)),
         submitted_at: Set(now),
+        replaces_id: Set(pending.map(|pending| pending.id)),
         ..Default::default()
     };
     Ok(row.insert(conn).await?.id)
+}
+
+/// Gives submission `id` the next place in the feed. The counter's row stays locked until the
+/// caller's transaction ends, so places are handed out in commit order: call it last, just
+/// before committing.
+pub async fn take_feed_place<C: ConnectionTrait>(conn: &C, id: i64) -> Result<i64, DbErr> {
+    let backend = conn.get_database_backend();
+    let next = conn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "UPDATE feed_counters SET value = value + 1 \
+             WHERE name = 'submitted_readings' RETURNING value",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the feed's counter".to_owned()))?
+        .try_get::<i64>("", "value")?;
+    submitted_reading::Entity::update_many()
+        .col_expr(submitted_reading::Column::FeedSeq, Expr::value(Some(next)))
+        .filter(submitted_reading::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(next)
+}
+
+/// A submission as the feed gives it to billing.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct FeedRow {
+    pub id: i64,
+    pub feed_seq: i64,
+    pub payer_code: String,
+    pub point_code: String,
+    pub meter_serial: String,
+    pub read_on: NaiveDate,
+    pub litres: i64,
+    pub submitted_at: DateTime<Utc>,
+    pub replaces_id: Option<i64>,
+}
+
+/// The next `limit` submissions after place `after` in the feed, in commit order.
+pub async fn feed<C: ConnectionTrait>(
+    conn: &C,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<FeedRow>, DbErr> {
+    submitted_reading::Entity::find()
+        .select_only()
+        .column(submitted_reading::Column::Id)
+        .column(submitted_reading::Column::FeedSeq)
+        .column_as(point::Column::PayerCode, "payer_code")
+        .column_as(meter::Column::PointCode, "point_code")
+        .column(submitted_reading::Column::MeterSerial)
+        .column(submitted_reading::Column::ReadOn)
+        .column(submitted_reading::Column::Litres)
+        .column(submitted_reading::Column::SubmittedAt)
+        .column(submitted_reading::Column::ReplacesId)
+        .join(
+            JoinType::InnerJoin,
+            submitted_reading::Relation::Meter.def(),
+        )
+        .join(JoinType::InnerJoin, meter::Relation::Point.def())
+        .filter(submitted_reading::Column::FeedSeq.gt(after))
+        .order_by_asc(submitted_reading::Column::FeedSeq)
+        .limit(limit)
+        .into_model()
+        .all(conn)
+        .await
 }
 
 /// The account's submissions with their points, newest first.
@@ -471,6 +540,7 @@ fn of_account_query(account_id: i64) -> sea_orm::Select<submitted_reading::Entit
             submitted_reading::Relation::Meter.def(),
         )
         .filter(submitted_reading::Column::AccountId.eq(account_id))
+        .filter(submitted_reading::Column::Status.ne(SubmissionStatus::Replaced))
         .order_by_desc(submitted_reading::Column::SubmittedAt)
         .order_by_desc(submitted_reading::Column::Id)
 }

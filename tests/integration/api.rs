@@ -18,6 +18,8 @@ on_both_databases!(
     tokens_are_checked_on_every_request,
     a_verdict_is_recorded_once_and_told_to_the_customer,
     the_document_describes_every_route,
+    the_feed_hands_over_each_submission_once_in_commit_order,
+    concurrent_submissions_are_never_skipped,
 );
 
 async fn token(app: &TestApp, scopes: &[Scope], expires_in: Option<Duration>) -> (i64, String) {
@@ -245,4 +247,164 @@ async fn the_document_describes_every_route(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(unnamed.status(), 404);
+}
+
+/// The demo customer's account and house meter.
+async fn account_and_meter(app: &TestApp) -> (i64, String) {
+    let account = eportal::store::accounts::find_by_payer_code(&app.db, ACCOUNT_PAYER)
+        .await
+        .unwrap()
+        .unwrap();
+    let points = eportal::store::points::of_payer(&app.db, ACCOUNT_PAYER)
+        .await
+        .unwrap();
+    let meters = eportal::store::readings::meters_of_point(&app.db, ACCOUNT_PAYER, &points[0].code)
+        .await
+        .unwrap();
+    let meter = meters.iter().find(|m| m.removed_on.is_none()).unwrap();
+    (account.id, meter.serial.clone())
+}
+
+/// Submits a reading as the portal does: stored, then its place in the feed, then committed,
+/// holding the transaction open for `hold` in between.
+async fn submit(
+    app: &TestApp,
+    (account_id, meter): (i64, &str),
+    days_ago: u64,
+    hold: std::time::Duration,
+) -> i64 {
+    let txn = eportal::store::begin_write(&app.db).await.unwrap();
+    let today = eportal::domain::dates::local_date(Utc::now());
+    let new = NewSubmission {
+        account_id,
+        meter_serial: meter,
+        read_on: today - chrono::Days::new(days_ago),
+        litres: 1_000_000 + i64::try_from(days_ago).unwrap(),
+        client_addr: None,
+    };
+    let id = submitted_readings::save(&txn, new, Utc::now())
+        .await
+        .unwrap();
+    tokio::time::sleep(hold).await;
+    submitted_readings::take_feed_place(&txn, id).await.unwrap();
+    txn.commit().await.unwrap();
+    id
+}
+
+async fn read_feed(app: &TestApp, token: &str, after: Option<&str>, limit: u64) -> Value {
+    let mut url = format!("/api/v1/submitted-readings?limit={limit}");
+    if let Some(after) = after {
+        url.push_str(&format!("&after={after}"));
+    }
+    let answer = app
+        .client
+        .get(app.url(&url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "{url}");
+    answer.json().await.unwrap()
+}
+
+async fn the_feed_hands_over_each_submission_once_in_commit_order(backend: Backend) {
+    let app = TestApp::spawn_demo(backend).await;
+    let (_, reader) = token(&app, &[Scope::ReadingsRead], None).await;
+    let (_, writer) = token(&app, &[Scope::ReadingsWrite], None).await;
+    let feed = |query: &str| {
+        let request = app
+            .client
+            .get(app.url(&format!("/api/v1/submitted-readings{query}")));
+        request.bearer_auth(&reader).send()
+    };
+    for bad in [
+        "?limit=0",
+        "?limit=1001",
+        "?after=bm90LWEtY3Vyc29y",
+        "?after=%%%",
+        "?limit=x",
+    ] {
+        problem(feed(bad).await.unwrap(), 422).await;
+    }
+    let forbidden = app
+        .client
+        .get(app.url("/api/v1/submitted-readings"))
+        .bearer_auth(&writer)
+        .send()
+        .await
+        .unwrap();
+    problem(forbidden, 403).await;
+
+    let (account, meter) = account_and_meter(&app).await;
+    let first = submit(&app, (account, &meter), 3, std::time::Duration::ZERO).await;
+    let second = submit(&app, (account, &meter), 2, std::time::Duration::ZERO).await;
+    let page = read_feed(&app, &reader, None, 1).await;
+    assert_eq!(page["items"][0]["id"], first);
+    assert_eq!(page["items"][0]["payer_code"], ACCOUNT_PAYER);
+    assert_eq!(page["items"][0]["meter_serial"], meter.as_str());
+    assert_eq!(page["items"][0]["value"], "1000.003");
+    let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    let page = read_feed(&app, &reader, Some(&cursor), 10).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["items"][0]["id"], second);
+    let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    let empty = read_feed(&app, &reader, Some(&cursor), 10).await;
+    assert!(empty["items"].as_array().unwrap().is_empty());
+    assert_eq!(empty["next_cursor"], cursor.as_str(), "stays where it was");
+
+    // The customer corrects the second: it comes again, naming the one it replaces.
+    let again = submit(&app, (account, &meter), 2, std::time::Duration::ZERO).await;
+    let page = read_feed(&app, &reader, Some(&cursor), 10).await;
+    assert_eq!(page["items"][0]["id"], again);
+    assert_eq!(page["items"][0]["replaces"], second);
+    // A replaced reading takes no verdict.
+    let accept = json!({ "status": "accepted" });
+    problem(
+        post_verdict(&app, second, Some(&writer), &accept).await,
+        409,
+    )
+    .await;
+}
+
+async fn concurrent_submissions_are_never_skipped(backend: Backend) {
+    let app = std::sync::Arc::new(TestApp::spawn_demo(backend).await);
+    let (_, reader) = token(&app, &[Scope::ReadingsRead], None).await;
+    let (account, meter) = account_and_meter(&app).await;
+    // 32 writers; on PostgreSQL they run at once, each holding its transaction open for a
+    // while, so they commit out of the order of their ids. SQLite runs them one by one.
+    let writers: Vec<_> = (0..32_u64)
+        .map(|n| {
+            let (app, meter) = (app.clone(), meter.clone());
+            tokio::spawn(async move {
+                let hold = std::time::Duration::from_millis((n * 37) % 150);
+                submit(&app, (account, &meter), 10 + n, hold).await
+            })
+        })
+        .collect();
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut writers_done = false;
+    loop {
+        let page = read_feed(&app, &reader, cursor.as_deref(), 3).await;
+        let items = page["items"].as_array().unwrap();
+        seen.extend(items.iter().map(|item| item["id"].as_i64().unwrap()));
+        cursor = Some(page["next_cursor"].as_str().unwrap().to_owned());
+        if items.is_empty() {
+            if writers_done {
+                break;
+            }
+            writers_done = writers.iter().all(tokio::task::JoinHandle::is_finished);
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+    let mut written = Vec::new();
+    for writer in writers {
+        written.push(writer.await.unwrap());
+    }
+    let mut unique = seen.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "none twice: {seen:?}");
+    written.sort_unstable();
+    assert_eq!(unique, written, "every one");
 }

@@ -230,8 +230,16 @@ async fn a_second_reading_of_the_day_replaces_the_first_until_exported(backend: 
     assert_eq!(submit(&app, today(), first, false).await.status(), 303);
     assert_eq!(submit(&app, today(), second, false).await.status(), 303);
     let rows = stored(&app).await;
-    assert_eq!(rows.len(), 1, "replaced");
-    assert_eq!(rows[0].litres, second.litres());
+    // The first is kept, marked replaced; the second names it.
+    let replaced = rows.iter().find(|r| r.litres == first.litres()).unwrap();
+    let current = rows.iter().find(|r| r.litres == second.litres()).unwrap();
+    assert_eq!(replaced.status.as_str(), "replaced");
+    assert_eq!(current.status.as_str(), "submitted");
+    assert_eq!(current.replaces_id, Some(replaced.id));
+    assert!(
+        current.feed_seq > replaced.feed_seq,
+        "in the feed again, later"
+    );
 
     let (_, exported) = submitted_readings::take_for_export(&app.db, None, Utc::now())
         .await
@@ -240,7 +248,7 @@ async fn a_second_reading_of_the_day_replaces_the_first_until_exported(backend: 
     let third = Volume::from_litres(last.litres() + 450);
     assert_eq!(submit(&app, today(), third, false).await.status(), 303);
     let rows = stored(&app).await;
-    assert_eq!(rows.len(), 2, "billing has the first: a new row");
+    assert_eq!(rows.len(), 3, "billing has the second: a new row");
     assert!(
         rows.iter()
             .any(|r| r.status.as_str() == "exported" && r.litres == second.litres())

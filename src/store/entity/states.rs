@@ -58,6 +58,8 @@ stored_as!(SubmissionStatus {
     Accepted => "accepted",
     /// Billing refused it (the reason is kept beside it).
     Rejected => "rejected",
+    /// The customer sent another reading of the same meter and day before billing took it.
+    Replaced => "replaced",
 });
 
 stored_as!(StaffRole {

@@ -22,6 +22,10 @@ pub struct Model {
     pub export_id: Option<i64>,
     /// Why billing refused it, as a code (`ReasonCode`).
     pub reason_code: Option<String>,
+    /// Its place in the feed of submissions, in commit order.
+    pub feed_seq: Option<i64>,
+    /// The submission of the same meter and day this one replaces.
+    pub replaces_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ mod m0006_session_accounts;
 mod m0007_api_tokens;
 mod m0008_import_uploads;
 mod m0009_verdict_reason_codes;
+mod m0010_reading_feed;
 
 pub struct Migrator;
 
@@ -114,6 +115,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_api_tokens::Migration),
             Box::new(m0008_import_uploads::Migration),
             Box::new(m0009_verdict_reason_codes::Migration),
+            Box::new(m0010_reading_feed::Migration),
         ]
     }
 }

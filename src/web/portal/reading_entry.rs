@@ -216,6 +216,7 @@ fn status_words(submission: &Submission, lang: Lang) -> String {
         SubmissionStatus::Exported => "reading-entry-status-exported",
         SubmissionStatus::Accepted => "reading-entry-status-accepted",
         SubmissionStatus::Rejected => "reading-entry-status-rejected",
+        SubmissionStatus::Replaced => "reading-entry-status-replaced",
     };
     let code = submission
         .reason_code

@@ -2,6 +2,7 @@
 //! OpenAPI 3.1 document generated from these handlers and served at `/api/openapi.json`.
 
 pub mod auth;
+pub mod billing;
 pub mod problem;
 pub mod readings;
 
@@ -21,7 +22,10 @@ use crate::web::AppState;
         description = "Keeps ePortal current with the billing system and takes the customers' readings back. Every request carries `Authorization: Bearer <token>`; errors are RFC 9457 problem details."
     ),
     modifiers(&BearerAuth),
-    tags((name = "readings", description = "The customers' submitted readings"))
+    tags(
+        (name = "billing", description = "Billing's data, kept current"),
+        (name = "readings", description = "The customers' submitted readings")
+    )
 )]
 struct ApiDoc;
 
@@ -46,6 +50,7 @@ impl Modify for BearerAuth {
 /// The API's routes and the document that describes them, from the same handlers.
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(billing::upsert))
         .routes(routes!(readings::feed))
         .routes(routes!(readings::verdict))
         .split_for_parts()

@@ -21,6 +21,20 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
+    /// Each bad item of a request, when there are any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ItemError>,
+}
+
+/// What is wrong with one item (or one of its fields) of a request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({ "pointer": "/items/17/due_date", "code": "bad_date", "detail": "“31.2.2026” is not a valid date (31.01.2020 or 2020-01-31)" }))]
+pub struct ItemError {
+    /// A JSON pointer into the request (`/items/<index>/<field>`).
+    pub pointer: String,
+    /// What kind of problem, for programs.
+    pub code: String,
+    pub detail: String,
 }
 
 /// Why an API request failed.
@@ -37,6 +51,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("{0}")]
     Unprocessable(String),
+    /// Items that cannot be stored, each by its pointer; nothing was stored.
+    #[error("{} items or fields cannot be stored; nothing was stored", .0.len())]
+    BadItems(Vec<ItemError>),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -60,7 +77,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unprocessable(_) | ApiError::BadItems(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,6 +89,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::Conflict(_) => "conflict",
             ApiError::Unprocessable(_) => "unprocessable",
+            ApiError::BadItems(_) => "bad_items",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -80,6 +98,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let errors = match &self {
+            ApiError::BadItems(errors) => errors.clone(),
+            _ => Vec::new(),
+        };
         let detail = match &self {
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "API request failed");
@@ -92,6 +114,7 @@ impl IntoResponse for ApiError {
             title: status.canonical_reason().unwrap_or_default().to_owned(),
             status: status.as_u16(),
             detail,
+            errors,
         };
         let mut response = (status, axum::Json(problem)).into_response();
         let headers = response.headers_mut();

@@ -1,6 +1,7 @@
 //! Billing-file import (SPEC §5.1): CSV files parsed into billing records, with every bad
 //! line reported. No I/O: `crate::app::import` applies what this parses.
 
+pub mod json;
 mod kind;
 mod problem;
 mod records;

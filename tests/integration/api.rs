@@ -20,6 +20,7 @@ on_both_databases!(
     the_document_describes_every_route,
     the_feed_hands_over_each_submission_once_in_commit_order,
     concurrent_submissions_are_never_skipped,
+    billing_data_is_upserted_whole_or_not_at_all,
 );
 
 async fn token(app: &TestApp, scopes: &[Scope], expires_in: Option<Duration>) -> (i64, String) {
@@ -226,7 +227,7 @@ async fn the_document_describes_every_route(backend: Backend) {
     // Every operation the document names answers (without a token: 401), and names its errors.
     for (path, item) in paths {
         for (method, operation) in item.as_object().unwrap() {
-            let url = app.url(&path.replace("{id}", "1"));
+            let url = app.url(&path.replace("{id}", "1").replace("{kind}", "payers"));
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let answer = app
                 .client
@@ -242,7 +243,7 @@ async fn the_document_describes_every_route(backend: Backend) {
     // And what the document does not name is not there.
     let unnamed = app
         .client
-        .get(app.url("/api/v1/nothing"))
+        .get(app.url("/api/v1/nothing/here"))
         .send()
         .await
         .unwrap();
@@ -407,4 +408,151 @@ async fn concurrent_submissions_are_never_skipped(backend: Backend) {
     assert_eq!(unique.len(), seen.len(), "none twice: {seen:?}");
     written.sort_unstable();
     assert_eq!(unique, written, "every one");
+}
+
+async fn put(app: &TestApp, token: &str, path: &str, items: &Value) -> reqwest::Response {
+    app.client
+        .put(app.url(path))
+        .bearer_auth(token)
+        .json(items)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn billing_data_is_upserted_whole_or_not_at_all(backend: Backend) {
+    use eportal::store::entity::{open_item, payer};
+    use sea_orm::PaginatorTrait;
+
+    let app = TestApp::spawn(backend).await;
+    let (_, reader) = token(&app, &[Scope::ReadingsRead], None).await;
+    let (_, token) = token(&app, &[Scope::BillingWrite], None).await;
+    let payers = json!([
+        { "payer_code": "700101", "name": "ŽAGAR MARIJA", "city": "Vrhnika", "tax_number": "10000003" },
+        { "payer_code": 700102, "name": "ČERNE ŠTEFAN", "postal_code": 1360 },
+    ]);
+    problem(put(&app, &reader, "/api/v1/payers", &payers).await, 403).await;
+    let stored: Value = put(&app, &token, "/api/v1/payers", &payers)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["inserted"], 2, "{stored}");
+    let again: Value = put(&app, &token, "/api/v1/payers", &payers)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (again["unchanged"].clone(), again["inserted"].clone()),
+        (json!(2), json!(0))
+    );
+
+    // A dry run answers what would change and stores nothing.
+    let renamed = json!([{ "payer_code": "700101", "name": "ŽAGAR MARIJA ANA" }]);
+    let dry: Value = put(&app, &token, "/api/v1/payers?dry_run=true", &renamed)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (dry["updated"].clone(), dry["dry_run"].clone()),
+        (json!(1), json!(true))
+    );
+    let kept = payer::Entity::find_by_id("700101".to_owned())
+        .one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(kept.unwrap().name, "ŽAGAR MARIJA");
+
+    // Every bad item by its pointer, and nothing of the request stored.
+    let bad = json!([
+        { "payer_code": "700103", "name": "NOVAK", "tax_number": "12345678" },
+        { "payer_code": "700104" },
+        { "payer_code": "700105", "name": "KOS", "nickname": "K" },
+    ]);
+    let refused = problem(put(&app, &token, "/api/v1/payers", &bad).await, 422).await;
+    assert_eq!(
+        refused["errors"][0]["pointer"], "/items/2/nickname",
+        "{refused}"
+    );
+    assert_eq!(refused["errors"][0]["code"], "unknown_field");
+    let bad = json!([
+        { "payer_code": "700103", "name": "NOVAK", "tax_number": "12345678" },
+        { "payer_code": "700104" },
+    ]);
+    let refused = problem(put(&app, &token, "/api/v1/payers", &bad).await, 422).await;
+    let pointers: Vec<_> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| {
+            (
+                error["pointer"].as_str().unwrap(),
+                error["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            ("/items/0/tax_number", "bad_tax_number"),
+            ("/items/1/name", "missing_value")
+        ]
+    );
+    assert_eq!(payer::Entity::find().count(&app.db).await.unwrap(), 2);
+    let orphan = json!([{ "point_code": "OM-9", "payer_code": "999999" }]);
+    let refused = problem(put(&app, &token, "/api/v1/points", &orphan).await, 422).await;
+    assert_eq!(refused["errors"][0]["pointer"], "/items/0/payer_code");
+    assert_eq!(refused["errors"][0]["code"], "unknown_reference");
+    problem(put(&app, &token, "/api/v1/widgets", &json!([])).await, 404).await;
+    problem(
+        put(&app, &token, "/api/v1/payers", &json!({ "not": "a list" })).await,
+        422,
+    )
+    .await;
+
+    // open_items is the complete set: an empty one means nobody owes anything.
+    let items = json!([{ "payer_code": "700101", "document_number": "R-1", "document_date": "2026-01-31", "due_date": "2026-02-28", "amount": "12.50", "open_amount": 12.5 }]);
+    let stored: Value = put(&app, &token, "/api/v1/open_items", &items)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["inserted"], 1, "{stored}");
+    let cleared: Value = put(&app, &token, "/api/v1/open_items", &json!([]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cleared["deleted"], 1, "{cleared}");
+    assert_eq!(open_item::Entity::find().count(&app.db).await.unwrap(), 0);
+
+    // What a file stored, the same items through the API leave as they are.
+    let file = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/komunala-vrhnika/payers.csv"),
+    )
+    .unwrap();
+    let changes = eportal::app::import::import_file(
+        &app.db,
+        eportal::import::Kind::Payers,
+        "payers.csv",
+        &file,
+        eportal::app::import::Channel::CommandLine,
+        false,
+    )
+    .await
+    .unwrap()
+    .changes;
+    assert!(changes.updated + changes.inserted > 0);
+    let same = json!([
+        { "payer_code": "700101", "name": "ŽAGAR MARIJA", "street": "Tržaška cesta 12", "postal_code": "1360", "city": "Vrhnika", "tax_number": "10000003", "email": "marija.zagar@example.si", "phone": "01 750 12 34" }
+    ]);
+    let answer: Value = put(&app, &token, "/api/v1/payers", &same)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["unchanged"], 1, "{answer}");
 }

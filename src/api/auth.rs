@@ -12,6 +12,8 @@ use crate::web::kit::client::ClientAddr;
 
 /// A request with a valid token; its use is recorded.
 pub struct Client {
+    /// The token's id, under which its idempotency keys are kept.
+    pub id: i64,
     /// The token's name, for the audit trail.
     pub name: String,
     scopes: Vec<Scope>,
@@ -48,6 +50,7 @@ impl FromRequestParts<AppState> for Client {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(Client {
+            id: stored.id,
             scopes: Scope::split(&stored.scopes),
             name: stored.name,
         })

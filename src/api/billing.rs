@@ -2,7 +2,11 @@
 //! or not at all, by the same import code as the files.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -10,9 +14,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::Client;
 use super::problem::{ApiError, ItemError, Problem};
 use crate::app::import::{self as apply, Channel, ImportError};
+use crate::auth::secret::sha256_hex;
 use crate::domain::api_token::Scope;
 use crate::import::json::{ShapeError, index_of_line, table_of};
 use crate::import::{Kind, LineError, ParseFailure};
+use crate::store::idempotency::{self, Claim};
 use crate::web::AppState;
 
 /// The most one request may carry.
@@ -97,14 +103,54 @@ fn line_error(error: &LineError) -> ItemError {
     }
 }
 
+/// The longest `Idempotency-Key` taken.
+const KEY_MAX_CHARS: usize = 255;
+/// How long a key's first answer is kept.
+const KEY_KEPT_HOURS: i64 = 24;
+
+/// The request's `Idempotency-Key`, if it has one that is well formed.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|key| !key.is_empty() && key.len() <= KEY_MAX_CHARS)
+        .map(|key| Some(key.to_owned()))
+        .ok_or_else(|| {
+            ApiError::Unprocessable(format!(
+                "Idempotency-Key is 1 to {KEY_MAX_CHARS} visible ASCII characters"
+            ))
+        })
+}
+
+/// An answer given again, as it was first given.
+fn replay(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
 /// Upserts the items of a kind by their key; `open_items` replaces the complete set. The items'
 /// fields are the file's column names (SPEC §5.1); numbers as JSON numbers or strings with a
-/// decimal point, dates as `2026-01-31`. The whole request is stored, or nothing.
+/// decimal point, dates as `2026-01-31`. The whole request is stored, or nothing. With an
+/// `Idempotency-Key`, a retry gets the first answer (the same key with another request: 422;
+/// while the first runs: 409).
 #[utoipa::path(
     put,
     path = "/api/v1/{kind}",
     tag = "billing",
-    params(("kind" = BillingKind, Path, description = "The kind of data"), UpsertQuery),
+    params(
+        ("kind" = BillingKind, Path, description = "The kind of data"),
+        UpsertQuery,
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry get the first answer instead of running again (kept a day)")
+    ),
     request_body(content = Vec<Object>, description = "The items", example = json!([
         { "payer_code": "700101", "name": "ŽAGAR MARIJA", "street": "Tržaška cesta 12", "postal_code": "1360", "city": "Vrhnika", "tax_number": "10000003" }
     ])),
@@ -114,6 +160,7 @@ fn line_error(error: &LineError) -> ItemError {
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks billing:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such kind", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this Idempotency-Key is running", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 64 MiB"),
         (status = 422, description = "Bad items, each by its JSON pointer; nothing stored", body = Problem, content_type = "application/problem+json"),
     )
@@ -123,34 +170,78 @@ pub async fn upsert(
     client: Client,
     kind: Result<Path<BillingKind>, axum::extract::rejection::PathRejection>,
     query: Result<Query<UpsertQuery>, axum::extract::rejection::QueryRejection>,
-    body: Result<Json<Vec<Value>>, axum::extract::rejection::JsonRejection>,
-) -> Result<Json<Changes>, ApiError> {
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     client.require(Scope::BillingWrite)?;
     let Path(kind) = kind.map_err(|_| ApiError::NotFound)?;
     let Query(query) = query.map_err(|rejection| ApiError::Unprocessable(rejection.body_text()))?;
-    let Json(items) = body.map_err(|rejection| ApiError::Unprocessable(rejection.body_text()))?;
+    let key = idempotency_key(&headers)?;
     let kind = Kind::from(kind);
+    let db = &state.app.db;
+    if let Some(key) = &key {
+        let asked = format!("{}|{}|", kind.as_str(), query.dry_run);
+        let hash = sha256_hex(&[asked.as_bytes(), &body].concat());
+        let now = state.app.now();
+        let forget_before = now - Duration::hours(KEY_KEPT_HOURS);
+        match idempotency::claim(db, (client.id, key), &hash, now, forget_before).await? {
+            Claim::Fresh => {}
+            Claim::Answered { status, body } => return Ok(replay(status, body)),
+            Claim::Running => {
+                return Err(ApiError::Conflict(
+                    "A request with this Idempotency-Key is still running.".to_owned(),
+                ));
+            }
+            Claim::OtherRequest => {
+                return Err(ApiError::Unprocessable(
+                    "This Idempotency-Key was used for another request.".to_owned(),
+                ));
+            }
+        }
+    }
+    let result = upsert_items(&state, &client, kind, query.dry_run, &body).await;
+    if let Some(key) = &key {
+        let kept = match &result {
+            Ok(changes) => Some((200, serde_json::to_string(changes))),
+            Err(ApiError::Internal(_)) => None,
+            Err(error) => Some((
+                error.problem().status,
+                serde_json::to_string(&error.problem()),
+            )),
+        };
+        match kept {
+            Some((status, Ok(text))) => {
+                idempotency::finish(db, (client.id, key), status, &text).await?;
+            }
+            _ => idempotency::release(db, (client.id, key)).await?,
+        }
+    }
+    result.map(|changes| Json(changes).into_response())
+}
+
+/// The items of `body`, upserted (or checked, as a dry run).
+async fn upsert_items(
+    state: &AppState,
+    client: &Client,
+    kind: Kind,
+    dry_run: bool,
+    body: &[u8],
+) -> Result<Changes, ApiError> {
+    let items: Vec<Value> = serde_json::from_slice(body).map_err(|error| {
+        ApiError::Unprocessable(format!("the body is not a JSON array: {error}"))
+    })?;
     let table = table_of(kind, &items)
         .map_err(|errors| ApiError::BadItems(errors.into_iter().map(shape_error).collect()))?;
     let name = format!("api:{}:{}", client.name, kind.as_str());
-    match apply::import_file(
-        &state.app.db,
-        kind,
-        &name,
-        &table,
-        Channel::Api,
-        query.dry_run,
-    )
-    .await
-    {
-        Ok(outcome) => Ok(Json(Changes {
+    match apply::import_file(&state.app.db, kind, &name, &table, Channel::Api, dry_run).await {
+        Ok(outcome) => Ok(Changes {
             items: outcome.rows,
             inserted: outcome.changes.inserted,
             updated: outcome.changes.updated,
             unchanged: outcome.changes.unchanged,
             deleted: outcome.changes.deleted,
             dry_run: outcome.dry_run,
-        })),
+        }),
         Err(ImportError::Rejected(ParseFailure::Lines(lines))) => {
             Err(ApiError::BadItems(lines.iter().map(line_error).collect()))
         }

@@ -95,8 +95,9 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The problem detail this error answers with.
+    pub fn problem(&self) -> Problem {
         let status = self.status();
         let errors = match &self {
             ApiError::BadItems(errors) => errors.clone(),
@@ -109,14 +110,20 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let problem = Problem {
+        Problem {
             kind: format!("https://eportal.example/problems/{}", self.slug()),
             title: status.canonical_reason().unwrap_or_default().to_owned(),
             status: status.as_u16(),
             detail,
             errors,
-        };
-        let mut response = (status, axum::Json(problem)).into_response();
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut response = (status, axum::Json(self.problem())).into_response();
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,

@@ -21,6 +21,7 @@ on_both_databases!(
     the_feed_hands_over_each_submission_once_in_commit_order,
     concurrent_submissions_are_never_skipped,
     billing_data_is_upserted_whole_or_not_at_all,
+    a_retry_with_the_same_idempotency_key_gets_the_first_answer,
 );
 
 async fn token(app: &TestApp, scopes: &[Scope], expires_in: Option<Duration>) -> (i64, String) {
@@ -38,20 +39,10 @@ async fn token(app: &TestApp, scopes: &[Scope], expires_in: Option<Duration>) ->
 
 /// A reading of the demo customer's house meter; its id.
 async fn submitted(app: &TestApp) -> i64 {
-    let account = eportal::store::accounts::find_by_payer_code(&app.db, ACCOUNT_PAYER)
-        .await
-        .unwrap()
-        .unwrap();
-    let points = eportal::store::points::of_payer(&app.db, ACCOUNT_PAYER)
-        .await
-        .unwrap();
-    let meters = eportal::store::readings::meters_of_point(&app.db, ACCOUNT_PAYER, &points[0].code)
-        .await
-        .unwrap();
-    let meter = meters.iter().find(|m| m.removed_on.is_none()).unwrap();
+    let (account_id, meter) = app.demo_house_meter().await;
     let new = NewSubmission {
-        account_id: account.id,
-        meter_serial: &meter.serial,
+        account_id,
+        meter_serial: &meter,
         read_on: eportal::domain::dates::local_date(Utc::now()),
         litres: 999_999_000,
         client_addr: None,
@@ -250,22 +241,6 @@ async fn the_document_describes_every_route(backend: Backend) {
     assert_eq!(unnamed.status(), 404);
 }
 
-/// The demo customer's account and house meter.
-async fn account_and_meter(app: &TestApp) -> (i64, String) {
-    let account = eportal::store::accounts::find_by_payer_code(&app.db, ACCOUNT_PAYER)
-        .await
-        .unwrap()
-        .unwrap();
-    let points = eportal::store::points::of_payer(&app.db, ACCOUNT_PAYER)
-        .await
-        .unwrap();
-    let meters = eportal::store::readings::meters_of_point(&app.db, ACCOUNT_PAYER, &points[0].code)
-        .await
-        .unwrap();
-    let meter = meters.iter().find(|m| m.removed_on.is_none()).unwrap();
-    (account.id, meter.serial.clone())
-}
-
 /// Submits a reading as the portal does: stored, then its place in the feed, then committed,
 /// holding the transaction open for `hold` in between.
 async fn submit(
@@ -336,7 +311,7 @@ async fn the_feed_hands_over_each_submission_once_in_commit_order(backend: Backe
         .unwrap();
     problem(forbidden, 403).await;
 
-    let (account, meter) = account_and_meter(&app).await;
+    let (account, meter) = app.demo_house_meter().await;
     let first = submit(&app, (account, &meter), 3, std::time::Duration::ZERO).await;
     let second = submit(&app, (account, &meter), 2, std::time::Duration::ZERO).await;
     let page = read_feed(&app, &reader, None, 1).await;
@@ -370,7 +345,7 @@ async fn the_feed_hands_over_each_submission_once_in_commit_order(backend: Backe
 async fn concurrent_submissions_are_never_skipped(backend: Backend) {
     let app = std::sync::Arc::new(TestApp::spawn_demo(backend).await);
     let (_, reader) = token(&app, &[Scope::ReadingsRead], None).await;
-    let (account, meter) = account_and_meter(&app).await;
+    let (account, meter) = app.demo_house_meter().await;
     // 32 writers; on PostgreSQL they run at once, each holding its transaction open for a
     // while, so they commit out of the order of their ids. SQLite runs them one by one.
     let writers: Vec<_> = (0..32_u64)
@@ -555,4 +530,60 @@ async fn billing_data_is_upserted_whole_or_not_at_all(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(answer["unchanged"], 1, "{answer}");
+}
+
+async fn put_with_key(app: &TestApp, token: &str, key: &str, items: &Value) -> reqwest::Response {
+    app.client
+        .put(app.url("/api/v1/payers"))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .json(items)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_retry_with_the_same_idempotency_key_gets_the_first_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, other) = token(&app, &[Scope::BillingWrite], None).await;
+    let (_, token) = token(&app, &[Scope::BillingWrite], None).await;
+    let payers = json!([{ "payer_code": "700101", "name": "ŽAGAR MARIJA" }]);
+    let first: Value = put_with_key(&app, &token, "k-1", &payers)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["inserted"], 1);
+    // The retry is answered as the first was, though the payer is there by now.
+    let retry = put_with_key(&app, &token, "k-1", &payers).await;
+    assert_eq!(retry.status(), 200);
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(retry, first);
+    // Without the key it runs again and finds the payer unchanged.
+    let plain: Value = put(&app, &token, "/api/v1/payers", &payers)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plain["unchanged"], 1);
+    // The same key with another request: 422; another token's keys are its own.
+    let renamed = json!([{ "payer_code": "700101", "name": "ŽAGAR ANA" }]);
+    problem(put_with_key(&app, &token, "k-1", &renamed).await, 422).await;
+    let theirs: Value = put_with_key(&app, &other, "k-1", &renamed)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["updated"], 1);
+    // A refusal is kept too, and given again.
+    let bad = json!([{ "payer_code": "x" }]);
+    let refused = problem(put_with_key(&app, &token, "k-2", &bad).await, 422).await;
+    let again = problem(put_with_key(&app, &token, "k-2", &bad).await, 422).await;
+    assert_eq!(again, refused);
+    // A key that cannot be one.
+    problem(
+        put_with_key(&app, &token, &"k".repeat(300), &payers).await,
+        422,
+    )
+    .await;
 }

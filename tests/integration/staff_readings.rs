@@ -21,21 +21,11 @@ on_both_databases!(
 /// A reading of the demo customer's house meter, stored as the portal stores one; its id,
 /// meter and day.
 async fn submitted(app: &TestApp, litres: i64) -> (i64, String, NaiveDate) {
-    let account = eportal::store::accounts::find_by_payer_code(&app.db, ACCOUNT_PAYER)
-        .await
-        .unwrap()
-        .unwrap();
-    let points = eportal::store::points::of_payer(&app.db, ACCOUNT_PAYER)
-        .await
-        .unwrap();
-    let meters = eportal::store::readings::meters_of_point(&app.db, ACCOUNT_PAYER, &points[0].code)
-        .await
-        .unwrap();
-    let meter = meters.iter().find(|m| m.removed_on.is_none()).unwrap();
+    let (account_id, meter) = app.demo_house_meter().await;
     let day = eportal::domain::dates::local_date(Utc::now());
     let new = NewSubmission {
-        account_id: account.id,
-        meter_serial: &meter.serial,
+        account_id,
+        meter_serial: &meter,
         read_on: day,
         litres,
         client_addr: None,
@@ -43,7 +33,7 @@ async fn submitted(app: &TestApp, litres: i64) -> (i64, String, NaiveDate) {
     let id = submitted_readings::save(&app.db, new, Utc::now())
         .await
         .unwrap();
-    (id, meter.serial.clone(), day)
+    (id, meter, day)
 }
 
 async fn status_of(app: &TestApp, id: i64) -> submitted_reading::Model {

@@ -9,6 +9,7 @@ pub mod consent;
 pub mod contact_message;
 pub mod contact_reply;
 pub mod control_number;
+pub mod idempotency_key;
 pub mod import_run;
 pub mod import_upload;
 pub mod import_upload_file;

@@ -12,6 +12,7 @@ mod m0007_api_tokens;
 mod m0008_import_uploads;
 mod m0009_verdict_reason_codes;
 mod m0010_reading_feed;
+mod m0011_idempotency_keys;
 
 pub struct Migrator;
 
@@ -116,6 +117,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_import_uploads::Migration),
             Box::new(m0009_verdict_reason_codes::Migration),
             Box::new(m0010_reading_feed::Migration),
+            Box::new(m0011_idempotency_keys::Migration),
         ]
     }
 }

@@ -344,6 +344,24 @@ impl TestApp {
         self.get(result).await
     }
 
+    /// The demo customer's account and the meter now at their house: (account id, serial).
+    pub async fn demo_house_meter(&self) -> (i64, String) {
+        use eportal::demo::ACCOUNT_PAYER;
+        let account = eportal::store::accounts::find_by_payer_code(&self.db, ACCOUNT_PAYER)
+            .await
+            .unwrap()
+            .unwrap();
+        let points = eportal::store::points::of_payer(&self.db, ACCOUNT_PAYER)
+            .await
+            .unwrap();
+        let meters =
+            eportal::store::readings::meters_of_point(&self.db, ACCOUNT_PAYER, &points[0].code)
+                .await
+                .unwrap();
+        let meter = meters.iter().find(|m| m.removed_on.is_none()).unwrap();
+        (account.id, meter.serial.clone())
+    }
+
     /// A payer (and its point) for accounts to belong to.
     pub async fn seed_payer(&self, code: &str, name: &str) {
         use eportal::domain::billing::PayerRecord;

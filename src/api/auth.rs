@@ -6,11 +6,15 @@ use axum::http::request::Parts;
 
 use super::problem::ApiError;
 use crate::domain::api_token::{ApiToken, Scope};
-use crate::store::api_tokens;
+use crate::domain::throttle::ThrottleKey;
+use crate::store::{api_tokens, throttles};
 use crate::web::AppState;
 use crate::web::kit::client::ClientAddr;
 
-/// A request with a valid token; its use is recorded.
+/// What one token may ask per minute: a nightly run of many requests, not a flood.
+pub const REQUESTS_PER_MINUTE: u32 = 600;
+
+/// A request with a valid token; its use is recorded, and counted.
 pub struct Client {
     /// The token's id, under which its idempotency keys are kept.
     pub id: i64,
@@ -49,6 +53,11 @@ impl FromRequestParts<AppState> for Client {
         let stored = api_tokens::authenticate(&state.app.db, &token, Some(&addr), now)
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        let window = chrono::Duration::minutes(1);
+        let key = ThrottleKey::ApiToken(stored.id);
+        if throttles::hit(&state.app.db, key, window, now).await? > REQUESTS_PER_MINUTE {
+            return Err(ApiError::TooMany(REQUESTS_PER_MINUTE));
+        }
         Ok(Client {
             id: stored.id,
             scopes: Scope::split(&stored.scopes),

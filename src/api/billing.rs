@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,10 +14,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Client;
 use super::problem::{ApiError, ItemError, Problem};
-use crate::app::import::{self as apply, Channel, ImportError};
+use crate::app::import::{self as apply, Channel, ImportError, PdfProblem};
 use crate::auth::secret::sha256_hex;
 use crate::domain::api_token::Scope;
 use crate::import::json::{ShapeError, index_of_line, table_of};
+use crate::import::upload::PdfFile;
 use crate::import::{Kind, LineError, ParseFailure};
 use crate::store::idempotency::{self, Claim};
 use crate::web::AppState;
@@ -103,6 +105,15 @@ fn line_error(error: &LineError) -> ItemError {
     }
 }
 
+/// A body that could not be read: too large, or broken off.
+fn body_refused(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge(BODY_LIMIT >> 20)
+    } else {
+        ApiError::Unprocessable(rejection.body_text())
+    }
+}
+
 /// The longest `Idempotency-Key` taken.
 const KEY_MAX_CHARS: usize = 255;
 /// How long a key's first answer is kept.
@@ -171,9 +182,10 @@ pub async fn upsert(
     kind: Result<Path<BillingKind>, axum::extract::rejection::PathRejection>,
     query: Result<Query<UpsertQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     client.require(Scope::BillingWrite)?;
+    let body = body.map_err(body_refused)?;
     let Path(kind) = kind.map_err(|_| ApiError::NotFound)?;
     let Query(query) = query.map_err(|rejection| ApiError::Unprocessable(rejection.body_text()))?;
     let key = idempotency_key(&headers)?;
@@ -248,6 +260,58 @@ async fn upsert_items(
         Err(ImportError::Rejected(ParseFailure::File(file))) => {
             Err(ApiError::Unprocessable(file.to_string()))
         }
+        Err(error) => Err(ApiError::Internal(error.to_string())),
+    }
+}
+
+/// Stores an invoice's PDF (SPEC §5.1 "invoice PDFs"), which the customer then sees with the
+/// invoice; the same PDF again changes nothing.
+#[utoipa::path(
+    put,
+    path = "/api/v1/invoices/{number}/pdf",
+    tag = "billing",
+    params(("number" = String, Path, description = "The invoice's number")),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The PDF, at most 20 MiB"),
+    security(("bearer" = ["billing:write"])),
+    responses(
+        (status = 200, description = "Stored (or unchanged)", body = Changes),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks billing:write", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 20 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a PDF", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn invoice_pdf(
+    State(state): State<AppState>,
+    client: Client,
+    Path(number): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Changes>, ApiError> {
+    client.require(Scope::BillingWrite)?;
+    let body = body.map_err(body_refused)?;
+    let pdf = PdfFile {
+        name: format!("{number}.pdf"),
+        number,
+        bytes: body.to_vec(),
+    };
+    let now = state.app.now();
+    match apply::import_invoice_pdf(&state.app.db, pdf, Channel::Api, now).await {
+        Ok(outcome) => Ok(Json(Changes {
+            items: outcome.rows,
+            inserted: outcome.changes.inserted,
+            updated: outcome.changes.updated,
+            unchanged: outcome.changes.unchanged,
+            deleted: 0,
+            dry_run: false,
+        })),
+        Err(ImportError::PdfsRejected(problems)) => Err(match problems.first() {
+            Some(PdfProblem::UnknownInvoice { .. }) => ApiError::NotFound,
+            Some(PdfProblem::TooLarge { max_mib, .. }) => {
+                ApiError::TooLarge(usize::try_from(*max_mib).unwrap_or(usize::MAX))
+            }
+            _ => ApiError::Unprocessable("the body is not a PDF".to_owned()),
+        }),
         Err(error) => Err(ApiError::Internal(error.to_string())),
     }
 }

@@ -51,6 +51,7 @@ impl Modify for BearerAuth {
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(billing::upsert))
+        .routes(routes!(billing::invoice_pdf))
         .routes(routes!(readings::feed))
         .routes(routes!(readings::verdict))
         .split_for_parts()

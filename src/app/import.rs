@@ -382,6 +382,34 @@ pub async fn import_invoice_pdfs(
     Ok(outcome)
 }
 
+/// Imports one invoice's PDF (the API's `PUT /api/v1/invoices/{number}/pdf`).
+pub async fn import_invoice_pdf(
+    db: &Db,
+    pdf: PdfFile,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<Outcome, ImportError> {
+    let size = pdf.bytes.len() as u64;
+    let name = pdf.name.clone();
+    let sha256 = sha256_hex(&pdf.bytes);
+    let txn = begin_write(db).await?;
+    let changes = stage_pdfs(&txn, &[(pdf, size)], now).await?;
+    let outcome = Outcome {
+        rows: 1,
+        changes,
+        dry_run: false,
+    };
+    let run = Run {
+        kind: INVOICE_PDFS,
+        file_name: &name,
+        sha256: &sha256,
+        outcome: &outcome,
+    };
+    keep(&txn, run, channel, Actor::System, now).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
 /// The name of invoice PDFs in the history, beside the kinds of billing files.
 pub const INVOICE_PDFS: &str = "invoice_pdfs";
 

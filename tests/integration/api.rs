@@ -22,9 +22,14 @@ on_both_databases!(
     concurrent_submissions_are_never_skipped,
     billing_data_is_upserted_whole_or_not_at_all,
     a_retry_with_the_same_idempotency_key_gets_the_first_answer,
+    an_invoice_pdf_is_put_and_limits_are_problems,
 );
 
-async fn token(app: &TestApp, scopes: &[Scope], expires_in: Option<Duration>) -> (i64, String) {
+async fn make_token(
+    app: &TestApp,
+    scopes: &[Scope],
+    expires_in: Option<Duration>,
+) -> (i64, String) {
     let token = ApiToken::generate();
     let new = NewToken {
         name: "Obračun",
@@ -86,7 +91,7 @@ async fn tokens_are_checked_on_every_request(backend: Backend) {
     let nobody = post_verdict(&app, id, None, &accept).await;
     assert_eq!(nobody.headers()["www-authenticate"], "Bearer");
     problem(nobody, 401).await;
-    let (_, good) = token(&app, &[Scope::ReadingsWrite], None).await;
+    let (_, good) = make_token(&app, &[Scope::ReadingsWrite], None).await;
     let mut forged = good.clone();
     forged.replace_range(10..11, if &good[10..11] == "A" { "B" } else { "A" });
     problem(post_verdict(&app, id, Some(&forged), &accept).await, 401).await;
@@ -96,9 +101,9 @@ async fn tokens_are_checked_on_every_request(backend: Backend) {
         401,
     )
     .await;
-    let (_, expired) = token(&app, &[Scope::ReadingsWrite], Some(Duration::seconds(-1))).await;
+    let (_, expired) = make_token(&app, &[Scope::ReadingsWrite], Some(Duration::seconds(-1))).await;
     problem(post_verdict(&app, id, Some(&expired), &accept).await, 401).await;
-    let (_, read_only) = token(&app, &[Scope::ReadingsRead], None).await;
+    let (_, read_only) = make_token(&app, &[Scope::ReadingsRead], None).await;
     let refused = problem(post_verdict(&app, id, Some(&read_only), &accept).await, 403).await;
     assert!(
         refused["detail"]
@@ -123,7 +128,7 @@ async fn tokens_are_checked_on_every_request(backend: Backend) {
     problem(answer, 404).await;
 
     // Revoked: refused from the next request.
-    let (revoked_id, revoked) = token(&app, &[Scope::ReadingsWrite], None).await;
+    let (revoked_id, revoked) = make_token(&app, &[Scope::ReadingsWrite], None).await;
     assert_eq!(
         post_verdict(&app, id, Some(&revoked), &accept)
             .await
@@ -144,7 +149,7 @@ async fn tokens_are_checked_on_every_request(backend: Backend) {
 async fn a_verdict_is_recorded_once_and_told_to_the_customer(backend: Backend) {
     let app = TestApp::spawn_demo(backend).await;
     let id = submitted(&app).await;
-    let (_, token) = token(&app, &[Scope::ReadingsWrite], None).await;
+    let (_, token) = make_token(&app, &[Scope::ReadingsWrite], None).await;
     let bad = post_verdict(&app, id, Some(&token), &json!({ "status": "rejected" })).await;
     problem(bad, 422).await;
     let not_json = app
@@ -285,8 +290,8 @@ async fn read_feed(app: &TestApp, token: &str, after: Option<&str>, limit: u64) 
 
 async fn the_feed_hands_over_each_submission_once_in_commit_order(backend: Backend) {
     let app = TestApp::spawn_demo(backend).await;
-    let (_, reader) = token(&app, &[Scope::ReadingsRead], None).await;
-    let (_, writer) = token(&app, &[Scope::ReadingsWrite], None).await;
+    let (_, reader) = make_token(&app, &[Scope::ReadingsRead], None).await;
+    let (_, writer) = make_token(&app, &[Scope::ReadingsWrite], None).await;
     let feed = |query: &str| {
         let request = app
             .client
@@ -344,7 +349,7 @@ async fn the_feed_hands_over_each_submission_once_in_commit_order(backend: Backe
 
 async fn concurrent_submissions_are_never_skipped(backend: Backend) {
     let app = std::sync::Arc::new(TestApp::spawn_demo(backend).await);
-    let (_, reader) = token(&app, &[Scope::ReadingsRead], None).await;
+    let (_, reader) = make_token(&app, &[Scope::ReadingsRead], None).await;
     let (account, meter) = app.demo_house_meter().await;
     // 32 writers; on PostgreSQL they run at once, each holding its transaction open for a
     // while, so they commit out of the order of their ids. SQLite runs them one by one.
@@ -400,8 +405,8 @@ async fn billing_data_is_upserted_whole_or_not_at_all(backend: Backend) {
     use sea_orm::PaginatorTrait;
 
     let app = TestApp::spawn(backend).await;
-    let (_, reader) = token(&app, &[Scope::ReadingsRead], None).await;
-    let (_, token) = token(&app, &[Scope::BillingWrite], None).await;
+    let (_, reader) = make_token(&app, &[Scope::ReadingsRead], None).await;
+    let (_, token) = make_token(&app, &[Scope::BillingWrite], None).await;
     let payers = json!([
         { "payer_code": "700101", "name": "ŽAGAR MARIJA", "city": "Vrhnika", "tax_number": "10000003" },
         { "payer_code": 700102, "name": "ČERNE ŠTEFAN", "postal_code": 1360 },
@@ -545,8 +550,8 @@ async fn put_with_key(app: &TestApp, token: &str, key: &str, items: &Value) -> r
 
 async fn a_retry_with_the_same_idempotency_key_gets_the_first_answer(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (_, other) = token(&app, &[Scope::BillingWrite], None).await;
-    let (_, token) = token(&app, &[Scope::BillingWrite], None).await;
+    let (_, other) = make_token(&app, &[Scope::BillingWrite], None).await;
+    let (_, token) = make_token(&app, &[Scope::BillingWrite], None).await;
     let payers = json!([{ "payer_code": "700101", "name": "ŽAGAR MARIJA" }]);
     let first: Value = put_with_key(&app, &token, "k-1", &payers)
         .await
@@ -586,4 +591,84 @@ async fn a_retry_with_the_same_idempotency_key_gets_the_first_answer(backend: Ba
         422,
     )
     .await;
+}
+
+async fn put_pdf(app: &TestApp, token: &str, number: &str, body: Vec<u8>) -> reqwest::Response {
+    app.client
+        .put(app.url(&format!("/api/v1/invoices/{number}/pdf")))
+        .bearer_auth(token)
+        .header("content-type", "application/pdf")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn an_invoice_pdf_is_put_and_limits_are_problems(backend: Backend) {
+    use eportal::demo::MANUAL_INVOICE;
+    use eportal::store::entity::invoice_pdf;
+
+    let app = TestApp::spawn_demo(backend).await;
+    let (_, token) = make_token(&app, &[Scope::BillingWrite], None).await;
+    let pdf = b"%PDF-1.4\n% a test invoice\n".to_vec();
+    let stored: Value = put_pdf(&app, &token, MANUAL_INVOICE, pdf.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["updated"], 1, "{stored}");
+    let kept = invoice_pdf::Entity::find_by_id(MANUAL_INVOICE.to_owned())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.content, pdf);
+    let again: Value = put_pdf(&app, &token, MANUAL_INVOICE, pdf)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["unchanged"], 1);
+    problem(
+        put_pdf(&app, &token, "NO-SUCH", b"%PDF-1.4".to_vec()).await,
+        404,
+    )
+    .await;
+    problem(
+        put_pdf(&app, &token, MANUAL_INVOICE, b"<html>".to_vec()).await,
+        422,
+    )
+    .await;
+    let mut large = b"%PDF-1.4".to_vec();
+    large.resize(21 << 20, b' ');
+    problem(put_pdf(&app, &token, MANUAL_INVOICE, large).await, 413).await;
+    // Beyond what any request may carry: a problem too, not a page.
+    let huge = vec![b' '; 65 << 20];
+    let refused = app
+        .client
+        .put(app.url("/api/v1/payers"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    problem(refused, 413).await;
+
+    // A flood from one token is slowed: 429 with Retry-After, problem details.
+    let (_, busy) = make_token(&app, &[Scope::ReadingsRead], None).await;
+    let mut last = None;
+    for _ in 0..=eportal::api::auth::REQUESTS_PER_MINUTE {
+        let answer = app
+            .client
+            .get(app.url("/api/v1/submitted-readings?limit=1"))
+            .bearer_auth(&busy)
+            .send()
+            .await
+            .unwrap();
+        last = Some(answer);
+    }
+    let last = last.unwrap();
+    assert_eq!(last.headers()["retry-after"], "60");
+    problem(last, 429).await;
 }

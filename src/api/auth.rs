@@ -45,16 +45,19 @@ impl FromRequestParts<AppState> for Client {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .and_then(|token| ApiToken::parse(token.trim()))
+            .and_then(|value| value.split_once(' '))
+            // The scheme's name is case-insensitive (RFC 9110 §11.1).
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .and_then(|(_, token)| ApiToken::parse(token.trim()))
             .ok_or(ApiError::Unauthorized)?;
         let Ok(ClientAddr(addr)) = ClientAddr::from_request_parts(parts, state).await;
         let now = state.app.now();
         let stored = api_tokens::authenticate(&state.app.db, &token, Some(&addr), now)
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        // A window per calendar minute, so a steady client is never held back for long.
         let window = chrono::Duration::minutes(1);
-        let key = ThrottleKey::ApiToken(stored.id);
+        let key = ThrottleKey::ApiToken(stored.id, now.timestamp() / 60);
         if throttles::hit(&state.app.db, key, window, now).await? > REQUESTS_PER_MINUTE {
             return Err(ApiError::TooMany(REQUESTS_PER_MINUTE));
         }

@@ -7,7 +7,6 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -116,8 +115,6 @@ fn body_refused(rejection: BytesRejection) -> ApiError {
 
 /// The longest `Idempotency-Key` taken.
 const KEY_MAX_CHARS: usize = 255;
-/// How long a key's first answer is kept.
-const KEY_KEPT_HOURS: i64 = 24;
 
 /// The request's `Idempotency-Key`, if it has one that is well formed.
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
@@ -194,9 +191,7 @@ pub async fn upsert(
     if let Some(key) = &key {
         let asked = format!("{}|{}|", kind.as_str(), query.dry_run);
         let hash = sha256_hex(&[asked.as_bytes(), &body].concat());
-        let now = state.app.now();
-        let forget_before = now - Duration::hours(KEY_KEPT_HOURS);
-        match idempotency::claim(db, (client.id, key), &hash, now, forget_before).await? {
+        match idempotency::claim(db, (client.id, key), &hash, state.app.now()).await? {
             Claim::Fresh => {}
             Claim::Answered { status, body } => return Ok(replay(status, body)),
             Claim::Running => {

@@ -57,11 +57,14 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-/// The API's routes and `/api/openapi.json`.
+/// The API's routes and `/api/openapi.json`; a request may carry up to
+/// [`billing::BODY_LIMIT`].
 pub fn router() -> axum::Router<AppState> {
     let (router, document) = routes();
-    router.route(
-        "/api/openapi.json",
-        get(move || async move { Json(document) }),
-    )
+    router
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(document) }),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(billing::BODY_LIMIT))
 }

@@ -116,10 +116,11 @@ pub async fn verdict(
     State(state): State<AppState>,
     client: Client,
     ClientAddr(addr): ClientAddr,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
     body: Result<Json<VerdictBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     client.require(Scope::ReadingsWrite)?;
+    let Path(id) = id.map_err(|_| ApiError::NotFound)?;
     let Json(body) = body.map_err(|rejection| ApiError::Unprocessable(rejection.body_text()))?;
     let verdict = body.verdict()?;
     let origin = Origin::web(addr);

@@ -14,7 +14,7 @@ use crate::mail::{self, letter::Letter};
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::staff::StaffUser;
 use crate::store::submitted_readings::{
-    self, AwaitingVerdict, ExportRow, NewSubmission, SubmissionStatus,
+    self, AwaitingVerdict, ExportRow, NewSubmission, SubmissionStatus, SubmittedReading,
 };
 use crate::store::{Db, StoreError, Tx, begin_write};
 
@@ -259,19 +259,18 @@ pub async fn decide(
     let Some((reading, row)) = submitted_readings::for_verdict(&txn, id).await? else {
         return Ok(Decided::NotFound);
     };
-    let same = match verdict {
-        Verdict::Accepted => row.status == SubmissionStatus::Accepted,
-        Verdict::Rejected { code, reason } => {
-            row.status == SubmissionStatus::Rejected
-                && row.reason_code.as_deref() == Some(code.as_str())
-                && row.reason.as_deref() == Some(reason.as_str())
-        }
-    };
-    if same {
+    if has_verdict(&row, verdict) {
         return Ok(Decided::AlreadySo);
     }
     if !record_verdict(&txn, services, &reading, verdict, now).await? {
-        return Ok(Decided::Conflict);
+        // Decided meanwhile (on PostgreSQL): by this very verdict, or another.
+        let now_decided = submitted_readings::for_verdict(&txn, id).await?;
+        let same = now_decided.is_some_and(|(_, row)| has_verdict(&row, verdict));
+        return Ok(if same {
+            Decided::AlreadySo
+        } else {
+            Decided::Conflict
+        });
     }
     let event = Event::new(Actor::Api(client), AuditAction::ReadingVerdictsApplied)
         .subject(id.to_string())
@@ -280,6 +279,18 @@ pub async fn decide(
     audit::record(&txn, event, now).await?;
     txn.commit().await?;
     Ok(Decided::Recorded)
+}
+
+/// Whether the reading has `verdict` already.
+fn has_verdict(row: &SubmittedReading, verdict: &Verdict) -> bool {
+    match verdict {
+        Verdict::Accepted => row.status == SubmissionStatus::Accepted,
+        Verdict::Rejected { code, reason } => {
+            row.status == SubmissionStatus::Rejected
+                && row.reason_code.as_deref() == Some(code.as_str())
+                && row.reason.as_deref() == Some(reason.as_str())
+        }
+    }
 }
 
 /// Records billing's verdict on a reading it took, in the caller's transaction, and tells the

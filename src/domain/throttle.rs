@@ -32,8 +32,8 @@ pub enum ThrottleKey<'a> {
     /// Failed staff sign-ins (password or code) with a user name, and from an address.
     StaffSignInUsername(&'a str),
     StaffSignInAddress(&'a str),
-    /// Requests of an API token.
-    ApiToken(i64),
+    /// Requests of an API token in one minute (its number since 1970).
+    ApiToken(i64, i64),
 }
 
 impl ThrottleKey<'_> {
@@ -61,7 +61,7 @@ impl ThrottleKey<'_> {
                 format!("staff-sign-in:account:{}", name.trim().to_lowercase())
             }
             ThrottleKey::StaffSignInAddress(addr) => format!("staff-sign-in:address:{addr}"),
-            ThrottleKey::ApiToken(id) => format!("api:token:{id}"),
+            ThrottleKey::ApiToken(id, minute) => format!("api:token:{id}:{minute}"),
         }
     }
 }

@@ -22,9 +22,12 @@ pub enum ShapeProblem {
     #[error("this kind has no such field")]
     UnknownField,
     #[error(
-        "a value is a string, a number, true or false, or null (services: also a list of strings)"
+        "a value is a string, a number, true or false, or null (services: also a list of \
+         strings), without line breaks or other control characters"
     )]
     NotAValue,
+    #[error("an item names at least one field")]
+    Empty,
 }
 
 impl ShapeProblem {
@@ -34,6 +37,7 @@ impl ShapeProblem {
             ShapeProblem::NotAnObject => "not_an_object",
             ShapeProblem::UnknownField => "unknown_field",
             ShapeProblem::NotAValue => "not_a_value",
+            ShapeProblem::Empty => "empty",
         }
     }
 }
@@ -46,14 +50,16 @@ pub fn index_of_line(line: u64) -> usize {
 /// A value as a file would hold it: numbers with a decimal point, lists of service codes
 /// separated by spaces, `true`/`false` as `1`/`0`, null as empty.
 fn text_of(value: &Value) -> Option<String> {
+    // A line break would split the item's line in the table and shift every later line.
+    let plain = |text: &str| (!text.chars().any(char::is_control)).then(|| text.to_owned());
     match value {
         Value::Null => Some(String::new()),
-        Value::String(text) => Some(text.clone()),
+        Value::String(text) => plain(text),
         Value::Number(number) => Some(number.to_string()),
         Value::Bool(flag) => Some(if *flag { "1" } else { "0" }.to_owned()),
         Value::Array(items) => items
             .iter()
-            .map(|item| item.as_str().map(str::to_owned))
+            .map(|item| item.as_str().and_then(plain))
             .collect::<Option<Vec<_>>>()
             .map(|codes| codes.join(" ")),
         Value::Object(_) => None,
@@ -75,6 +81,15 @@ pub fn table_of(kind: Kind, items: &[Value]) -> Result<Vec<u8>, Vec<ShapeError>>
             });
             continue;
         };
+        if fields.values().all(Value::is_null) {
+            // An empty row would be passed over as a blank line of a file.
+            errors.push(ShapeError {
+                index,
+                field: None,
+                problem: ShapeProblem::Empty,
+            });
+            continue;
+        }
         for (name, value) in fields {
             let problem = if !columns.contains(&name.as_str()) {
                 ShapeProblem::UnknownField
@@ -139,6 +154,8 @@ mod tests {
         assert!(table_of(Kind::Points, &items).is_ok());
         let bad = [
             json!(["not", "an", "object"]),
+            json!({}),
+            json!({ "payer_code": "1", "name": "Ana\nKos" }),
             json!({ "payer_code": "1", "name": { "first": "Ana" }, "nickname": "A" }),
             json!({ "payer_code": ["1"], "name": "Ana" }),
         ];
@@ -151,9 +168,11 @@ mod tests {
             found,
             [
                 (0, None, ShapeProblem::NotAnObject),
-                (1, Some("name"), ShapeProblem::NotAValue),
-                (1, Some("nickname"), ShapeProblem::UnknownField),
-                (2, Some("payer_code"), ShapeProblem::NotAValue),
+                (1, None, ShapeProblem::Empty),
+                (2, Some("name"), ShapeProblem::NotAValue),
+                (3, Some("name"), ShapeProblem::NotAValue),
+                (3, Some("nickname"), ShapeProblem::UnknownField),
+                (4, Some("payer_code"), ShapeProblem::NotAValue),
             ]
         );
     }

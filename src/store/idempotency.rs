@@ -1,6 +1,6 @@
 //! The API's idempotency keys: the first answer to a token's key, kept for a day.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
@@ -19,17 +19,22 @@ pub enum Claim {
     OtherRequest,
 }
 
+/// How long a key's first answer is kept.
+pub const KEPT_HOURS: i64 = 24;
+/// A claim whose request has not answered after this long was abandoned (its client went
+/// away, the server stopped): a retry takes it over.
+pub const LEASE_MINUTES: i64 = 10;
+
 /// Claims `key` of token `token_id` for the request with digest `request_hash`; keys older
-/// than `forget_before` are forgotten first.
+/// than [`KEPT_HOURS`] are forgotten first.
 pub async fn claim<C: ConnectionTrait>(
     conn: &C,
     (token_id, key): (i64, &str),
     request_hash: &str,
     now: DateTime<Utc>,
-    forget_before: DateTime<Utc>,
 ) -> Result<Claim, DbErr> {
     idempotency_key::Entity::delete_many()
-        .filter(idempotency_key::Column::CreatedAt.lt(forget_before))
+        .filter(idempotency_key::Column::CreatedAt.lt(now - Duration::hours(KEPT_HOURS)))
         .exec(conn)
         .await?;
     let row = idempotency_key::ActiveModel {
@@ -63,12 +68,24 @@ pub async fn claim<C: ConnectionTrait>(
     if existing.request_hash != request_hash {
         return Ok(Claim::OtherRequest);
     }
-    Ok(match (existing.status, existing.body) {
-        (Some(status), Some(body)) => Claim::Answered {
+    if let (Some(status), Some(body)) = (existing.status, existing.body) {
+        return Ok(Claim::Answered {
             status: u16::try_from(status).unwrap_or(500),
             body,
-        },
-        _ => Claim::Running,
+        });
+    }
+    let taken_over = idempotency_key::Entity::update_many()
+        .col_expr(idempotency_key::Column::CreatedAt, Expr::value(now))
+        .filter(idempotency_key::Column::TokenId.eq(token_id))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .filter(idempotency_key::Column::Status.is_null())
+        .filter(idempotency_key::Column::CreatedAt.lt(now - Duration::minutes(LEASE_MINUTES)))
+        .exec(conn)
+        .await?;
+    Ok(if taken_over.rows_affected == 1 {
+        Claim::Fresh
+    } else {
+        Claim::Running
     })
 }
 

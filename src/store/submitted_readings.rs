@@ -11,6 +11,7 @@ use super::Order;
 use super::entity::{account, meter, point, reading_export, submitted_reading};
 
 pub use super::entity::states::SubmissionStatus;
+pub use super::entity::submitted_reading::Model as SubmittedReading;
 
 /// A submitted reading as billing takes it.
 #[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
@@ -336,7 +337,7 @@ pub async fn awaiting_verdict<C: ConnectionTrait>(
 pub async fn for_verdict<C: ConnectionTrait>(
     conn: &C,
     id: i64,
-) -> Result<Option<(AwaitingVerdict, submitted_reading::Model)>, DbErr> {
+) -> Result<Option<(AwaitingVerdict, SubmittedReading)>, DbErr> {
     let Some(row) = submitted_reading::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
@@ -432,15 +433,22 @@ pub async fn save<C: ConnectionTrait>(
         .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Submitted))
         .one(conn)
         .await?;
+    let mut replaces = None;
     if let Some(pending) = &pending {
-        submitted_reading::Entity::update_many()
+        // Only if it is still pending: of two corrections at once, one replaces it and the
+        // other (finding it replaced) stands on its own.
+        let replaced = submitted_reading::Entity::update_many()
             .col_expr(
                 submitted_reading::Column::Status,
                 Expr::value(SubmissionStatus::Replaced.as_str()),
             )
             .filter(submitted_reading::Column::Id.eq(pending.id))
+            .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Submitted))
             .exec(conn)
             .await?;
+        if replaced.rows_affected == 1 {
+            replaces = Some(pending.id);
+        }
     }
     let row = submitted_reading::ActiveModel {
         account_id: Set(new.account_id),
@@ -450,7 +458,7 @@ pub async fn save<C: ConnectionTrait>(
         status: Set(SubmissionStatus::Submitted),
         client_addr: Set(new.client_addr.map(str::to_owned)),
         submitted_at: Set(now),
-        replaces_id: Set(pending.map(|pending| pending.id)),
+        replaces_id: Set(replaces),
         ..Default::default()
     };
     Ok(row.insert(conn).await?.id)

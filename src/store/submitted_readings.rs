@@ -25,6 +25,56 @@ pub struct ExportRow {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// A reading with its point and payer: the columns every list for billing starts from.
+fn with_point_and_payer() -> sea_orm::Select<submitted_reading::Entity> {
+    submitted_reading::Entity::find()
+        .select_only()
+        .column(submitted_reading::Column::Id)
+        .column_as(point::Column::PayerCode, "payer_code")
+        .column_as(meter::Column::PointCode, "point_code")
+        .column(submitted_reading::Column::MeterSerial)
+        .column(submitted_reading::Column::ReadOn)
+        .column(submitted_reading::Column::Litres)
+        .column(submitted_reading::Column::SubmittedAt)
+        .join(
+            JoinType::InnerJoin,
+            submitted_reading::Relation::Meter.def(),
+        )
+        .join(JoinType::InnerJoin, meter::Relation::Point.def())
+}
+
+/// A reading with what its verdict's mail needs ([`AwaitingVerdict`]).
+fn with_account(
+    query: sea_orm::Select<submitted_reading::Entity>,
+) -> sea_orm::Select<submitted_reading::Entity> {
+    query
+        .select_only()
+        .column(submitted_reading::Column::Id)
+        .column(submitted_reading::Column::AccountId)
+        .column_as(account::Column::PayerCode, "payer_code")
+        .column_as(account::Column::Email, "email")
+        .column_as(account::Column::Lang, "lang")
+        .column(submitted_reading::Column::MeterSerial)
+        .column(submitted_reading::Column::ReadOn)
+        .column(submitted_reading::Column::Litres)
+        .join(
+            JoinType::InnerJoin,
+            submitted_reading::Relation::Account.def(),
+        )
+}
+
+/// A batch without its file ([`ExportBatch`]).
+fn batch_columns(
+    query: sea_orm::Select<reading_export::Entity>,
+) -> sea_orm::Select<reading_export::Entity> {
+    query
+        .select_only()
+        .column(reading_export::Column::Id)
+        .column(reading_export::Column::CreatedAt)
+        .column(reading_export::Column::ExportedBy)
+        .column(reading_export::Column::ReadingCount)
+}
+
 /// A batch of readings handed to billing, without its file.
 #[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
 pub struct ExportBatch {
@@ -68,20 +118,7 @@ pub async fn take_for_export<C: ConnectionTrait>(
         .filter(submitted_reading::Column::Status.eq(SubmissionStatus::Submitted))
         .exec(conn)
         .await?;
-    let rows = submitted_reading::Entity::find()
-        .select_only()
-        .column(submitted_reading::Column::Id)
-        .column(submitted_reading::Column::MeterSerial)
-        .column_as(meter::Column::PointCode, "point_code")
-        .column_as(point::Column::PayerCode, "payer_code")
-        .column(submitted_reading::Column::ReadOn)
-        .column(submitted_reading::Column::Litres)
-        .column(submitted_reading::Column::SubmittedAt)
-        .join(
-            JoinType::InnerJoin,
-            submitted_reading::Relation::Meter.def(),
-        )
-        .join(JoinType::InnerJoin, meter::Relation::Point.def())
+    let rows = with_point_and_payer()
         .filter(submitted_reading::Column::ExportId.eq(batch.id))
         .order_by_asc(submitted_reading::Column::Id)
         .into_model()
@@ -114,12 +151,7 @@ pub async fn export_batches<C: ConnectionTrait>(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<ExportBatch>, DbErr> {
-    reading_export::Entity::find()
-        .select_only()
-        .column(reading_export::Column::Id)
-        .column(reading_export::Column::CreatedAt)
-        .column(reading_export::Column::ExportedBy)
-        .column(reading_export::Column::ReadingCount)
+    batch_columns(reading_export::Entity::find())
         .order_by_desc(reading_export::Column::Id)
         .offset(offset)
         .limit(limit)
@@ -133,12 +165,7 @@ pub async fn export_batch<C: ConnectionTrait>(
     conn: &C,
     id: i64,
 ) -> Result<Option<ExportBatch>, DbErr> {
-    reading_export::Entity::find_by_id(id)
-        .select_only()
-        .column(reading_export::Column::Id)
-        .column(reading_export::Column::CreatedAt)
-        .column(reading_export::Column::ExportedBy)
-        .column(reading_export::Column::ReadingCount)
+    batch_columns(reading_export::Entity::find_by_id(id))
         .into_model()
         .one(conn)
         .await
@@ -209,23 +236,10 @@ pub struct StaffFilter {
 }
 
 fn staff_query(filter: &StaffFilter) -> sea_orm::Select<submitted_reading::Entity> {
-    let mut query = submitted_reading::Entity::find()
-        .select_only()
-        .column(submitted_reading::Column::Id)
-        .column_as(point::Column::PayerCode, "payer_code")
-        .column_as(meter::Column::PointCode, "point_code")
-        .column(submitted_reading::Column::MeterSerial)
-        .column(submitted_reading::Column::ReadOn)
-        .column(submitted_reading::Column::Litres)
+    let mut query = with_point_and_payer()
         .column(submitted_reading::Column::Status)
         .column(submitted_reading::Column::Reason)
-        .column(submitted_reading::Column::SubmittedAt)
-        .column(submitted_reading::Column::ExportId)
-        .join(
-            JoinType::InnerJoin,
-            submitted_reading::Relation::Meter.def(),
-        )
-        .join(JoinType::InnerJoin, meter::Relation::Point.def());
+        .column(submitted_reading::Column::ExportId);
     if let Some(from) = filter.from {
         query = query.filter(submitted_reading::Column::ReadOn.gte(from));
     }
@@ -310,20 +324,7 @@ pub async fn awaiting_verdict<C: ConnectionTrait>(
     meter_serial: &str,
     read_on: NaiveDate,
 ) -> Result<Option<AwaitingVerdict>, DbErr> {
-    submitted_reading::Entity::find()
-        .select_only()
-        .column(submitted_reading::Column::Id)
-        .column(submitted_reading::Column::AccountId)
-        .column_as(account::Column::PayerCode, "payer_code")
-        .column_as(account::Column::Email, "email")
-        .column_as(account::Column::Lang, "lang")
-        .column(submitted_reading::Column::MeterSerial)
-        .column(submitted_reading::Column::ReadOn)
-        .column(submitted_reading::Column::Litres)
-        .join(
-            JoinType::InnerJoin,
-            submitted_reading::Relation::Account.def(),
-        )
+    with_account(submitted_reading::Entity::find())
         .filter(submitted_reading::Column::MeterSerial.eq(meter_serial))
         .filter(submitted_reading::Column::ReadOn.eq(read_on))
         .filter(submitted_reading::Column::Status.is_in(undecided()))
@@ -341,20 +342,7 @@ pub async fn for_verdict<C: ConnectionTrait>(
     let Some(row) = submitted_reading::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
-    let reading = submitted_reading::Entity::find_by_id(id)
-        .select_only()
-        .column(submitted_reading::Column::Id)
-        .column(submitted_reading::Column::AccountId)
-        .column_as(account::Column::PayerCode, "payer_code")
-        .column_as(account::Column::Email, "email")
-        .column_as(account::Column::Lang, "lang")
-        .column(submitted_reading::Column::MeterSerial)
-        .column(submitted_reading::Column::ReadOn)
-        .column(submitted_reading::Column::Litres)
-        .join(
-            JoinType::InnerJoin,
-            submitted_reading::Relation::Account.def(),
-        )
+    let reading = with_account(submitted_reading::Entity::find_by_id(id))
         .into_model()
         .one(conn)
         .await?;
@@ -506,22 +494,9 @@ pub async fn feed<C: ConnectionTrait>(
     after: i64,
     limit: u64,
 ) -> Result<Vec<FeedRow>, DbErr> {
-    submitted_reading::Entity::find()
-        .select_only()
-        .column(submitted_reading::Column::Id)
+    with_point_and_payer()
         .column(submitted_reading::Column::FeedSeq)
-        .column_as(point::Column::PayerCode, "payer_code")
-        .column_as(meter::Column::PointCode, "point_code")
-        .column(submitted_reading::Column::MeterSerial)
-        .column(submitted_reading::Column::ReadOn)
-        .column(submitted_reading::Column::Litres)
-        .column(submitted_reading::Column::SubmittedAt)
         .column(submitted_reading::Column::ReplacesId)
-        .join(
-            JoinType::InnerJoin,
-            submitted_reading::Relation::Meter.def(),
-        )
-        .join(JoinType::InnerJoin, meter::Relation::Point.def())
         .filter(submitted_reading::Column::FeedSeq.gt(after))
         .order_by_asc(submitted_reading::Column::FeedSeq)
         .limit(limit)

@@ -110,7 +110,7 @@ fn list_columns(lang: Lang, order: Order<AccountColumn>, query: &str) -> Vec<Hea
     let here = ("/staff/accounts", query);
     let sorting = |key: &str, column| HeaderCell::sorting(lang, key, column, order, here);
     vec![
-        sorting("staff-readings-payer", AccountColumn::PayerCode),
+        sorting("staff-accounts-payer-code", AccountColumn::PayerCode),
         HeaderCell::plain(lang, "staff-accounts-name"),
         HeaderCell::plain(lang, "staff-accounts-email"),
         HeaderCell::plain(lang, "staff-accounts-state"),

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 use figment::providers::{Format, Serialized, Toml};
@@ -49,6 +50,8 @@ pub struct Config {
     /// Password hashes computed at once; more wait, so a burst of sign-ins cannot starve
     /// the other requests of CPU.
     pub password_hash_concurrency: usize,
+    /// Requests one API token may make in a calendar minute; more are answered 429.
+    pub api_requests_per_minute: NonZeroU32,
     /// Lists delivered mail at `/demo/mail`; set by `serve --demo`.
     #[serde(default)]
     pub demo: bool,
@@ -185,6 +188,7 @@ struct Defaults {
     session_absolute_hours: u32,
     trust_forwarded_for: bool,
     password_hash_concurrency: usize,
+    api_requests_per_minute: u32,
     test_cheap_password_hashes: bool,
 }
 
@@ -198,6 +202,8 @@ const DEFAULTS: Defaults = Defaults {
     session_absolute_hours: 12,
     trust_forwarded_for: false,
     password_hash_concurrency: 2,
+    // A nightly run of many requests, not a flood.
+    api_requests_per_minute: 600,
     test_cheap_password_hashes: false,
 };
 

@@ -11,9 +11,6 @@ use crate::store::{api_tokens, throttles};
 use crate::web::AppState;
 use crate::web::kit::client::ClientAddr;
 
-/// What one token may ask per minute: a nightly run of many requests, not a flood.
-pub const REQUESTS_PER_MINUTE: u32 = 600;
-
 /// A request with a valid token; its use is recorded, and counted.
 pub struct Client {
     /// The token's id, under which its idempotency keys are kept.
@@ -57,9 +54,15 @@ impl FromRequestParts<AppState> for Client {
             .ok_or(ApiError::Unauthorized)?;
         // A window per calendar minute, so a steady client is never held back for long.
         let window = chrono::Duration::minutes(1);
-        let key = ThrottleKey::ApiToken(stored.id, now.timestamp() / 60);
-        if throttles::hit(&state.app.db, key, window, now).await? > REQUESTS_PER_MINUTE {
-            return Err(ApiError::TooMany(REQUESTS_PER_MINUTE));
+        let (minute, second) = (
+            now.timestamp().div_euclid(60),
+            now.timestamp().rem_euclid(60),
+        );
+        let key = ThrottleKey::ApiToken(stored.id, minute);
+        let share = state.config.api_requests_per_minute.get();
+        if throttles::hit(&state.app.db, key, window, now).await? > share {
+            let retry_after = u32::try_from(60 - second).unwrap_or(60);
+            return Err(ApiError::TooMany { share, retry_after });
         }
         Ok(Client {
             id: stored.id,

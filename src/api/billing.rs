@@ -157,7 +157,8 @@ fn replay(status: u16, body: String) -> Response {
     params(
         ("kind" = BillingKind, Path, description = "The kind of data"),
         UpsertQuery,
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry get the first answer instead of running again (kept a day)")
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]([ -~]*[!-~])?$",
+            description = "Makes a retry get the first answer instead of running again (kept a day); 1 to 255 visible ASCII characters")
     ),
     request_body(content = Vec<Object>, description = "The items", example = json!([
         { "payer_code": "700101", "name": "ŽAGAR MARIJA", "street": "Tržaška cesta 12", "postal_code": "1360", "city": "Vrhnika", "tax_number": "10000003" }
@@ -165,11 +166,10 @@ fn replay(status: u16, body: String) -> Response {
     security(("bearer" = ["billing:write"])),
     responses(
         (status = 200, description = "Stored (or, as a dry run, checked)", body = Changes),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks billing:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such kind", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A request with this Idempotency-Key is running", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than 64 MiB"),
+        (status = 413, description = "Larger than 64 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad items, each by its JSON pointer; nothing stored", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -266,11 +266,10 @@ async fn upsert_items(
     path = "/api/v1/invoices/{number}/pdf",
     tag = "billing",
     params(("number" = String, Path, description = "The invoice's number")),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The PDF, at most 20 MiB"),
+    request_body(content = String, content_type = "application/pdf", description = "The PDF's bytes, at most 20 MiB"),
     security(("bearer" = ["billing:write"])),
     responses(
         (status = 200, description = "Stored (or unchanged)", body = Changes),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks billing:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 20 MiB", body = Problem, content_type = "application/problem+json"),

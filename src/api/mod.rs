@@ -3,12 +3,16 @@
 
 pub mod auth;
 pub mod billing;
+mod kinds;
 pub mod problem;
 pub mod readings;
 
 use axum::Json;
 use axum::routing::get;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, KnownFormat, ObjectBuilder, Ref, SchemaFormat, Type};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -47,14 +51,76 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The answers every operation may give before its handler runs: the [`auth::Client`] extractor
+/// refuses a request without a valid token (401) and one over the token's share (429).
+struct ClientRefusals;
+
+impl Modify for ClientRefusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let problem = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build()
+        };
+        let unauthorized = ResponseBuilder::new()
+            .description("No token, or one that is unknown, expired or revoked")
+            .header(
+                "WWW-Authenticate",
+                HeaderBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .description(Some("`Bearer`"))
+                    .build(),
+            )
+            .content("application/problem+json", problem())
+            .build();
+        let throttled = ResponseBuilder::new()
+            .description(
+                "More requests in this minute with this token than the server allows \
+                 (`api_requests_per_minute`, 600 unless configured)",
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::Integer)
+                            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                            .minimum(Some(1)),
+                    ))
+                    .description(Some("Seconds to wait before the next request"))
+                    .build(),
+            )
+            .content("application/problem+json", problem())
+            .build();
+        let operations = openapi.paths.paths.values_mut().flat_map(|item| {
+            [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+        });
+        for operation in operations {
+            let responses = &mut operation.responses.responses;
+            responses.insert("401".to_owned(), unauthorized.clone().into());
+            responses.insert("429".to_owned(), throttled.clone().into());
+        }
+    }
+}
+
 /// The API's routes and the document that describes them, from the same handlers.
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(billing::upsert))
         .routes(routes!(billing::invoice_pdf))
         .routes(routes!(readings::feed))
         .routes(routes!(readings::verdict))
-        .split_for_parts()
+        .split_for_parts();
+    kinds::describe_each_kind(&mut document);
+    ClientRefusals.modify(&mut document);
+    (router, document)
 }
 
 /// The API's routes and `/api/openapi.json`; a request may carry up to

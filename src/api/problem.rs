@@ -47,8 +47,9 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("not found")]
     NotFound,
-    #[error("more than {0} requests a minute with this token; wait a minute")]
-    TooMany(u32),
+    /// Over the token's share of this calendar minute; the next begins in `retry_after` seconds.
+    #[error("more than {share} requests a minute with this token; wait {retry_after} seconds")]
+    TooMany { share: u32, retry_after: u32 },
     #[error("the body is larger than the {0} MiB a request may carry")]
     TooLarge(usize),
     #[error("{0}")]
@@ -80,7 +81,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unprocessable(_) | ApiError::BadItems(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -93,7 +94,7 @@ impl ApiError {
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not_found",
-            ApiError::TooMany(_) => "too_many_requests",
+            ApiError::TooMany { .. } => "too_many_requests",
             ApiError::TooLarge(_) => "too_large",
             ApiError::Conflict(_) => "conflict",
             ApiError::Unprocessable(_) => "unprocessable",
@@ -132,6 +133,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let mut response = (status, axum::Json(self.problem())).into_response();
+        let retry_after = match self {
+            ApiError::TooMany { retry_after, .. } => Some(retry_after),
+            _ => None,
+        };
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
@@ -140,8 +145,8 @@ impl IntoResponse for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

@@ -105,7 +105,6 @@ impl VerdictBody {
     security(("bearer" = ["readings:write"])),
     responses(
         (status = 204, description = "Recorded, or it was this verdict already"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks readings:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such reading", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The reading has another verdict", body = Problem, content_type = "application/problem+json"),
@@ -161,6 +160,7 @@ pub struct FeedQuery {
     /// The `next_cursor` of the previous answer; absent: from the beginning.
     after: Option<String>,
     /// How many submissions at most, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u64>,
 }
 
@@ -219,8 +219,13 @@ const FEED_MAX: u64 = 1000;
     params(FeedQuery),
     security(("bearer" = ["readings:read"])),
     responses(
-        (status = 200, description = "The next submissions", body = FeedPage),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The next submissions", body = FeedPage, links(
+            ("verdict_on_first" = (
+                operation_id = "verdict",
+                parameters(("id" = "$response.body#/items/0/id")),
+                description = "Billing's verdict on the first submission of the page"
+            ))
+        )),
         (status = 403, description = "The token lacks readings:read", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A cursor or limit this feed does not know", body = Problem, content_type = "application/problem+json"),
     )

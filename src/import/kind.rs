@@ -17,20 +17,38 @@ pub enum Kind {
 pub struct Column {
     pub name: &'static str,
     pub required: bool,
+    pub holds: Holds,
+}
+
+/// What a column's values are, as the API's document describes them to integrators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    Text,
+    /// `2026-01-31` (files may also write `31.01.2026`).
+    Date,
+    /// A number with a decimal point.
+    Decimal,
+    Integer,
+    /// `1`/`0`, `true`/`false`, `da`/`ne`.
+    Flag,
+    /// Service codes, separated by spaces (in JSON also a list).
+    Codes,
 }
 
 impl Column {
-    pub const fn required(name: &'static str) -> Column {
+    pub const fn required(name: &'static str, holds: Holds) -> Column {
         Column {
             name,
             required: true,
+            holds,
         }
     }
 
-    pub const fn optional(name: &'static str) -> Column {
+    pub const fn optional(name: &'static str, holds: Holds) -> Column {
         Column {
             name,
             required: false,
+            holds,
         }
     }
 }
@@ -71,109 +89,109 @@ impl Kind {
             Kind::Payers => {
                 const {
                     &[
-                        Column::required("payer_code"),
-                        Column::required("name"),
-                        Column::optional("street"),
-                        Column::optional("postal_code"),
-                        Column::optional("city"),
-                        Column::optional("tax_number"),
-                        Column::optional("email"),
-                        Column::optional("phone"),
+                        Column::required("payer_code", Holds::Text),
+                        Column::required("name", Holds::Text),
+                        Column::optional("street", Holds::Text),
+                        Column::optional("postal_code", Holds::Text),
+                        Column::optional("city", Holds::Text),
+                        Column::optional("tax_number", Holds::Text),
+                        Column::optional("email", Holds::Text),
+                        Column::optional("phone", Holds::Text),
                     ]
                 }
             }
             Kind::Points => {
                 const {
                     &[
-                        Column::required("point_code"),
-                        Column::required("payer_code"),
-                        Column::optional("street"),
-                        Column::optional("postal_code"),
-                        Column::optional("city"),
-                        Column::optional("kind"),
-                        Column::optional("services"),
-                        Column::optional("active"),
+                        Column::required("point_code", Holds::Text),
+                        Column::required("payer_code", Holds::Text),
+                        Column::optional("street", Holds::Text),
+                        Column::optional("postal_code", Holds::Text),
+                        Column::optional("city", Holds::Text),
+                        Column::optional("kind", Holds::Text),
+                        Column::optional("services", Holds::Codes),
+                        Column::optional("active", Holds::Flag),
                     ]
                 }
             }
             Kind::Meters => {
                 const {
                     &[
-                        Column::required("meter_serial"),
-                        Column::required("point_code"),
-                        Column::optional("medium"),
-                        Column::optional("unit"),
-                        Column::optional("digits"),
-                        Column::optional("decimals"),
-                        Column::optional("dn"),
-                        Column::required("installed_on"),
-                        Column::optional("removed_on"),
+                        Column::required("meter_serial", Holds::Text),
+                        Column::required("point_code", Holds::Text),
+                        Column::optional("medium", Holds::Text),
+                        Column::optional("unit", Holds::Text),
+                        Column::optional("digits", Holds::Integer),
+                        Column::optional("decimals", Holds::Integer),
+                        Column::optional("dn", Holds::Integer),
+                        Column::required("installed_on", Holds::Date),
+                        Column::optional("removed_on", Holds::Date),
                     ]
                 }
             }
             Kind::Readings => {
                 const {
                     &[
-                        Column::required("meter_serial"),
-                        Column::required("date"),
-                        Column::required("value"),
-                        Column::optional("source"),
+                        Column::required("meter_serial", Holds::Text),
+                        Column::required("date", Holds::Date),
+                        Column::required("value", Holds::Decimal),
+                        Column::optional("source", Holds::Text),
                     ]
                 }
             }
             Kind::Prices => {
                 const {
                     &[
-                        Column::required("service_code"),
-                        Column::required("name"),
-                        Column::required("unit"),
-                        Column::required("price"),
-                        Column::required("vat_rate"),
-                        Column::required("valid_from"),
+                        Column::required("service_code", Holds::Text),
+                        Column::required("name", Holds::Text),
+                        Column::required("unit", Holds::Text),
+                        Column::required("price", Holds::Decimal),
+                        Column::required("vat_rate", Holds::Decimal),
+                        Column::required("valid_from", Holds::Date),
                     ]
                 }
             }
             Kind::Invoices => {
                 const {
                     &[
-                        Column::required("invoice_number"),
-                        Column::required("payer_code"),
-                        Column::optional("point_code"),
-                        Column::required("issue_date"),
-                        Column::optional("period_from"),
-                        Column::optional("period_to"),
-                        Column::required("due_date"),
-                        Column::required("net"),
-                        Column::required("vat"),
-                        Column::required("total"),
-                        Column::optional("reference"),
+                        Column::required("invoice_number", Holds::Text),
+                        Column::required("payer_code", Holds::Text),
+                        Column::optional("point_code", Holds::Text),
+                        Column::required("issue_date", Holds::Date),
+                        Column::optional("period_from", Holds::Date),
+                        Column::optional("period_to", Holds::Date),
+                        Column::required("due_date", Holds::Date),
+                        Column::required("net", Holds::Decimal),
+                        Column::required("vat", Holds::Decimal),
+                        Column::required("total", Holds::Decimal),
+                        Column::optional("reference", Holds::Text),
                     ]
                 }
             }
             Kind::InvoiceLines => {
                 const {
                     &[
-                        Column::required("invoice_number"),
-                        Column::required("line_no"),
-                        Column::optional("service_code"),
-                        Column::required("description"),
-                        Column::optional("quantity"),
-                        Column::optional("unit"),
-                        Column::optional("unit_price"),
-                        Column::optional("vat_rate"),
-                        Column::required("amount"),
+                        Column::required("invoice_number", Holds::Text),
+                        Column::required("line_no", Holds::Integer),
+                        Column::optional("service_code", Holds::Text),
+                        Column::required("description", Holds::Text),
+                        Column::optional("quantity", Holds::Decimal),
+                        Column::optional("unit", Holds::Text),
+                        Column::optional("unit_price", Holds::Decimal),
+                        Column::optional("vat_rate", Holds::Decimal),
+                        Column::required("amount", Holds::Decimal),
                     ]
                 }
             }
             Kind::OpenItems => {
                 const {
                     &[
-                        Column::required("payer_code"),
-                        Column::required("document_number"),
-                        Column::required("document_date"),
-                        Column::required("due_date"),
-                        Column::required("amount"),
-                        Column::required("open_amount"),
+                        Column::required("payer_code", Holds::Text),
+                        Column::required("document_number", Holds::Text),
+                        Column::required("document_date", Holds::Date),
+                        Column::required("due_date", Holds::Date),
+                        Column::required("amount", Holds::Decimal),
+                        Column::required("open_amount", Holds::Decimal),
                     ]
                 }
             }

@@ -13,7 +13,7 @@ use crate::domain::billing::{
     PriceRecord, ReadingRecord, VerdictRecord,
 };
 
-pub use kind::{Column, Kind};
+pub use kind::{Column, Holds, Kind};
 pub use problem::{FileError, LineError, ParseFailure, Problem, Reference};
 
 use records::read_rows;
@@ -92,11 +92,11 @@ pub fn parse_file(kind: Kind, bytes: &[u8]) -> Result<ParsedFile, ParseFailure> 
 
 /// The columns of billing's feedback file (SPEC §4): its verdicts on the readings it took.
 pub const VERDICT_COLUMNS: &[Column] = &[
-    Column::required("meter_serial"),
-    Column::required("date"),
-    Column::required("status"),
-    Column::optional("reason"),
-    Column::optional("reason_code"),
+    Column::required("meter_serial", Holds::Text),
+    Column::required("date", Holds::Date),
+    Column::required("status", Holds::Text),
+    Column::optional("reason", Holds::Text),
+    Column::optional("reason_code", Holds::Text),
 ];
 
 /// Parses billing's feedback file, read like the billing files: every verdict, or why the

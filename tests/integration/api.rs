@@ -2,9 +2,13 @@
 //! missing scope, revocation at once), problem details, the OpenAPI document, and verdicts on
 //! submitted readings (recorded once, the same again a no-op, another a conflict).
 
-use chrono::{Duration, Utc};
+use std::num::NonZeroU32;
+
+use chrono::{Duration, DurationRound, Utc};
+use eportal::app::clock::Clock;
 use eportal::demo::{ACCOUNT_EMAIL, ACCOUNT_PAYER};
 use eportal::domain::api_token::{ApiToken, Scope};
+use eportal::import::Kind;
 use eportal::store::api_tokens::{self, NewToken};
 use eportal::store::entity::submitted_reading;
 use eportal::store::idempotency::Claim;
@@ -24,6 +28,7 @@ on_both_databases!(
     billing_data_is_upserted_whole_or_not_at_all,
     a_retry_with_the_same_idempotency_key_gets_the_first_answer,
     an_invoice_pdf_is_put_and_limits_are_problems,
+    a_token_over_its_share_of_a_minute_waits_for_the_next,
 );
 
 async fn make_token(
@@ -221,6 +226,32 @@ async fn the_document_describes_every_route(backend: Backend) {
     );
     let paths = document["paths"].as_object().unwrap();
     assert!(paths.contains_key("/api/v1/submitted-readings/{id}/verdict"));
+    // Each kind of billing data is a path whose items name exactly the kind's columns.
+    for kind in Kind::ALL {
+        let body = &paths[&format!("/api/v1/{}", kind.as_str())]["put"]["requestBody"];
+        let item = body["content"]["application/json"]["schema"]["items"]["$ref"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("#/components/schemas/");
+        let schema = &document["components"]["schemas"][item];
+        let mut named: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut columns: Vec<&str> = kind.columns().iter().map(|column| column.name).collect();
+        named.sort_unstable();
+        columns.sort_unstable();
+        assert_eq!(named, columns, "{}", kind.as_str());
+        let required = kind.columns().iter().filter(|column| column.required);
+        assert_eq!(
+            schema["required"].as_array().unwrap().len(),
+            required.count(),
+            "{}",
+            kind.as_str()
+        );
+    }
     // Every operation the document names answers (without a token: 401), and names its errors.
     for (path, item) in paths {
         for (method, operation) in item.as_object().unwrap() {
@@ -674,21 +705,35 @@ async fn an_invoice_pdf_is_put_and_limits_are_problems(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(stored["updated"], 1, "{stored}");
+}
 
-    // A flood from one token is slowed: 429 with Retry-After, problem details.
-    let (_, busy) = make_token(&app, &[Scope::ReadingsRead], None).await;
-    let mut last = None;
-    for _ in 0..=eportal::api::auth::REQUESTS_PER_MINUTE {
-        let answer = app
-            .client
+async fn a_token_over_its_share_of_a_minute_waits_for_the_next(backend: Backend) {
+    let minute = Utc::now().duration_trunc(Duration::minutes(1)).unwrap();
+    let clock = Clock::manual(minute + Duration::seconds(20));
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |config| {
+        config.api_requests_per_minute = NonZeroU32::new(3).unwrap();
+    })
+    .await;
+    let (_, token) = make_token(&app, &[Scope::ReadingsRead], None).await;
+    let feed = || {
+        app.client
             .get(app.url("/api/v1/submitted-readings?limit=1"))
-            .bearer_auth(&busy)
+            .bearer_auth(&token)
             .send()
-            .await
-            .unwrap();
-        last = Some(answer);
+    };
+    for _ in 0..3 {
+        assert_eq!(feed().await.unwrap().status(), 200);
     }
-    let last = last.unwrap();
-    assert_eq!(last.headers()["retry-after"], "60");
-    problem(last, 429).await;
+    // The fourth in this minute is refused until the next minute begins, 40 seconds on.
+    let refused = feed().await.unwrap();
+    assert_eq!(refused.headers()["retry-after"], "40");
+    let body = problem(refused, 429).await;
+    assert_eq!(
+        body["type"],
+        "https://eportal.example/problems/too_many_requests"
+    );
+    clock.advance(std::time::Duration::from_secs(39));
+    assert_eq!(feed().await.unwrap().status(), 429);
+    clock.advance(std::time::Duration::from_secs(1));
+    assert_eq!(feed().await.unwrap().status(), 200);
 }

@@ -1,0 +1,9 @@
+"""Schemathesis hooks for ePortal's API check: PDF bodies are sent as the bytes generated."""
+
+import schemathesis
+from schemathesis.transport.serialization import serialize_binary
+
+
+@schemathesis.serializer("application/pdf")
+def pdf_body(ctx, value):
+    return {"data": serialize_binary(value)}

@@ -1,0 +1,231 @@
+"""Checks the billing API against its own OpenAPI document, on a running server.
+
+It starts `eportal serve --demo` on a fresh database (SQLite, or a new PostgreSQL database that
+is dropped afterwards), makes a token with every scope by `eportal token create`, lets the demo
+customer submit readings through the portal (so the feed and the verdicts have something to
+work on), then
+
+1. validates the served `/api/openapi.json` with an OpenAPI 3.1 validator, and
+2. runs Schemathesis against the server with the token: generated requests for every operation
+   (examples, coverage, fuzzing and stateful phases), checking that no answer is a server error
+   and that every answer keeps to the document (status, content type, headers, schema), and
+   that the API refuses requests without the token.
+
+Any failure, or a panic in the server's log, exits non-zero.
+
+Usage: python run.py --bin target/debug/eportal --db sqlite|postgres [--max-examples N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+import requests
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+
+HERE = Path(__file__).resolve().parent
+DEMO_EMAIL = "mojca.kovacic@example.com"
+DEMO_PASSWORD = "Brezovica-Voda-2020"
+PG_ADMIN_URL = os.environ.get(
+    "EPORTAL_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+CHECKS = ",".join(
+    [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_headers_conformance",
+        "response_schema_conformance",
+        "ignored_auth",
+    ]
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", PG_ADMIN_URL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        check=True,
+        capture_output=True,
+    )
+
+
+class Server:
+    """`eportal serve --demo` on a database of its own."""
+
+    def __init__(self, binary: str, db: str, tmp: Path) -> None:
+        self.binary = binary
+        self.tmp = tmp
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.pg_name = None
+        if db == "postgres":
+            self.pg_name = f"eportal_api_check_{uuid.uuid4().hex[:12]}"
+            psql(f'CREATE DATABASE "{self.pg_name}"')
+            database_url = urllib.parse.urlparse(PG_ADMIN_URL)._replace(path=f"/{self.pg_name}").geturl()
+        else:
+            database_url = f"sqlite://{tmp / 'eportal.db'}"
+        (tmp / "mail").mkdir()
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k != "EPORTAL_SMTP_URL"},
+            "EPORTAL_LISTEN": f"127.0.0.1:{self.port}",
+            "EPORTAL_PUBLIC_URL": self.url,
+            "EPORTAL_DATABASE_URL": database_url,
+            "EPORTAL_MAIL_DIR": str(tmp / "mail"),
+            "EPORTAL_TEST_CHEAP_PASSWORD_HASHES": "true",
+            # Schemathesis sends thousands of requests a minute with one token.
+            "EPORTAL_API_REQUESTS_PER_MINUTE": "1000000",
+            "RUST_LOG": "info",
+        }
+        self.log_path = tmp / "server.log"
+        self.log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--demo"], cwd=tmp, env=self.env, stdout=self.log, stderr=self.log
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"the server stopped at start:\n{self.log_text()}")
+            try:
+                if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.3)
+        raise SystemExit(f"the server did not become ready:\n{self.log_text()}")
+
+    def log_text(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")[-20000:]
+
+    def token(self) -> str:
+        made = subprocess.run(
+            [self.binary, "token", "create", "api-check",
+             "--scope", "billing:write", "--scope", "readings:read", "--scope", "readings:write"],
+            cwd=self.tmp, env=self.env, check=True, capture_output=True, text=True,
+        )
+        token = made.stdout.strip().splitlines()[0]
+        assert token.startswith("ept_"), made.stdout
+        return token
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+        if self.pg_name:
+            psql(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+
+
+def csrf_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "a form with a CSRF token"
+    return found.group(1)
+
+
+def submit_readings(url: str) -> None:
+    """The demo customer submits readings on three days, correcting the last (a replacement)."""
+    browser = requests.Session()
+    browser.headers["Origin"] = url
+    page = browser.get(f"{url}/")
+    signed_in = browser.post(
+        f"{url}/",
+        data={"csrf_token": csrf_token(page.text), "username": DEMO_EMAIL, "password": DEMO_PASSWORD},
+    )
+    assert signed_in.url.endswith("/home"), f"signed in: {signed_in.status_code} {signed_in.url}"
+    form = browser.get(f"{url}/readings/new").text
+    meter = re.search(r'name="meter" value="([^"]+)"', form).group(1)
+    today = datetime.date.fromisoformat(re.search(r'name="date" type="date" value="([^"]+)"', form).group(1))
+    for days_ago, value in [(2, "700"), (1, "701"), (0, "702"), (0, "702,5")]:
+        fields = {
+            "csrf_token": csrf_token(form),
+            "meter": meter,
+            "date": (today - datetime.timedelta(days=days_ago)).isoformat(),
+            "value": value,
+            "confirmed": "1",
+        }
+        answer = browser.post(f"{url}/readings/new", data=fields)
+        assert "/readings/submitted/" in answer.url, f"submitted {value}: {answer.url}\n{answer.text[:3000]}"
+
+
+def check_document(url: str) -> None:
+    document = requests.get(f"{url}/api/openapi.json", timeout=10).json()
+    assert document["openapi"].startswith("3.1"), document["openapi"]
+    validate(document, cls=OpenAPIV31SpecValidator)
+    print(f"  /api/openapi.json: a valid OpenAPI {document['openapi']} document, "
+          f"{len(document['paths'])} paths")
+
+
+def run_schemathesis(url: str, token: str, max_examples: int, report: Path) -> int:
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "hooks",
+        "PYTHONPATH": str(HERE),
+        "NO_COLOR": "1",
+    }
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "--config-file", str(HERE / "schemathesis.toml"),
+        "run", f"{url}/api/openapi.json",
+        "--header", f"Authorization: Bearer {token}",
+        "--checks", CHECKS,
+        "--max-examples", str(max_examples),
+        "--seed", os.environ.get("EPORTAL_API_CHECK_SEED", "20261129"),
+        "--workers", "1",
+        "--request-timeout", "30",
+        "--report", "junit", "--report-dir", str(report),
+    ]
+    return subprocess.run(command, env=env, cwd=HERE).returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--max-examples", type=int, default=60)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="eportal-api-check-"))
+    server = Server(args.bin, args.db, tmp)
+    failed = True
+    try:
+        token = server.token()
+        submit_readings(server.url)
+        check_document(server.url)
+        code = run_schemathesis(server.url, token, args.max_examples, tmp / "report")
+        log = server.log_text()
+        if "panicked" in log:
+            print(f"the server panicked:\n{log}", file=sys.stderr)
+            code = code or 1
+        failed = code != 0
+        return code
+    finally:
+        server.stop()
+        if failed:
+            print(f"kept for inspection: {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -283,6 +283,10 @@ pub async fn invoice_pdf(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Changes>, ApiError> {
     client.require(Scope::BillingWrite)?;
+    // No invoice number holds a control character (and the databases would refuse a NUL).
+    if number.chars().any(char::is_control) {
+        return Err(ApiError::NotFound);
+    }
     let body = body.map_err(body_refused)?;
     let pdf = PdfFile {
         name: format!("{number}.pdf"),

@@ -67,9 +67,8 @@ fn operation_for(upsert: &Operation, kind: Kind, item: &str) -> Operation {
         });
     }
     operation.responses.responses.remove("404");
-    let items = ArrayBuilder::new()
-        .items(Ref::from_schema_name(item))
-        .min_items(Some(1));
+    // An empty array is a request too: no open items at all, say.
+    let items = ArrayBuilder::new().items(Ref::from_schema_name(item));
     let content = ContentBuilder::new()
         .schema(Some(items))
         .example(Some(json!([example(kind)])))
@@ -121,24 +120,44 @@ fn column_schema(column: &Column) -> Schema {
             .description(Some(description))
     };
     match column.holds {
+        // A required one needs more than spaces.
+        Holds::Text if column.required => {
+            plain(&[Type::String], "Text").pattern(Some(r"\S")).into()
+        }
         Holds::Text => plain(&[Type::String], "Text").into(),
         Holds::Date => plain(&[Type::String], "A date, e.g. 2026-01-31")
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
             .into(),
         Holds::Decimal => plain(
             &[Type::Number, Type::String],
-            "A number, or a string of one with a decimal point",
+            "A number, or a string of one with a decimal point (or comma)",
         )
-        .pattern(Some(r"^-?[0-9]+(\.[0-9]+)?$"))
+        .pattern(Some(r"^\s*-?[0-9]+([.,][0-9]+)?\s*$"))
         .into(),
         Holds::Integer => plain(&[Type::Integer, Type::String], "A whole number")
             .pattern(Some("^-?[0-9]+$"))
             .into(),
-        Holds::Flag => plain(
-            &[Type::Boolean, Type::String],
-            "true or false (also 1/0, da/ne)",
-        )
-        .into(),
+        Holds::Flag => {
+            let mut choices = vec![
+                json!(true),
+                json!(false),
+                json!(1),
+                json!(0),
+                json!("1"),
+                json!("0"),
+                json!("true"),
+                json!("false"),
+                json!("da"),
+                json!("ne"),
+            ];
+            if !column.required {
+                choices.push(Value::Null);
+            }
+            ObjectBuilder::new()
+                .description(Some("true or false (also 1/0, da/ne)"))
+                .enum_values(Some(choices))
+                .into()
+        }
         Holds::Codes => {
             let mut choices = OneOfBuilder::new()
                 .description(Some(

@@ -97,6 +97,7 @@ impl Modify for ClientRefusals {
                 &mut item.get,
                 &mut item.put,
                 &mut item.post,
+                &mut item.patch,
                 &mut item.delete,
             ]
             .into_iter()

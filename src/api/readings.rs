@@ -65,6 +65,8 @@ impl From<VerdictReasonCode> for ReasonCode {
 pub struct VerdictBody {
     pub status: VerdictStatus,
     pub reason_code: Option<VerdictReasonCode>,
+    /// What the customer is told: 1 to 500 characters on one line.
+    #[schema(max_length = 500, pattern = r"^[^\x00-\x1F\x7F]*$")]
     pub reason: Option<String>,
 }
 
@@ -80,9 +82,13 @@ impl VerdictBody {
                     ApiError::Unprocessable("a rejection needs a reason_code".to_owned())
                 })?;
                 let reason = self.reason.unwrap_or_default().trim().to_owned();
-                if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
+                if reason.is_empty()
+                    || reason.chars().count() > REASON_MAX_CHARS
+                    || reason.chars().any(char::is_control)
+                {
                     return Err(ApiError::Unprocessable(format!(
-                        "a rejection needs a reason of 1 to {REASON_MAX_CHARS} characters"
+                        "a rejection needs a reason of 1 to {REASON_MAX_CHARS} characters, \
+                         on one line"
                     )));
                 }
                 Ok(Verdict::Rejected {

@@ -174,6 +174,11 @@ async fn a_verdict_is_recorded_once_and_told_to_the_customer(backend: Backend) {
         422,
     )
     .await;
+    // A reason is one line of text (PostgreSQL would refuse a NUL outright).
+    for reason in ["a\u{0}b", "two\nlines"] {
+        let odd = json!({ "status": "rejected", "reason_code": "other", "reason": reason });
+        problem(post_verdict(&app, id, Some(&token), &odd).await, 422).await;
+    }
 
     let reason = "Stanje je nižje od odčitka z dne 31. 1. 2026.";
     let rejection = json!({
@@ -685,6 +690,11 @@ async fn an_invoice_pdf_is_put_and_limits_are_problems(backend: Backend) {
     assert_eq!(again["unchanged"], 1);
     problem(
         put_pdf(&app, &token, "NO-SUCH", b"%PDF-1.4".to_vec()).await,
+        404,
+    )
+    .await;
+    problem(
+        put_pdf(&app, &token, "%00", b"%PDF-1.4".to_vec()).await,
         404,
     )
     .await;

@@ -13,7 +13,8 @@ work on), then
 
 Any failure, or a panic in the server's log, exits non-zero.
 
-Usage: python run.py --bin target/debug/eportal --db sqlite|postgres [--max-examples N]
+Usage: python run.py --bin ~/.cache/eportal-target/debug/eportal --db sqlite|postgres
+                     [--max-examples N]
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import datetime
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -71,19 +73,21 @@ def psql(sql: str) -> None:
 class Server:
     """`eportal serve --demo` on a database of its own."""
 
-    def __init__(self, binary: str, db: str, tmp: Path) -> None:
+    def __init__(self, binary: Path, db: str, tmp: Path) -> None:
         self.binary = binary
         self.tmp = tmp
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.pg_name = None
+        self.process = None
+        self.log = None
+        (tmp / "mail").mkdir()
         if db == "postgres":
             self.pg_name = f"eportal_api_check_{uuid.uuid4().hex[:12]}"
             psql(f'CREATE DATABASE "{self.pg_name}"')
             database_url = urllib.parse.urlparse(PG_ADMIN_URL)._replace(path=f"/{self.pg_name}").geturl()
         else:
             database_url = f"sqlite://{tmp / 'eportal.db'}"
-        (tmp / "mail").mkdir()
         self.env = {
             **{k: v for k, v in os.environ.items() if k != "EPORTAL_SMTP_URL"},
             "EPORTAL_LISTEN": f"127.0.0.1:{self.port}",
@@ -96,25 +100,33 @@ class Server:
             "RUST_LOG": "info",
         }
         self.log_path = tmp / "server.log"
-        self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [binary, "serve", "--demo"], cwd=tmp, env=self.env, stdout=self.log, stderr=self.log
-        )
+        try:
+            self.log = open(self.log_path, "wb")
+            self.process = subprocess.Popen(
+                [binary, "serve", "--demo"], cwd=tmp, env=self.env, stdout=self.log, stderr=self.log
+            )
+        except BaseException:
+            self.stop()  # the database made above goes too
+            raise
+
+    def wait_until_ready(self) -> None:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"the server stopped at start:\n{self.log_text()}")
+                raise SystemExit(f"the server stopped at start:\n{self.log_text()[-20000:]}")
             try:
                 if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.3)
-        raise SystemExit(f"the server did not become ready:\n{self.log_text()}")
+        raise SystemExit(f"the server did not become ready:\n{self.log_text()[-20000:]}")
 
     def log_text(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(errors="replace")[-20000:]
+        """The whole log (a panic early in the run counts too)."""
+        if self.log:
+            self.log.flush()
+        return self.log_path.read_text(errors="replace")
 
     def token(self) -> str:
         made = subprocess.run(
@@ -127,14 +139,20 @@ class Server:
         return token
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
+        if self.process:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.log:
+            self.log.close()
         if self.pg_name:
-            psql(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            try:
+                psql(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            except subprocess.CalledProcessError as error:
+                print(f"could not drop database {self.pg_name}: {error.stderr}", file=sys.stderr)
 
 
 def csrf_token(html: str) -> str:
@@ -144,7 +162,8 @@ def csrf_token(html: str) -> str:
 
 
 def submit_readings(url: str) -> None:
-    """The demo customer submits readings on three days, correcting the last (a replacement)."""
+    """The demo customer submits readings on three days after the meter's last one, correcting
+    the last (a replacement)."""
     browser = requests.Session()
     browser.headers["Origin"] = url
     page = browser.get(f"{url}/")
@@ -156,16 +175,21 @@ def submit_readings(url: str) -> None:
     form = browser.get(f"{url}/readings/new").text
     meter = re.search(r'name="meter" value="([^"]+)"', form).group(1)
     today = datetime.date.fromisoformat(re.search(r'name="date" type="date" value="([^"]+)"', form).group(1))
-    for days_ago, value in [(2, "700"), (1, "701"), (0, "702"), (0, "702,5")]:
+    # "621,000 m³ dne 2. 6. 2026": the last reading, in Slovenian format (Fluent puts
+    # isolation marks around the placeables).
+    last = re.search(r"([0-9.]+,[0-9]+)\s*m³\W*dne", form)
+    assert last, "the last reading on the form"
+    last_m3 = float(last.group(1).replace(".", "").replace(",", "."))
+    for days_ago, more in [(2, 1), (1, 2), (0, 3), (0, 3.5)]:
         fields = {
             "csrf_token": csrf_token(form),
             "meter": meter,
             "date": (today - datetime.timedelta(days=days_ago)).isoformat(),
-            "value": value,
+            "value": f"{last_m3 + more:.3f}".replace(".", ","),
             "confirmed": "1",
         }
         answer = browser.post(f"{url}/readings/new", data=fields)
-        assert "/readings/submitted/" in answer.url, f"submitted {value}: {answer.url}\n{answer.text[:3000]}"
+        assert "/readings/submitted/" in answer.url, f"submitted {fields['value']}: {answer.url}\n{answer.text[:3000]}"
 
 
 def check_document(url: str) -> None:
@@ -195,7 +219,9 @@ def run_schemathesis(url: str, token: str, max_examples: int, report: Path) -> i
         "--request-timeout", "30",
         "--report", "junit", "--report-dir", str(report),
     ]
-    return subprocess.run(command, env=env, cwd=HERE).returncode
+    # Run in the temporary folder: Schemathesis and Hypothesis keep caches in the working
+    # directory, which would make one seeded run depend on the ones before.
+    return subprocess.run(command, env=env, cwd=report.parent).returncode
 
 
 def main() -> int:
@@ -205,22 +231,31 @@ def main() -> int:
     parser.add_argument("--max-examples", type=int, default=60)
     args = parser.parse_args()
 
+    binary = Path(args.bin).expanduser().resolve()
+    if not binary.is_file():
+        raise SystemExit(f"no eportal binary at {binary}")
+    # A cancelled CI job sends SIGTERM: clean up as on any other failure.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
     tmp = Path(tempfile.mkdtemp(prefix="eportal-api-check-"))
-    server = Server(args.bin, args.db, tmp)
+    server = None
     failed = True
     try:
+        server = Server(binary, args.db, tmp)
+        server.wait_until_ready()
         token = server.token()
         submit_readings(server.url)
         check_document(server.url)
         code = run_schemathesis(server.url, token, args.max_examples, tmp / "report")
         log = server.log_text()
         if "panicked" in log:
-            print(f"the server panicked:\n{log}", file=sys.stderr)
+            print(f"the server panicked:\n{log[-20000:]}", file=sys.stderr)
             code = code or 1
         failed = code != 0
         return code
     finally:
-        server.stop()
+        if server:
+            server.stop()
         if failed:
             print(f"kept for inspection: {tmp}", file=sys.stderr)
         else:

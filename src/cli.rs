@@ -16,7 +16,8 @@ use crate::domain::api_token::Scope;
 use crate::domain::staff::{
     PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, StaffUsername, password_length_ok,
 };
-use crate::import::{self, ParseFailure};
+use crate::i18n::{Arg, Lang};
+use crate::import;
 use crate::startup::{Application, shutdown_signal};
 use crate::store::staff;
 use crate::{store, telemetry};
@@ -45,8 +46,17 @@ enum Command {
     },
     /// Bring the database schema up to date.
     Migrate,
-    /// Fill an empty database with the demo data.
-    Demo,
+    /// Fill an empty database with the demo data; or, with --payers and --out, write a
+    /// utility's worth of billing files for measuring (see docs/performance.md).
+    Demo {
+        /// How many payers the files hold (the demo's own among them), each with ten years
+        /// of readings and three years of quarterly invoices.
+        #[arg(long, requires = "out", value_parser = clap::value_parser!(u64).range(1..=crate::demo::MAX_PAYERS as u64))]
+        payers: Option<u64>,
+        /// The folder the files are written to (made if missing).
+        #[arg(long, requires = "payers", value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Import a billing file (payers, points, meters, readings, prices, invoices,
     /// invoice_lines, open_items) or a folder of invoice PDFs (invoice_pdfs).
     ///
@@ -132,6 +142,25 @@ fn import_kinds() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(kinds.chain([INVOICE_PDFS]))
 }
 
+/// `eportal demo --payers N --out DIR`: a utility's billing files, timed.
+fn write_demo_files(payers: u64, dir: &std::path::Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Ljubljana)
+        .date_naive();
+    let payers = usize::try_from(payers)?;
+    let counts = crate::demo::write_files(dir, today, payers)?;
+    println!(
+        "Wrote the billing files of {payers} payers to {} in {:.1} s:",
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    for (kind, rows) in counts {
+        println!("  {:<18} {rows:>10} rows", format!("{}.csv", kind.as_str()));
+    }
+    Ok(())
+}
+
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli).await {
@@ -144,7 +173,10 @@ pub async fn run() -> ExitCode {
 }
 
 async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
-    let demo = matches!(cli.command, Command::Serve { demo: true } | Command::Demo);
+    let demo = matches!(
+        cli.command,
+        Command::Serve { demo: true } | Command::Demo { .. }
+    );
     let config = Config::load(cli.config.as_deref(), demo)?;
     telemetry::init(config.log_format);
     match cli.command {
@@ -154,7 +186,11 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             store::migrate(&db).await?;
             println!("The database schema is up to date.");
         }
-        Command::Demo => {
+        Command::Demo {
+            payers: Some(payers),
+            out: Some(dir),
+        } => write_demo_files(payers, &dir)?,
+        Command::Demo { .. } => {
             let db = store::connect(&config.database_url).await?;
             store::migrate(&db).await?;
             if crate::demo::fill_if_empty(&db, &config).await? {
@@ -225,14 +261,16 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let db = store::connect(&config.database_url).await?;
             store::migrate(&db).await?;
-            return run_import(&db, &kind, &path, dry_run).await;
+            return run_import(&db, config.language, &kind, &path, dry_run).await;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Imports a file or a folder of PDFs and reports in `lang`, as the back office would.
 async fn run_import(
     db: &store::Db,
+    lang: Lang,
     kind: &str,
     path: &std::path::Path,
     dry_run: bool,
@@ -246,41 +284,51 @@ async fn run_import(
         }
         None => apply::import_invoice_pdfs(db, path, Channel::CommandLine, dry_run).await,
     };
-    match result {
+    let count = |n: usize| Arg::from(i64::try_from(n).unwrap_or(i64::MAX));
+    let file = || Arg::from(name.as_str());
+    let problems = match result {
         Ok(outcome) => {
             let changes = outcome.changes;
-            let removed = match changes.deleted {
-                0 => String::new(),
-                n => format!(", {n} removed"),
-            };
-            println!(
-                "{name}: {} rows: {} new, {} changed, {} unchanged{removed}.",
-                outcome.rows, changes.inserted, changes.updated, changes.unchanged
+            let stored = lang.t_with(
+                "import-cli-stored",
+                &[
+                    ("file", file()),
+                    ("rows", count(outcome.rows)),
+                    ("inserted", count(changes.inserted)),
+                    ("updated", count(changes.updated)),
+                    ("unchanged", count(changes.unchanged)),
+                    ("deleted", count(changes.deleted)),
+                ],
             );
+            println!("{}", terminal(&stored));
             if outcome.dry_run {
-                println!("Dry run: nothing was stored.");
+                println!("{}", terminal(&lang.t("import-cli-dry-run")));
             }
-            Ok(ExitCode::SUCCESS)
+            return Ok(ExitCode::SUCCESS);
         }
-        Err(ImportError::Rejected(ParseFailure::Lines(lines))) => {
-            for line in &lines {
-                eprintln!("{name}: {line}");
-            }
-            eprintln!("{name}: nothing was stored; {} bad lines.", lines.len());
-            Ok(ExitCode::FAILURE)
-        }
-        Err(ImportError::PdfsRejected(problems)) => {
-            for problem in &problems {
-                eprintln!("{name}: {problem}");
-            }
-            eprintln!("{name}: nothing was stored.");
-            Ok(ExitCode::FAILURE)
-        }
-        Err(error) => {
-            eprintln!("{name}: {error}; nothing was stored.");
-            Ok(ExitCode::FAILURE)
-        }
+        Err(ImportError::Rejected(failure)) => import::describe(lang, &failure),
+        Err(ImportError::PdfsRejected(problems)) => problems
+            .iter()
+            .map(|problem| problem.describe(lang))
+            .collect(),
+        Err(error @ ImportError::Read { .. }) => vec![error.to_string()],
+        Err(error) => return Err(error.into()),
+    };
+    for problem in &problems {
+        eprintln!("{name}: {}", terminal(problem));
     }
+    let refused = lang.t_with(
+        "import-cli-nothing-stored",
+        &[("file", file()), ("problems", count(problems.len()))],
+    );
+    eprintln!("{}", terminal(&refused));
+    Ok(ExitCode::FAILURE)
+}
+
+/// A message without the Unicode isolation marks Fluent puts around arguments for pages,
+/// which a terminal would show.
+fn terminal(message: &str) -> String {
+    message.replace(['\u{2068}', '\u{2069}'], "")
 }
 
 async fn add_staff(db: &store::Db, username: &str, role: StaffRole) -> anyhow::Result<()> {

@@ -19,6 +19,7 @@ use crate::auth::password::HashCost;
 use crate::domain::email::EmailAddress;
 use crate::domain::reading_check::ReadingWindow;
 use crate::domain::upn::{Bic, PurposeCode};
+use crate::i18n::Lang;
 
 /// The company profile of the demo (the manual's utility): data, not code, and used only by
 /// `serve --demo` and `demo` when no company is configured.
@@ -52,6 +53,8 @@ pub struct Config {
     pub password_hash_concurrency: usize,
     /// Requests one API token may make in a calendar minute; more are answered 429.
     pub api_requests_per_minute: NonZeroU32,
+    /// The language of what no user chooses one for: the command line's import reports.
+    pub language: Lang,
     /// Lists delivered mail at `/demo/mail`; set by `serve --demo`.
     #[serde(default)]
     pub demo: bool,
@@ -189,6 +192,7 @@ struct Defaults {
     trust_forwarded_for: bool,
     password_hash_concurrency: usize,
     api_requests_per_minute: u32,
+    language: Lang,
     test_cheap_password_hashes: bool,
 }
 
@@ -204,6 +208,7 @@ const DEFAULTS: Defaults = Defaults {
     password_hash_concurrency: 2,
     // A nightly run of many requests, not a flood.
     api_requests_per_minute: 600,
+    language: Lang::Sl,
     test_cheap_password_hashes: false,
 };
 

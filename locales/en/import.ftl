@@ -8,6 +8,7 @@ import-line-column = Line { $line }, column { $column }: { $problem }
 
 import-missing-value = a value is required in this column
 import-bad-number = “{ $text }” is not a number
+import-number-too-large = “{ $text }” is too large a number
 import-too-many-decimals = “{ $text }” has too many decimals (at most { $max })
 import-out-of-range = “{ $text }” is not between { $min } and { $max }
 import-negative = “{ $text }” must not be negative
@@ -40,3 +41,19 @@ import-file-no-separator = The first line has no separator (; or ,) between the 
 import-file-missing-columns = Required columns missing: { $columns }.
 import-file-duplicate-column = The column “{ $column }” appears twice in the header.
 import-file-not-csv = Line { $line }: the file is not valid CSV ({ $reason }).
+import-file-utf16 = The file is in UTF-16 (Excel's “Unicode text”). Save it as “CSV UTF-8” or as CSV in Windows-1250.
+import-file-workbook = The file is an Excel workbook, not CSV. Save it as “CSV UTF-8 (comma delimited)”.
+import-file-not-text = The file is not text (it holds zero bytes), so not a CSV file.
+import-file-unclosed-quote = Line { $line }: a quote (") opens a value that is not closed before the end of the file.
+
+## The command line's report (eportal import)
+
+import-cli-stored = { $file }: { $rows } rows: { $inserted } new, { $updated } changed, { $unchanged } unchanged{ $deleted ->
+    [0] {""}
+   *[other] , { $deleted } removed
+}.
+import-cli-dry-run = Dry run: nothing was stored.
+import-cli-nothing-stored = { $file }: nothing was stored ({ $problems ->
+    [one] one problem
+   *[other] { $problems } problems
+}).

@@ -8,6 +8,7 @@ import-line-column = Vrstica { $line }, stolpec { $column }: { $problem }
 
 import-missing-value = vrednost manjka, stolpec je obvezen
 import-bad-number = »{ $text }« ni število
+import-number-too-large = »{ $text }« je prevelika številka
 import-too-many-decimals = »{ $text }« ima preveč decimalnih mest (največ { $max })
 import-out-of-range = »{ $text }« ni med { $min } in { $max }
 import-negative = »{ $text }« ne sme biti negativno
@@ -40,3 +41,21 @@ import-file-no-separator = V prvi vrstici med imeni stolpcev ni ločila (; ali ,
 import-file-missing-columns = Manjkajoči obvezni stolpci: { $columns }.
 import-file-duplicate-column = Stolpec »{ $column }« je v glavi dvakrat.
 import-file-not-csv = Vrstica { $line }: datoteka ni veljaven CSV ({ $reason }).
+import-file-utf16 = Datoteka je v kodiranju UTF-16 (Excelovo »Besedilo Unicode«). Shranite jo kot »CSV UTF-8« ali kot CSV v kodiranju Windows-1250.
+import-file-workbook = Datoteka je Excelov delovni zvezek, ne CSV. Shranite jo kot »CSV UTF-8 (ločeno z vejicami)«.
+import-file-not-text = Datoteka ni besedilo (vsebuje ničelne bajte), zato ni datoteka CSV.
+import-file-unclosed-quote = Vrstica { $line }: narekovaj (") odpre vrednost, ki se do konca datoteke ne zapre.
+
+## Poročilo ukazne vrstice (eportal import)
+
+import-cli-stored = { $file }: { $rows ->
+    [one] { $rows } vrstica
+    [two] { $rows } vrstici
+    [few] { $rows } vrstice
+   *[other] { $rows } vrstic
+}: novih { $inserted }, spremenjenih { $updated }, nespremenjenih { $unchanged }{ $deleted ->
+    [0] {""}
+   *[other] , odstranjenih { $deleted }
+}.
+import-cli-dry-run = Preizkus: nič ni bilo shranjeno.
+import-cli-nothing-stored = { $file }: nič ni bilo shranjeno (napak: { $problems }).

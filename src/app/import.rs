@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::AppError;
 use crate::auth::secret::sha256_hex;
+use crate::i18n::{Arg, Lang};
 use crate::import::upload::{MAX_PDF_BYTES, PdfFile, Placed};
 use crate::import::{
     Kind, LineError, Lined, ParseFailure, ParsedFile, Problem, Reference, parse_file,
@@ -16,7 +17,7 @@ use crate::import::{
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::billing::{self, Changes, ImportRun, KeyTable};
 use crate::store::staff::StaffUser;
-use crate::store::{Db, StoreError, Tx, begin_write, import_uploads};
+use crate::store::{Db, StoreError, Tx, import_uploads};
 
 /// How a file arrived, for the import history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +70,7 @@ pub async fn import_file(
     dry_run: bool,
 ) -> Result<Outcome, ImportError> {
     let now = Utc::now();
-    let txn = begin_write(db).await?;
+    let txn = billing::begin_import(db).await?;
     let (rows, changes) = stage_billing(&txn, kind, bytes, now).await?;
     let outcome = Outcome {
         rows,
@@ -89,7 +90,22 @@ pub async fn import_file(
     };
     keep(&txn, run, channel, Actor::System, now).await?;
     txn.commit().await?;
+    refresh_statistics_after(db, changes.changed()).await;
     Ok(outcome)
+}
+
+/// Rows changed by an import from which the planner's statistics are refreshed at once.
+const MANY_CHANGED_ROWS: usize = 1_000;
+
+/// Refreshes the statistics after an import that changed many rows. The import is committed
+/// by then, so a failure here is only logged: autovacuum will catch up in its own time.
+async fn refresh_statistics_after(db: &Db, changed: usize) {
+    if changed < MANY_CHANGED_ROWS {
+        return;
+    }
+    if let Err(error) = billing::refresh_statistics(db).await {
+        tracing::warn!(%error, "refreshing the planner's statistics after an import failed");
+    }
 }
 
 /// Parses a billing file and upserts its rows in `txn` once every reference is known; how
@@ -326,6 +342,36 @@ pub enum PdfProblem {
     NoFiles,
 }
 
+impl PdfProblem {
+    /// The problem in `lang`, for the back office and the command line.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            PdfProblem::UnknownInvoice { file, number } => lang.t_with(
+                "staff-import-pdf-unknown-invoice",
+                &[
+                    ("file", Arg::from(file.as_str())),
+                    ("number", Arg::from(number.as_str())),
+                ],
+            ),
+            PdfProblem::NotPdf { file } => lang.t_with(
+                "staff-import-pdf-not-pdf",
+                &[("file", Arg::from(file.as_str()))],
+            ),
+            PdfProblem::TooLarge { file, max_mib } => lang.t_with(
+                "staff-import-pdf-too-large",
+                &[
+                    ("file", Arg::from(file.as_str())),
+                    (
+                        "max",
+                        Arg::from(i64::try_from(*max_mib).unwrap_or(i64::MAX)),
+                    ),
+                ],
+            ),
+            PdfProblem::NoFiles => lang.t("staff-import-pdf-none"),
+        }
+    }
+}
+
 /// Imports a folder of `<invoice_number>.pdf` files: all of them, or none when any is wrong.
 pub async fn import_invoice_pdfs(
     db: &Db,
@@ -359,7 +405,7 @@ pub async fn import_invoice_pdfs(
     }
     files.sort_by(|(a, _), (b, _)| a.number.cmp(&b.number));
     let now = Utc::now();
-    let txn = begin_write(db).await?;
+    let txn = billing::begin_import(db).await?;
     let changes = stage_pdfs(&txn, &files, now).await?;
     let outcome = Outcome {
         rows: files.len(),
@@ -392,7 +438,7 @@ pub async fn import_invoice_pdf(
     let size = pdf.bytes.len() as u64;
     let name = pdf.name.clone();
     let sha256 = sha256_hex(&pdf.bytes);
-    let txn = begin_write(db).await?;
+    let txn = billing::begin_import(db).await?;
     let changes = stage_pdfs(&txn, &[(pdf, size)], now).await?;
     let outcome = Outcome {
         rows: 1,
@@ -507,7 +553,7 @@ pub async fn import_upload(
     run: UploadRun,
     now: DateTime<Utc>,
 ) -> Result<UploadReport, AppError> {
-    let txn = begin_write(db).await?;
+    let txn = billing::begin_import(db).await?;
     if let UploadRun::Apply { upload_id } = run
         && !import_uploads::delete(&txn, upload_id).await?
     {
@@ -584,5 +630,12 @@ pub async fn import_upload(
     }
     txn.commit().await?;
     report.applied = true;
+    let changed = report
+        .files
+        .iter()
+        .filter_map(|file| file.result.as_ref().ok())
+        .map(|(_, changes)| changes.changed())
+        .sum();
+    refresh_statistics_after(db, changed).await;
     Ok(report)
 }

@@ -126,10 +126,42 @@ struct MeterPlan {
     fixed_readings: Vec<NaiveDate>,
 }
 
+/// How many payers, and how they are billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// The demo's payers, each with a story of its own (and a name no other has).
+    Demo,
+    /// A utility's worth of payers for measuring (`eportal demo --payers N`): the demo's own,
+    /// then households, some with a second point, billed quarterly for the last three years.
+    Utility { payers: usize },
+}
+
+impl Extent {
+    fn payers(self) -> usize {
+        match self {
+            Extent::Demo => PAYERS,
+            Extent::Utility { payers } => payers,
+        }
+    }
+}
+
+/// The most payers a generated utility may have: payer codes are six digits from 100000 to
+/// 399999, drawn at random, so the drawing slows as they run out.
+pub const MAX_PAYERS: usize = 250_000;
+
+/// One payer's records.
+pub struct PayerData {
+    pub payer: PayerRecord,
+    pub points: Vec<PointRecord>,
+    pub meters: Vec<MeterRecord>,
+    pub readings: Vec<ReadingRecord>,
+    pub invoices: Vec<DemoInvoice>,
+    pub open_items: Vec<OpenItemRecord>,
+}
+
 pub fn generate(today: NaiveDate) -> DemoData {
-    let plans = plans(today);
     let mut data = DemoData {
-        payers: plans.iter().map(|plan| plan.record.clone()).collect(),
+        payers: Vec::new(),
         prices: prices::price_records(),
         points: Vec::new(),
         meters: Vec::new(),
@@ -137,10 +169,31 @@ pub fn generate(today: NaiveDate) -> DemoData {
         invoices: Vec::new(),
         open_items: Vec::new(),
     };
+    each_payer(today, Extent::Demo, |payer| {
+        data.payers.push(payer.payer);
+        data.points.extend(payer.points);
+        data.meters.extend(payer.meters);
+        data.readings.extend(payer.readings);
+        data.invoices.extend(payer.invoices);
+        data.open_items.extend(payer.open_items);
+    });
+    data
+}
+
+/// The payers' records one payer at a time, so that a utility's worth never has to be held
+/// in memory at once.
+pub fn each_payer(today: NaiveDate, extent: Extent, mut take: impl FnMut(PayerData)) {
     let mut unit: u64 = 0;
     let mut meter_index: u64 = 0;
-    for plan in &plans {
-        let mut invoices = Vec::new();
+    for plan in plans(today, extent) {
+        let mut data = PayerData {
+            payer: plan.record.clone(),
+            points: Vec::new(),
+            meters: Vec::new(),
+            readings: Vec::new(),
+            invoices: Vec::new(),
+            open_items: Vec::new(),
+        };
         for point in &plan.points {
             unit += 1;
             data.points.push(point.record.clone());
@@ -157,21 +210,21 @@ pub fn generate(today: NaiveDate) -> DemoData {
                         .extend(readings(meter, usage, meter_index, today));
                 }
             }
-            invoices.extend(point_invoices(plan, point, usage.as_ref(), unit, today));
+            data.invoices
+                .extend(point_invoices(&plan, point, usage.as_ref(), unit, today));
         }
-        invoices.sort_by(|a, b| {
+        data.invoices.sort_by(|a, b| {
             (a.record.issue_date, &a.record.number).cmp(&(b.record.issue_date, &b.record.number))
         });
-        for invoice in invoices.iter_mut().rev().take(PDFS_PER_PAYER) {
+        for invoice in data.invoices.iter_mut().rev().take(PDFS_PER_PAYER) {
             invoice.with_pdf = true;
         }
-        data.open_items.extend(open_items(plan.owing, &invoices));
-        data.invoices.extend(invoices);
+        for invoice in &mut data.invoices {
+            invoice.with_pdf |= invoice.record.number == MANUAL_INVOICE;
+        }
+        data.open_items = open_items(plan.owing, &data.invoices);
+        take(data);
     }
-    for invoice in &mut data.invoices {
-        invoice.with_pdf |= invoice.record.number == MANUAL_INVOICE;
-    }
-    data
 }
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -208,7 +261,26 @@ impl Identities {
     }
 
     fn person(&mut self) -> String {
-        self.unique(|random| format!("{} {}", random.pick(SURNAMES), random.pick(FIRST_NAMES)))
+        self.unique(Self::any_person)
+    }
+
+    /// A name that others may share, as many do in a utility's hundred thousand payers.
+    fn any_person(random: &mut Random) -> String {
+        format!("{} {}", random.pick(SURNAMES), random.pick(FIRST_NAMES))
+    }
+
+    /// A household's water: how many live there and the meter that counts what they use.
+    fn household_water(&mut self, settlement: &Settlement) -> (Water, i64) {
+        let persons = self.random.between(1, 5);
+        let litres_per_year = 25_000 * persons + self.random.between(20_000, 60_000);
+        let meters = one_meter(self.serial(), 5, self.install_date());
+        let water = Water {
+            litres_per_year,
+            dn: 20,
+            sewer: settlement.sewer,
+            meters,
+        };
+        (water, persons)
     }
 
     /// Seven random digits and the check digit that makes them valid (some have none).
@@ -311,7 +383,7 @@ fn one_meter(serial: String, digits: u8, installed_on: NaiveDate) -> Vec<MeterPl
 }
 
 /// Who the payers are, where, and what is billed to them.
-fn plans(today: NaiveDate) -> Vec<PayerPlan> {
+fn plans(today: NaiveDate, extent: Extent) -> Vec<PayerPlan> {
     let fixed_codes = [MANUAL_PAYER, ACCOUNT_PAYER, OVERDUE_PAYER, ROLL_OVER_PAYER];
     let mut ids = Identities {
         random: Random::new(SEED, IDENTITIES),
@@ -323,7 +395,7 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
     };
     let code = |text: &str| PayerCode::parse(text).expect("a payer code of the demo");
     let from_2022 = date(2022, 1, 1);
-    let mut plans = Vec::with_capacity(PAYERS);
+    let mut plans = Vec::with_capacity(extent.payers());
 
     // The manual's payer: five and more years of readings, the manual's invoice among its own.
     let brezovica = places::settlement(places::BREZOVICA);
@@ -522,43 +594,69 @@ fn plans(today: NaiveDate) -> Vec<PayerPlan> {
         });
     }
 
-    while plans.len() < PAYERS {
+    // A utility's payers are billed by the quarter, for the last three years.
+    let this_quarter = date(today.year(), today.month0() / 3 * 3 + 1, 1);
+    let three_years_ago = this_quarter - Months::new(36);
+    while plans.len() < extent.payers() {
         let settlement = places::draw_settlement(&mut ids.random);
         let address = ids.address(settlement);
-        let name = ids.person();
-        let record = payer(ids.payer_code(), &name, &address, ids.tax_number());
-        let persons = ids.random.between(1, 5);
-        let litres_per_year = 25_000 * persons + ids.random.between(20_000, 60_000);
-        let meters = one_meter(ids.serial(), 5, ids.install_date());
-        let water = Water {
-            litres_per_year,
-            dn: 20,
-            sewer: settlement.sewer,
-            meters,
+        let name = match extent {
+            Extent::Demo => ids.person(),
+            Extent::Utility { .. } => Identities::any_person(&mut ids.random),
         };
+        let record = payer(ids.payer_code(), &name, &address, ids.tax_number());
+        let (water, persons) = ids.household_water(settlement);
         let cadence = if ids.random.chance(35) {
             Cadence::Quarterly
         } else {
             Cadence::Monthly
         };
-        let home = point(
-            ids.point_code(),
-            &record,
-            &address,
-            HOUSEHOLD,
-            Some(water),
-            persons,
-            0,
-        );
-        plans.push(PayerPlan {
+        let home = household(ids.point_code(), &record, &address, water, persons, extent);
+        let mut plan = PayerPlan {
             record,
             cadence,
             invoices_from: from_2022,
             owing: Owing::Nothing,
             points: vec![home],
-        });
+        };
+        if let Extent::Utility { .. } = extent {
+            plan.cadence = Cadence::Quarterly;
+            plan.invoices_from = three_years_ago;
+            if ids.random.chance(30) {
+                plan.owing = Owing::Latest;
+            }
+            // Some also pay for a flat they let, elsewhere.
+            if ids.random.chance(14) {
+                let settlement = places::draw_settlement(&mut ids.random);
+                let address = ids.address(settlement);
+                let (water, persons) = ids.household_water(settlement);
+                let code = ids.point_code();
+                let flat = household(code, &plan.record, &address, water, persons, extent);
+                plan.points.push(flat);
+            }
+        }
+        plans.push(plan);
     }
     plans
+}
+
+/// A household's point. A generated utility is a water supplier (as many are): it bills the
+/// water alone, three lines a quarter, while sewage and waste are other companies'.
+fn household(
+    code: String,
+    payer: &PayerRecord,
+    address: &Address,
+    mut water: Water,
+    persons: i64,
+    extent: Extent,
+) -> PointPlan {
+    match extent {
+        Extent::Demo => point(code, payer, address, HOUSEHOLD, Some(water), persons, 0),
+        Extent::Utility { .. } => {
+            water.sewer = false;
+            point(code, payer, address, HOUSEHOLD, Some(water), 0, 0)
+        }
+    }
 }
 
 fn meter_record(meter: &MeterPlan, point_code: &str, dn: u16) -> MeterRecord {

@@ -9,6 +9,7 @@
     reason = "fixed demo tables; their test runs every path"
 )]
 
+mod files;
 mod generate;
 mod invoice_pdf;
 mod places;
@@ -25,11 +26,14 @@ use sha2::{Digest, Sha256};
 use crate::auth::password::hash_password;
 use crate::config::{Config, ConfigError};
 use crate::store::accounts::{self, NewAccount};
-use crate::store::{Db, begin_write, billing};
+use crate::store::{Db, billing};
 use generate::generate;
 use invoice_pdf::InvoiceDocument;
 
-pub use generate::{ACCOUNT_PAYER, MANUAL_INVOICE, MANUAL_PAYER, OVERDUE_PAYER, ROLL_OVER_PAYER};
+pub use files::{FilesError, RowCounts, write_files};
+pub use generate::{
+    ACCOUNT_PAYER, MANUAL_INVOICE, MANUAL_PAYER, MAX_PAYERS, OVERDUE_PAYER, ROLL_OVER_PAYER,
+};
 
 /// The demo account's e-mail and password (docs/demo.md gives them).
 pub const ACCOUNT_EMAIL: &str = "mojca.kovacic@example.com";
@@ -90,7 +94,7 @@ pub async fn fill_if_empty(db: &Db, config: &Config) -> Result<bool, DemoError> 
         consent_version: consent.version.clone(),
     };
 
-    let txn = begin_write(db).await?;
+    let txn = billing::begin_import(db).await?;
     // Another instance may have filled it meanwhile.
     if billing::has_payers(&txn).await? {
         return Ok(false);

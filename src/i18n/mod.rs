@@ -21,7 +21,8 @@ static SL: LanguageIdentifier = langid!("sl");
 static EN: LanguageIdentifier = langid!("en");
 
 /// A language of the user interface.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     Sl,

@@ -14,7 +14,7 @@ use crate::domain::billing::{
 };
 
 pub use kind::{Column, Holds, Kind};
-pub use problem::{FileError, LineError, ParseFailure, Problem, Reference};
+pub use problem::{FileError, LineError, ParseFailure, Problem, Reference, describe};
 
 use records::read_rows;
 use table::Table;

@@ -1,7 +1,10 @@
-//! What can be wrong with a billing file, with English `Display` for logs and the command
-//! line, and Fluent message ids (`locales/*/import.ftl`) for the web.
+//! What can be wrong with a billing file, with English `Display` for logs, and Fluent
+//! message ids (`locales/*/import.ftl`) for people: [`describe`] words a failure in their
+//! language, for the back office and the command line.
 
 use std::fmt;
+
+use crate::i18n::{Arg, Lang};
 
 /// What a row may refer to that the store must already know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,6 +41,8 @@ pub enum Problem {
     MissingValue,
     #[error("“{text}” is not a number")]
     BadNumber { text: String },
+    #[error("“{text}” is too large a number")]
+    NumberTooLarge { text: String },
     #[error("“{text}” has more than {max} decimals")]
     TooManyDecimals { text: String, max: u32 },
     #[error("“{text}” is not between {min} and {max}")]
@@ -85,6 +90,7 @@ impl Problem {
         match self {
             Problem::MissingValue => "import-missing-value",
             Problem::BadNumber { .. } => "import-bad-number",
+            Problem::NumberTooLarge { .. } => "import-number-too-large",
             Problem::TooManyDecimals { .. } => "import-too-many-decimals",
             Problem::OutOfRange { .. } => "import-out-of-range",
             Problem::Negative { .. } => "import-negative",
@@ -116,6 +122,7 @@ impl Problem {
                 vec![]
             }
             Problem::BadNumber { text }
+            | Problem::NumberTooLarge { text }
             | Problem::Negative { text }
             | Problem::BadDate { text }
             | Problem::BadPayerCode { text }
@@ -211,6 +218,17 @@ pub enum FileError {
     DuplicateColumn { column: String },
     #[error("line {line}: not a valid CSV file: {reason}")]
     NotCsv { line: u64, reason: String },
+    #[error(
+        "the file is in UTF-16 (Excel's “Unicode text”); save it as “CSV UTF-8” or as CSV in \
+         Windows-1250"
+    )]
+    Utf16,
+    #[error("the file is an Excel workbook, not CSV; save it as “CSV UTF-8 (comma delimited)”")]
+    Workbook,
+    #[error("the file is not text (it holds zero bytes), so not a CSV file")]
+    NotText,
+    #[error("line {line}: a quote (\") opens a value and is not closed before the end of the file")]
+    UnclosedQuote { line: u64 },
 }
 
 impl FileError {
@@ -221,12 +239,21 @@ impl FileError {
             FileError::MissingColumns { .. } => "import-file-missing-columns",
             FileError::DuplicateColumn { .. } => "import-file-duplicate-column",
             FileError::NotCsv { .. } => "import-file-not-csv",
+            FileError::Utf16 => "import-file-utf16",
+            FileError::Workbook => "import-file-workbook",
+            FileError::NotText => "import-file-not-text",
+            FileError::UnclosedQuote { .. } => "import-file-unclosed-quote",
         }
     }
 
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
-            FileError::Empty | FileError::NoSeparator => vec![],
+            FileError::Empty
+            | FileError::NoSeparator
+            | FileError::Utf16
+            | FileError::Workbook
+            | FileError::NotText => vec![],
+            FileError::UnclosedQuote { line } => vec![("line", line.to_string())],
             FileError::MissingColumns { columns } => vec![("columns", columns.join(", "))],
             FileError::DuplicateColumn { column } => vec![("column", column.clone())],
             FileError::NotCsv { line, reason } => {
@@ -243,6 +270,29 @@ pub enum ParseFailure {
     File(#[from] FileError),
     #[error("bad lines: {}", .0.len())]
     Lines(Vec<LineError>),
+}
+
+fn words(lang: Lang, id: &str, args: Vec<(&'static str, String)>) -> String {
+    let args: Vec<_> = args
+        .into_iter()
+        .map(|(name, value)| (name, Arg::Text(value)))
+        .collect();
+    lang.t_with(id, &args)
+}
+
+fn line_words(lang: Lang, line: &LineError) -> String {
+    let problem = words(lang, line.problem.message_id(), line.problem.args());
+    let mut args = line.args();
+    args.push(("problem", problem));
+    words(lang, line.message_id(), args)
+}
+
+/// One sentence per problem of a file, in file order, in `lang`.
+pub fn describe(lang: Lang, failure: &ParseFailure) -> Vec<String> {
+    match failure {
+        ParseFailure::File(file) => vec![words(lang, file.message_id(), file.args())],
+        ParseFailure::Lines(lines) => lines.iter().map(|line| line_words(lang, line)).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -267,5 +317,27 @@ mod tests {
         assert_eq!(error.to_string(), "line 7: there is no payer “123456”");
         assert_eq!(error.message_id(), "import-line");
         assert_eq!(error.args(), [("line", "7".to_owned())]);
+    }
+
+    #[test]
+    fn lines_and_files_read_in_both_languages() {
+        let failure = ParseFailure::Lines(vec![
+            LineError::new(
+                3,
+                Some("status"),
+                Problem::BadVerdict {
+                    text: "maybe".into(),
+                },
+            ),
+            LineError::new(4, None, Problem::NotAwaitingVerdict),
+        ]);
+        let sl = describe(Lang::Sl, &failure);
+        assert_eq!(
+            sl[0],
+            "Vrstica 3, stolpec status: »maybe« ni odločitev (accepted ali rejected)"
+        );
+        assert!(sl[1].starts_with("Vrstica 4: noben odčitek"), "{}", sl[1]);
+        let en = describe(Lang::En, &ParseFailure::File(FileError::Empty));
+        assert!(!en[0].starts_with("import-"), "{}", en[0]);
     }
 }

@@ -179,9 +179,8 @@ fn number_problem(value: &str, error: DecimalError) -> Problem {
             max: max_scale,
         },
         DecimalError::Negative => Problem::Negative { text },
-        DecimalError::Empty | DecimalError::NotANumber | DecimalError::OutOfRange => {
-            Problem::BadNumber { text }
-        }
+        DecimalError::OutOfRange => Problem::NumberTooLarge { text },
+        DecimalError::Empty | DecimalError::NotANumber => Problem::BadNumber { text },
     }
 }
 

@@ -28,6 +28,9 @@ pub(super) struct TableRow {
 
 impl Table {
     pub(super) fn read(known: &'static [Column], bytes: &[u8]) -> Result<Table, FileError> {
+        if let Some(problem) = not_text(bytes) {
+            return Err(problem);
+        }
         let text = decode(bytes);
         let header_line = text.lines().next().unwrap_or_default();
         if header_line.trim().is_empty() {
@@ -40,6 +43,13 @@ impl Table {
         } else {
             return Err(FileError::NoSeparator);
         };
+        if let Some(offset) = unclosed_quote(text.as_bytes(), separator) {
+            let before = text.as_bytes().get(..offset).unwrap_or_default();
+            let breaks = before.iter().filter(|&&byte| byte == b'\n').count();
+            return Err(FileError::UnclosedQuote {
+                line: u64::try_from(breaks).unwrap_or(u64::MAX) + 1,
+            });
+        }
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(separator)
             .flexible(true)
@@ -143,6 +153,67 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Why `bytes` are not a text file at all, told before anything is read as lines: a
+/// spreadsheet saved as a workbook or as UTF-16, or some other binary file.
+fn not_text(bytes: &[u8]) -> Option<FileError> {
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Some(FileError::Utf16);
+    }
+    if bytes.starts_with(ZIP) || bytes.starts_with(OLE) {
+        return Some(FileError::Workbook);
+    }
+    if !bytes.contains(&0) {
+        return None;
+    }
+    // UTF-16 without a byte-order mark: every other byte of Latin text is zero.
+    let head = bytes.get(..4096).unwrap_or(bytes);
+    let zeros_at = |parity| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&byte| byte == 0)
+            .count()
+    };
+    let half = head.len() / 2;
+    if zeros_at(0) * 10 >= half * 9 || zeros_at(1) * 10 >= half * 9 {
+        Some(FileError::Utf16)
+    } else {
+        Some(FileError::NotText)
+    }
+}
+
+/// Where a quoted value opens that is never closed, if one is: the csv reader would take the
+/// rest of the file as that one value and report only a wrong number of fields.
+fn unclosed_quote(text: &[u8], separator: u8) -> Option<usize> {
+    let mut open = None;
+    let mut at_field_start = true;
+    let mut index = 0;
+    while let Some(&byte) = text.get(index) {
+        match open {
+            // Inside quotes a doubled quote is a quote; a single one closes the value.
+            Some(_) if byte == b'"' => {
+                if text.get(index + 1) == Some(&b'"') {
+                    index += 1;
+                } else {
+                    open = None;
+                    at_field_start = false;
+                }
+            }
+            Some(_) => {}
+            // A quote opens a value only at its start; elsewhere it is a character like others.
+            None if byte == b'"' && at_field_start => {
+                open = Some(index);
+                at_field_start = false;
+            }
+            None => at_field_start = byte == separator || byte == b'\n' || byte == b'\r',
+        }
+        index += 1;
+    }
+    open
+}
+
 fn not_csv(error: csv::Error) -> FileError {
     FileError::NotCsv {
         line: error.position().map_or(0, csv::Position::line),
@@ -159,6 +230,38 @@ mod tests {
     fn decodes_utf8_with_and_without_bom() {
         assert_eq!(decode("Čebelar".as_bytes()), "Čebelar");
         assert_eq!(decode(b"\xEF\xBB\xBFa;b"), "a;b");
+    }
+
+    #[test]
+    fn names_what_is_not_a_text_file() {
+        let read = |bytes: &[u8]| Table::read(Kind::Payers.columns(), bytes).unwrap_err();
+        let (utf16, _, _) = encoding_rs::UTF_16LE.encode("payer_code;name\n1;A\n");
+        assert_eq!(read(b"\xFF\xFEp\0a\0"), FileError::Utf16);
+        let utf16_no_bom: Vec<u8> = "payer_code;name\n1;A\n"
+            .bytes()
+            .flat_map(|byte| [byte, 0])
+            .collect();
+        assert_eq!(read(&utf16_no_bom), FileError::Utf16);
+        assert!(!utf16.is_empty());
+        assert_eq!(read(b"PK\x03\x04\x14\0\x06\0"), FileError::Workbook);
+        assert_eq!(
+            read(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0"),
+            FileError::Workbook
+        );
+        assert_eq!(read(b"payer_code;name\n1;A\0B\n"), FileError::NotText);
+    }
+
+    #[test]
+    fn names_the_line_of_a_quote_never_closed() {
+        let read = |bytes: &[u8]| Table::read(Kind::Payers.columns(), bytes);
+        assert_eq!(
+            read(b"payer_code;name\n1;\"A\n2;B\n3;C\n").unwrap_err(),
+            FileError::UnclosedQuote { line: 2 }
+        );
+        // Doubled quotes inside quotes, quotes inside unquoted values and values over several
+        // lines are all fine.
+        let fine = read(b"payer_code;name\n1;\"A \"\"B\"\"\"\n2;5\" cev\n3;\"C\nD\"\n").unwrap();
+        assert_eq!(fine.rows.len(), 3);
     }
 
     #[test]

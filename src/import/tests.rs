@@ -690,6 +690,9 @@ mod messages {
             Problem::BadReasonCode {
                 text: "late".into(),
             },
+            Problem::NumberTooLarge {
+                text: "9".repeat(30),
+            },
         ];
         let file_errors = [
             FileError::Empty,
@@ -704,6 +707,10 @@ mod messages {
                 line: 3,
                 reason: "?".into(),
             },
+            FileError::Utf16,
+            FileError::Workbook,
+            FileError::NotText,
+            FileError::UnclosedQuote { line: 4 },
         ];
         let mut messages = Vec::new();
         messages.extend(
@@ -716,6 +723,24 @@ mod messages {
                 .iter()
                 .map(|error| (error.message_id(), error.args())),
         );
+        // The command line's report (src/cli.rs).
+        let count = |name: &'static str| (name, "3".to_owned());
+        messages.push((
+            "import-cli-stored",
+            vec![
+                ("file", "payers.csv".to_owned()),
+                count("rows"),
+                count("inserted"),
+                count("updated"),
+                count("unchanged"),
+                count("deleted"),
+            ],
+        ));
+        messages.push(("import-cli-dry-run", vec![]));
+        messages.push((
+            "import-cli-nothing-stored",
+            vec![("file", "payers.csv".to_owned()), count("problems")],
+        ));
         for line_error in [
             error(2, Some("name"), Problem::MissingValue),
             error(2, None, Problem::MissingValue),

@@ -6,14 +6,15 @@ use std::hash::Hash;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QuerySelect,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
+    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Statement,
 };
 
 use super::entity::{
     import_run, invoice, invoice_line, invoice_pdf, meter, open_item, payer, point, point_service,
     price, reading, service,
 };
+use super::{Db, Tx, begin_write};
 use crate::domain::billing::{
     InvoiceLineRecord, InvoiceRecord, MeterRecord, OpenItemRecord, PayerRecord, PointRecord,
     PriceRecord, ReadingRecord,
@@ -33,6 +34,11 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// Rows that are not as they were.
+    pub fn changed(&self) -> usize {
+        self.inserted + self.updated + self.deleted
+    }
+
     pub fn is_empty(&self) -> bool {
         self.inserted == 0 && self.updated == 0 && self.deleted == 0
     }
@@ -162,6 +168,44 @@ where
         E::insert_many(chunk).exec_without_returning(conn).await?;
     }
     Ok(changes)
+}
+
+/// The key of the PostgreSQL advisory lock imports hold (the ASCII of "eportimp").
+const IMPORT_LOCK: i64 = 0x6570_6f72_7469_6d70;
+
+/// Begins the transaction an import applies in, once an import running on another connection
+/// or instance has finished. On PostgreSQL two imports of the same new rows would otherwise
+/// both insert them, and the later would fail on the unique key; SQLite's immediate
+/// transaction already lets one writer in at a time.
+pub async fn begin_import(db: &Db) -> Result<Tx, DbErr> {
+    let txn = begin_write(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [IMPORT_LOCK.into()],
+        ))
+        .await?;
+    }
+    Ok(txn)
+}
+
+/// The tables billing data is written to.
+const BILLING_TABLES: &str = "payers, services, prices, points, point_services, meters, \
+                              readings, invoices, invoice_lines, open_items";
+
+/// Brings the query planner's statistics up to date after an import changed many rows, so
+/// that pages are not planned on the numbers of an empty table until autovacuum (which may be
+/// late, or off) gets round to it. PostgreSQL samples each table, so this takes moments even
+/// for millions of rows.
+pub async fn refresh_statistics(db: &Db) -> Result<(), DbErr> {
+    let statement = match db.get_database_backend() {
+        DbBackend::Postgres => format!("ANALYZE {BILLING_TABLES}"),
+        // Every table, not only those this pooled connection happened to query (0x10000),
+        // analysed where that helps (0x02).
+        _ => "PRAGMA optimize(0x10002)".to_owned(),
+    };
+    db.execute_unprepared(&statement).await.map(|_| ())
 }
 
 /// Whether billing data has arrived at all (the demo fills only an empty database).

@@ -5,7 +5,10 @@ use std::process::Command;
 use crate::on_both_databases;
 use crate::support::{Backend, TestDatabase};
 
-on_both_databases!(migrate_brings_the_schema_up_to_date);
+on_both_databases!(
+    migrate_brings_the_schema_up_to_date,
+    a_utilitys_generated_files_import_cleanly,
+);
 
 pub(crate) fn eportal(database: &TestDatabase) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_eportal"));
@@ -127,4 +130,53 @@ fn every_subcommand_has_help() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+/// `eportal demo --payers N --out DIR` writes files that `eportal import` takes, every one of
+/// them, in import order; importing them again changes nothing.
+async fn a_utilitys_generated_files_import_cleanly(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let dir = database.dir.path().join("files");
+    let output = eportal(&database)
+        .args(["demo", "--payers", "120", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("120 payers"), "{stdout}");
+    for round in 0..2 {
+        for kind in eportal::import::Kind::ALL {
+            let file = dir.join(format!("{}.csv", kind.as_str()));
+            let output = eportal(&database)
+                .args(["import", kind.as_str()])
+                .arg(&file)
+                .output()
+                .unwrap();
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(output.status.success(), "{}: {said}", kind.as_str());
+            if round == 1 {
+                assert!(
+                    said.contains("novih 0, spremenjenih 0"),
+                    "{}: {said}",
+                    kind.as_str()
+                );
+            }
+        }
+    }
+    // Without --out, --payers is refused with a message naming what is missing.
+    let output = eportal(&database)
+        .args(["demo", "--payers", "10"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--out"));
 }

@@ -24,6 +24,8 @@ on_both_databases!(
     open_items_are_replaced_as_a_complete_set,
     invoice_pdfs_come_from_a_folder,
     the_command_line_reports_and_exits_non_zero_on_bad_lines,
+    two_imports_at_once_both_apply_one_after_the_other,
+    a_large_import_leaves_the_statistics_current,
 );
 
 fn fixtures() -> PathBuf {
@@ -327,10 +329,16 @@ async fn invoice_pdfs_come_from_a_folder(backend: Backend) {
 }
 
 fn eportal(database: &TestDatabase, args: &[&str]) -> (bool, String, String) {
+    eportal_in(database, "sl", args)
+}
+
+/// The command with its messages in `language`.
+fn eportal_in(database: &TestDatabase, language: &str, args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_eportal"))
         .current_dir(database.dir.path())
         .env_clear()
         .env("EPORTAL_DATABASE_URL", database.url.expose())
+        .env("EPORTAL_LANGUAGE", language)
         .args(args)
         .output()
         .unwrap();
@@ -346,18 +354,22 @@ async fn the_command_line_reports_and_exits_non_zero_on_bad_lines(backend: Backe
     let payers = fixtures().join("payers.csv");
     let payers = payers.to_str().unwrap();
 
+    // Slovenian unless the setting `language` says otherwise, as docs/import.md shows.
     let (ok, stdout, _) = eportal(&database, &["import", "payers", payers, "--dry-run"]);
     assert!(ok);
     assert!(
-        stdout.contains("3 rows: 3 new, 0 changed, 0 unchanged."),
+        stdout.contains("3 vrstice: novih 3, spremenjenih 0, nespremenjenih 0."),
         "{stdout}"
     );
-    assert!(stdout.contains("Dry run: nothing was stored."), "{stdout}");
+    assert!(
+        stdout.contains("Preizkus: nič ni bilo shranjeno."),
+        "{stdout}"
+    );
 
     let (ok, stdout, _) = eportal(&database, &["import", "payers", payers]);
     assert!(ok);
-    assert!(stdout.contains("3 rows: 3 new"), "{stdout}");
-    let (ok, stdout, _) = eportal(&database, &["import", "payers", payers]);
+    assert!(stdout.contains("3 vrstice: novih 3"), "{stdout}");
+    let (ok, stdout, _) = eportal_in(&database, "en", &["import", "payers", payers]);
     assert!(ok);
     assert!(
         stdout.contains("3 rows: 0 new, 0 changed, 3 unchanged."),
@@ -368,11 +380,31 @@ async fn the_command_line_reports_and_exits_non_zero_on_bad_lines(backend: Backe
     std::fs::write(&broken, "payer_code;name\n900001;A\n9x;B\n900003;C\n").unwrap();
     let (ok, _, stderr) = eportal(&database, &["import", "payers", broken.to_str().unwrap()]);
     assert!(!ok, "a bad line makes the exit status non-zero");
-    assert!(stderr.contains("line 3, column payer_code"), "{stderr}");
     assert!(
-        stderr.contains("nothing was stored; 1 bad lines"),
+        stderr.contains("Vrstica 3, stolpec payer_code: »9x« ni šifra plačnika"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("nič ni bilo shranjeno (napak: 1)"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = eportal_in(
+        &database,
+        "en",
+        &["import", "payers", broken.to_str().unwrap()],
+    );
+    assert!(stderr.contains("Line 3, column payer_code"), "{stderr}");
+    assert!(
+        stderr.contains("nothing was stored (one problem)"),
+        "{stderr}"
+    );
+
+    // What is not a CSV file at all is named as what it is.
+    let sheet = database.dir.path().join("payers.xlsx");
+    std::fs::write(&sheet, b"PK\x03\x04\x14\0\x06\0rest of a workbook").unwrap();
+    let (ok, _, stderr) = eportal(&database, &["import", "payers", sheet.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(stderr.contains("Excelov delovni zvezek"), "{stderr}");
 
     let (ok, _, stderr) = eportal(&database, &["import", "nonsense", payers]);
     assert!(!ok);
@@ -380,4 +412,54 @@ async fn the_command_line_reports_and_exits_non_zero_on_bad_lines(backend: Backe
         stderr.contains("invoice_lines"),
         "lists the kinds: {stderr}"
     );
+}
+
+/// A payers file of `count` new payers.
+fn many_payers(count: u32) -> Vec<u8> {
+    let mut file = String::from("payer_code;name;city\n");
+    for index in 0..count {
+        file.push_str(&format!("{};PLAČNIK {index};Vrhnika\n", 500_000 + index));
+    }
+    file.into_bytes()
+}
+
+/// Two imports of the same new rows at once (two operators, or the API and the nightly file):
+/// the second waits for the first and then finds everything in place, instead of failing on
+/// the unique key (as it did on PostgreSQL).
+async fn two_imports_at_once_both_apply_one_after_the_other(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let file = many_payers(3_000);
+    let (first, second) = tokio::join!(
+        import(&db, Kind::Payers, &file, false),
+        import(&db, Kind::Payers, &file, false)
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(first.changes.inserted + second.changes.inserted, 3_000);
+    assert_eq!(first.changes.unchanged + second.changes.unchanged, 3_000);
+    assert_eq!(payer::Entity::find().count(&db).await.unwrap(), 3_000);
+}
+
+/// After an import that changed many rows the planner knows the tables' sizes at once.
+async fn a_large_import_leaves_the_statistics_current(backend: Backend) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    import(&db, Kind::Payers, &many_payers(2_000), false)
+        .await
+        .unwrap();
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            "SELECT reltuples::bigint AS n FROM pg_class WHERE relname = 'payers'"
+        }
+        // The first number of a table's statistics is its row count.
+        _ => "SELECT CAST(stat AS INTEGER) AS n FROM sqlite_stat1 WHERE tbl = 'payers' LIMIT 1",
+    };
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .expect("statistics of payers");
+    let counted: i64 = row.try_get("", "n").unwrap();
+    assert_eq!(counted, 2_000);
 }

@@ -10,8 +10,7 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use super::auth::{Administrator, StaffMember};
-use super::file_problems;
-use crate::app::import::{self as apply, FileReport, PdfProblem, Refusal, UploadReport, UploadRun};
+use crate::app::import::{self as apply, FileReport, Refusal, UploadReport, UploadRun};
 use crate::auth::secret::sha256_hex;
 use crate::i18n::{Arg, Lang, format_date_time_sl};
 use crate::import::upload::{self, Unplaced};
@@ -149,33 +148,6 @@ struct FileRow {
     problems: Vec<String>,
 }
 
-fn pdf_problem_words(lang: Lang, problem: &PdfProblem) -> String {
-    match problem {
-        PdfProblem::UnknownInvoice { file, number } => lang.t_with(
-            "staff-import-pdf-unknown-invoice",
-            &[
-                ("file", Arg::from(file.as_str())),
-                ("number", Arg::from(number.as_str())),
-            ],
-        ),
-        PdfProblem::NotPdf { file } => lang.t_with(
-            "staff-import-pdf-not-pdf",
-            &[("file", Arg::from(file.as_str()))],
-        ),
-        PdfProblem::TooLarge { file, max_mib } => lang.t_with(
-            "staff-import-pdf-too-large",
-            &[
-                ("file", Arg::from(file.as_str())),
-                (
-                    "max",
-                    Arg::from(i64::try_from(*max_mib).unwrap_or(i64::MAX)),
-                ),
-            ],
-        ),
-        PdfProblem::NoFiles => lang.t("staff-import-pdf-none"),
-    }
-}
-
 fn file_row(lang: Lang, report: &FileReport) -> FileRow {
     let (summary, problems) = match &report.result {
         Ok((rows, changes)) => {
@@ -191,12 +163,12 @@ fn file_row(lang: Lang, report: &FileReport) -> FileRow {
             );
             (summary, Vec::new())
         }
-        Err(Refusal::File(failure)) => (String::new(), file_problems::describe(lang, failure)),
+        Err(Refusal::File(failure)) => (String::new(), crate::import::describe(lang, failure)),
         Err(Refusal::Pdfs(problems)) => (
             String::new(),
             problems
                 .iter()
-                .map(|problem| pdf_problem_words(lang, problem))
+                .map(|problem| problem.describe(lang))
                 .collect(),
         ),
     };

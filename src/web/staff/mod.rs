@@ -5,7 +5,6 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;
-mod file_problems;
 pub mod home;
 pub mod import;
 pub mod mail;

@@ -8,7 +8,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::StaffMember;
-use super::file_problems;
 use crate::app::Origin;
 use crate::app::readings::{self, VerdictsApplied};
 use crate::domain::dates;
@@ -327,7 +326,7 @@ pub async fn verdicts(
                 }
                 VerdictsApplied::Refused(failure) => refused(
                     "staff-readings-file-refused",
-                    file_problems::describe(lang, &failure),
+                    crate::import::describe(lang, &failure),
                 ),
             }
         }

@@ -90,7 +90,7 @@ pub async fn import_file(
     };
     keep(&txn, run, channel, Actor::System, now).await?;
     txn.commit().await?;
-    refresh_statistics_after(db, changes.changed()).await;
+    refresh_statistics_after(db, kind, changes.changed()).await;
     Ok(outcome)
 }
 
@@ -99,11 +99,11 @@ const MANY_CHANGED_ROWS: usize = 1_000;
 
 /// Refreshes the statistics after an import that changed many rows. The import is committed
 /// by then, so a failure here is only logged: autovacuum will catch up in its own time.
-async fn refresh_statistics_after(db: &Db, changed: usize) {
+async fn refresh_statistics_after(db: &Db, kind: Kind, changed: usize) {
     if changed < MANY_CHANGED_ROWS {
         return;
     }
-    if let Err(error) = billing::refresh_statistics(db).await {
+    if let Err(error) = billing::refresh_statistics(db, kind).await {
         tracing::warn!(%error, "refreshing the planner's statistics after an import failed");
     }
 }
@@ -630,12 +630,10 @@ pub async fn import_upload(
     }
     txn.commit().await?;
     report.applied = true;
-    let changed = report
-        .files
-        .iter()
-        .filter_map(|file| file.result.as_ref().ok())
-        .map(|(_, changes)| changes.changed())
-        .sum();
-    refresh_statistics_after(db, changed).await;
+    for (file, billing_file) in report.files.iter().zip(&placed.billing) {
+        if let Ok((_, changes)) = &file.result {
+            refresh_statistics_after(db, billing_file.kind, changes.changed()).await;
+        }
+    }
     Ok(report)
 }

@@ -29,6 +29,7 @@ on_both_databases!(
     a_retry_with_the_same_idempotency_key_gets_the_first_answer,
     an_invoice_pdf_is_put_and_limits_are_problems,
     a_token_over_its_share_of_a_minute_waits_for_the_next,
+    the_files_sent_as_upserts_give_the_same_database_as_imported,
 );
 
 async fn make_token(
@@ -746,4 +747,102 @@ async fn a_token_over_its_share_of_a_minute_waits_for_the_next(backend: Backend)
     assert_eq!(feed().await.unwrap().status(), 429);
     clock.advance(std::time::Duration::from_secs(1));
     assert_eq!(feed().await.unwrap().status(), 200);
+}
+
+/// Every row of `E`, as text without the time it was stored, sorted.
+async fn rows_of<E: sea_orm::EntityTrait>(db: &eportal::store::Db) -> Vec<String> {
+    let mut rows: Vec<String> = E::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|model| {
+            let mut text = format!("{model:?}");
+            if let Some(start) = text.find("updated_at: ") {
+                let end = text[start..]
+                    .find([',', '}'])
+                    .map_or(text.len(), |offset| start + offset);
+                text.replace_range(start..end, "");
+            }
+            text
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// A utility's files imported by the command line's code, and the same rows sent to the API
+/// as JSON, leave the two databases alike, row for row.
+async fn the_files_sent_as_upserts_give_the_same_database_as_imported(backend: Backend) {
+    use eportal::app::import::{self as apply, Channel};
+    use eportal::store::entity::{
+        invoice, invoice_line, meter, open_item, payer, point, point_service, price, reading,
+        service,
+    };
+
+    let files = tempfile::tempdir().unwrap();
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Europe::Ljubljana)
+        .date_naive();
+    eportal::demo::write_files(files.path(), today, 30).unwrap();
+    let by_files = TestApp::spawn(backend).await;
+    let by_api = TestApp::spawn(backend).await;
+    let (_, token) = make_token(&by_api, &[Scope::BillingWrite], None).await;
+    for kind in Kind::ALL {
+        let name = format!("{}.csv", kind.as_str());
+        let bytes = std::fs::read(files.path().join(&name)).unwrap();
+        apply::import_file(
+            &by_files.db,
+            kind,
+            &name,
+            &bytes,
+            Channel::CommandLine,
+            false,
+        )
+        .await
+        .unwrap_or_else(|error| panic!("{name}: {error}"));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(bytes.as_slice());
+        let header = reader.headers().unwrap().clone();
+        let items: Vec<Value> = reader
+            .records()
+            .map(|record| {
+                let fields = header
+                    .iter()
+                    .zip(record.unwrap().iter())
+                    .filter(|(_, value)| !value.is_empty())
+                    .map(|(column, value)| (column.to_owned(), json!(value)))
+                    .collect::<serde_json::Map<_, _>>();
+                Value::Object(fields)
+            })
+            .collect();
+        let path = format!("/api/v1/{}", kind.as_str());
+        let answer = put(&by_api, &token, &path, &json!(items)).await;
+        assert_eq!(
+            answer.status(),
+            200,
+            "{path}: {}",
+            answer.text().await.unwrap()
+        );
+    }
+    macro_rules! alike {
+        ($($entity:ty),+) => {$(
+            let (files, api) = (rows_of::<$entity>(&by_files.db).await, rows_of::<$entity>(&by_api.db).await);
+            assert!(!files.is_empty(), "{}", stringify!($entity));
+            assert_eq!(files, api, "{}", stringify!($entity));
+        )+};
+    }
+    alike!(
+        payer::Entity,
+        service::Entity,
+        price::Entity,
+        point::Entity,
+        point_service::Entity,
+        meter::Entity,
+        reading::Entity,
+        invoice::Entity,
+        invoice_line::Entity,
+        open_item::Entity
+    );
 }

@@ -494,7 +494,8 @@ impl FromRow for InvoiceRecord {
 impl FromRow for InvoiceLineRecord {
     fn from_row(row: &mut Row) -> Option<Self> {
         let invoice_number = row.required("invoice_number", short_text);
-        let line_no = row.required("line_no", integer(1..=i64::from(u32::MAX)));
+        // The database keeps a line number in 32 signed bits.
+        let line_no = row.required("line_no", integer(1..=i64::from(i32::MAX)));
         let service_code = row.optional("service_code", short_text);
         let description = row.required("description", text);
         let quantity = row.optional("quantity", quantity);

@@ -489,17 +489,23 @@ fn values_out_of_bounds() {
 
     let failure = parse_file(
         Kind::InvoiceLines,
-        b"invoice_number;line_no;description;amount\n1;0;Voda;1\n1;1,5;Voda;1\n",
+        b"invoice_number;line_no;description;amount\n1;0;Voda;1\n1;1,5;Voda;1\n1;2147483648;Voda;1\n",
     )
     .unwrap_err();
     assert_eq!(
         lines(failure),
         [
-            error(2, Some("line_no"), range("0", 1, i64::from(u32::MAX))),
+            error(2, Some("line_no"), range("0", 1, i64::from(i32::MAX))),
             error(
                 3,
                 Some("line_no"),
                 Problem::BadNumber { text: "1,5".into() }
+            ),
+            // One past what the database keeps (two such lines would have been one key).
+            error(
+                4,
+                Some("line_no"),
+                range("2147483648", 1, i64::from(i32::MAX))
             ),
         ]
     );

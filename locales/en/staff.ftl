@@ -242,6 +242,7 @@ staff-import-rows = Rows
 staff-import-inserted = New
 staff-import-updated = Changed
 staff-import-unchanged = Unchanged
+staff-import-deleted = Removed
 staff-import-result = Dry run
 staff-import-origin-cli = command line
 staff-import-origin-back_office = back office

@@ -244,6 +244,7 @@ staff-import-rows = Vrstic
 staff-import-inserted = Novih
 staff-import-updated = Spremenjenih
 staff-import-unchanged = Nespremenjenih
+staff-import-deleted = Odstranjenih
 staff-import-result = Preizkus
 staff-import-origin-cli = ukazna vrstica
 staff-import-origin-back_office = zaledni sistem

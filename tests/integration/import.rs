@@ -8,7 +8,7 @@ use eportal::app::import::{self as apply, Channel, ImportError};
 use eportal::import::{Kind, ParseFailure, Problem};
 use eportal::store::Db;
 use eportal::store::entity::{
-    invoice, invoice_pdf, meter, open_item, payer, point_service, price, reading,
+    import_run, invoice, invoice_pdf, meter, open_item, payer, point_service, price, reading,
 };
 use sea_orm::{EntityTrait, PaginatorTrait};
 
@@ -287,6 +287,19 @@ async fn open_items_are_replaced_as_a_complete_set(backend: Backend) {
         .unwrap();
     assert_eq!(outcome.changes.deleted, 1);
     assert_eq!(open_item::Entity::find().count(&db).await.unwrap(), 0);
+    // The history keeps what was removed apart from what was changed.
+    use sea_orm::QueryOrder;
+    let runs = import_run::Entity::find()
+        .order_by_desc(import_run::Column::Id)
+        .all(&db)
+        .await
+        .unwrap();
+    let counts: Vec<_> = runs
+        .iter()
+        .take(2)
+        .map(|run| (run.inserted, run.updated, run.deleted))
+        .collect();
+    assert_eq!(counts, [(0, 0, 1), (1, 0, 2)]);
 }
 
 async fn invoice_pdfs_come_from_a_folder(backend: Backend) {

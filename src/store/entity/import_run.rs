@@ -12,6 +12,8 @@ pub struct Model {
     pub inserted: i32,
     pub updated: i32,
     pub unchanged: i32,
+    /// Open items no longer in a complete set.
+    pub deleted: i32,
     pub origin: String,
     pub applied_at: DateTimeUtc,
     /// The staff user who applied it; `None` from the command line or the API.

@@ -13,6 +13,7 @@ mod m0008_import_uploads;
 mod m0009_verdict_reason_codes;
 mod m0010_reading_feed;
 mod m0011_idempotency_keys;
+mod m0012_import_run_deleted;
 
 pub struct Migrator;
 
@@ -118,6 +119,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_verdict_reason_codes::Migration),
             Box::new(m0010_reading_feed::Migration),
             Box::new(m0011_idempotency_keys::Migration),
+            Box::new(m0012_import_run_deleted::Migration),
         ]
     }
 }

@@ -46,6 +46,7 @@ struct HistoryRow {
     inserted: i32,
     updated: i32,
     unchanged: i32,
+    deleted: i32,
 }
 
 fn history_row(lang: Lang, run: ImportRunRow) -> HistoryRow {
@@ -61,6 +62,7 @@ fn history_row(lang: Lang, run: ImportRunRow) -> HistoryRow {
         inserted: run.inserted,
         updated: run.updated,
         unchanged: run.unchanged,
+        deleted: run.deleted,
     }
 }
 

@@ -404,21 +404,31 @@ pub async fn upsert_points<C: ConnectionTrait>(
     changes.unchanged -= changed_only_in_services;
     changes.updated += changed_only_in_services;
 
-    for (point_code, services) in changed_services {
+    // The changed points' services replaced a chunk of points at a time: a statement per
+    // point made the points the slowest kind to import (7,000 rows/s on SQLite, 2,800 on
+    // PostgreSQL for 114,000 points).
+    for chunk in changed_services.chunks(CHUNK) {
         point_service::Entity::delete_many()
-            .filter(point_service::Column::PointCode.eq(&point_code))
+            .filter(point_service::Column::PointCode.is_in(chunk.iter().map(|(code, _)| code)))
             .exec(conn)
             .await?;
-        let links = services.into_iter().map(|service_code| {
-            point_service::Model {
-                point_code: point_code.clone(),
-                service_code,
-            }
-            .into_active_model()
-        });
-        point_service::Entity::insert_many(links)
-            .exec_without_returning(conn)
-            .await?;
+        let links: Vec<_> = chunk
+            .iter()
+            .flat_map(|(point_code, services)| {
+                services.iter().map(|service_code| {
+                    point_service::Model {
+                        point_code: point_code.clone(),
+                        service_code: service_code.clone(),
+                    }
+                    .into_active_model()
+                })
+            })
+            .collect();
+        for links in links.chunks(CHUNK) {
+            point_service::Entity::insert_many(links.to_vec())
+                .exec_without_returning(conn)
+                .await?;
+        }
     }
     Ok(changes)
 }

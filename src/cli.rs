@@ -312,6 +312,7 @@ async fn run_import(
             .map(|problem| problem.describe(lang))
             .collect(),
         Err(error @ ImportError::Read { .. }) => vec![error.to_string()],
+        Err(ImportError::Busy) => vec![lang.t("import-cli-busy")],
         Err(error) => return Err(error.into()),
     };
     for problem in &problems {

@@ -52,6 +52,7 @@ import-cli-stored = { $file }: { $rows } rows: { $inserted } new, { $updated } c
     [0] {""}
    *[other] , { $deleted } removed
 }.
+import-cli-busy = Another import is being applied; try again when it has finished.
 import-cli-dry-run = Dry run: nothing was stored.
 import-cli-nothing-stored = { $file }: nothing was stored ({ $problems ->
     [one] one problem

@@ -57,5 +57,6 @@ import-cli-stored = { $file }: { $rows ->
     [0] {""}
    *[other] , odstranjenih { $deleted }
 }.
+import-cli-busy = Drug uvoz se še shranjuje; poskusite znova, ko se konča.
 import-cli-dry-run = Preizkus: nič ni bilo shranjeno.
 import-cli-nothing-stored = { $file }: nič ni bilo shranjeno (napak: { $problems }).

@@ -168,7 +168,7 @@ fn replay(status: u16, body: String) -> Response {
         (status = 200, description = "Stored (or, as a dry run, checked)", body = Changes),
         (status = 403, description = "The token lacks billing:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such kind", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A request with this Idempotency-Key is running", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this Idempotency-Key is running, or another import held the database too long (SQLite): retry", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 64 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad items, each by its JSON pointer; nothing stored", body = Problem, content_type = "application/problem+json"),
     )
@@ -255,6 +255,7 @@ async fn upsert_items(
         Err(ImportError::Rejected(ParseFailure::File(file))) => {
             Err(ApiError::Unprocessable(file.to_string()))
         }
+        Err(error @ ImportError::Busy) => Err(ApiError::Conflict(error.to_string())),
         Err(error) => Err(ApiError::Internal(error.to_string())),
     }
 }

@@ -17,7 +17,7 @@ use crate::import::{
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::billing::{self, Changes, ImportRun, KeyTable};
 use crate::store::staff::StaffUser;
-use crate::store::{Db, StoreError, Tx, import_uploads};
+use crate::store::{self, Db, StoreError, Tx, import_uploads};
 
 /// How a file arrived, for the import history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +51,10 @@ pub enum ImportError {
     Rejected(#[from] ParseFailure),
     #[error("invoice PDFs: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     PdfsRejected(Vec<PdfProblem>),
+    /// Another import held the database for longer than the busy timeout (SQLite; on
+    /// PostgreSQL imports wait for each other).
+    #[error("another import is being applied; try again when it has finished")]
+    Busy,
     #[error("database: {0}")]
     Database(#[from] StoreError),
     #[error("cannot read {path}: {source}")]
@@ -70,7 +74,13 @@ pub async fn import_file(
     dry_run: bool,
 ) -> Result<Outcome, ImportError> {
     let now = Utc::now();
-    let txn = billing::begin_import(db).await?;
+    let txn = billing::begin_import(db).await.map_err(|error| {
+        if store::is_busy(&error) {
+            ImportError::Busy
+        } else {
+            ImportError::Database(error)
+        }
+    })?;
     let (rows, changes) = stage_billing(&txn, kind, bytes, now).await?;
     let outcome = Outcome {
         rows,

@@ -743,6 +743,7 @@ mod messages {
             ],
         ));
         messages.push(("import-cli-dry-run", vec![]));
+        messages.push(("import-cli-busy", vec![]));
         messages.push((
             "import-cli-nothing-stored",
             vec![("file", "payers.csv".to_owned()), count("problems")],

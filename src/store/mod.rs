@@ -93,6 +93,23 @@ pub async fn migrate(db: &Db) -> Result<(), DbErr> {
     migration::Migrator::up(db, None).await
 }
 
+/// Whether `error` is SQLite's "database is locked": another writer held the write lock for
+/// longer than the busy timeout.
+pub fn is_busy(error: &DbErr) -> bool {
+    let (DbErr::Conn(sea_orm::RuntimeErr::SqlxError(sqlx_error))
+    | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sqlx_error))
+    | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sqlx_error))) = error
+    else {
+        return false;
+    };
+    sqlx_error
+        .as_database_error()
+        .and_then(sea_orm::sqlx::error::DatabaseError::code)
+        .and_then(|code| code.parse::<i32>().ok())
+        // The primary result code is the low byte of an extended one; 5 is SQLITE_BUSY.
+        .is_some_and(|code| code & 0xff == 5)
+}
+
 /// Starts a transaction that will write. On SQLite it takes the write lock at once, so two
 /// writers queue on the busy timeout instead of failing when a read lock would be upgraded.
 pub async fn begin_write(db: &Db) -> Result<DatabaseTransaction, DbErr> {

@@ -453,6 +453,22 @@ async fn two_imports_at_once_both_apply_one_after_the_other(backend: Backend) {
     assert_eq!(payer::Entity::find().count(&db).await.unwrap(), 3_000);
 }
 
+/// On SQLite an import that cannot get the write lock within the busy timeout (another import,
+/// say) is refused with its own error, not a raw "database is locked".
+#[tokio::test]
+async fn an_import_blocked_too_long_on_sqlite_says_so() {
+    let database = TestDatabase::new(Backend::Sqlite).await;
+    let db = database.connect().await;
+    let holder = database.connect().await;
+    let held = eportal::store::begin_write(&holder).await.unwrap();
+    let result = import(&db, Kind::Payers, &many_payers(10), false).await;
+    assert!(matches!(result, Err(ImportError::Busy)), "{result:?}");
+    held.rollback().await.unwrap();
+    import(&db, Kind::Payers, &many_payers(10), false)
+        .await
+        .unwrap();
+}
+
 /// After an import that changed many rows the planner knows the tables' sizes at once.
 async fn a_large_import_leaves_the_statistics_current(backend: Backend) {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};

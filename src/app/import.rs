@@ -74,13 +74,7 @@ pub async fn import_file(
     dry_run: bool,
 ) -> Result<Outcome, ImportError> {
     let now = Utc::now();
-    let txn = billing::begin_import(db).await.map_err(|error| {
-        if store::is_busy(&error) {
-            ImportError::Busy
-        } else {
-            ImportError::Database(error)
-        }
-    })?;
+    let txn = begin_import(db).await?;
     let (rows, changes) = stage_billing(&txn, kind, bytes, now).await?;
     let outcome = Outcome {
         rows,
@@ -102,6 +96,18 @@ pub async fn import_file(
     txn.commit().await?;
     refresh_statistics_after(db, kind, changes.changed()).await;
     Ok(outcome)
+}
+
+/// The import's transaction, or [`ImportError::Busy`] when SQLite's write lock stayed taken
+/// for the whole busy timeout.
+async fn begin_import(db: &Db) -> Result<Tx, ImportError> {
+    billing::begin_import(db).await.map_err(|error| {
+        if store::is_busy(&error) {
+            ImportError::Busy
+        } else {
+            ImportError::Database(error)
+        }
+    })
 }
 
 /// Rows changed by an import from which the planner's statistics are refreshed at once.
@@ -563,7 +569,7 @@ pub async fn import_upload(
     run: UploadRun,
     now: DateTime<Utc>,
 ) -> Result<UploadReport, AppError> {
-    let txn = billing::begin_import(db).await?;
+    let txn = begin_import(db).await?;
     if let UploadRun::Apply { upload_id } = run
         && !import_uploads::delete(&txn, upload_id).await?
     {

@@ -203,3 +203,28 @@ async fn bad_lines_and_unknown_files_block_the_import(backend: Backend) {
     assert_eq!(app.get(&preview_path).await.status(), 404);
     assert_eq!(payers(&app).await, 0);
 }
+
+/// On SQLite, a preview that cannot get the write lock within the busy timeout (another import
+/// holds it) answers a page that says to try again in a moment, not the error page.
+#[tokio::test]
+async fn a_preview_while_the_database_is_held_says_to_try_again() {
+    let (app, _) = admin_app(Backend::Sqlite).await;
+    make_admin(&app).await;
+    let files = vec![(
+        "payers.csv".to_owned(),
+        b"payer_code;name\n700900;A\n".to_vec(),
+    )];
+    let uploaded = upload(&app, files).await;
+    let preview_path = location(&uploaded).to_owned();
+    let held = eportal::store::begin_write(&app.db).await.unwrap();
+    let busy = app.get(&preview_path).await;
+    assert_eq!(busy.status(), 503);
+    assert!(busy.headers().contains_key("retry-after"));
+    let page = busy.text().await.unwrap();
+    assert!(
+        page.contains("Poskusite znova čez nekaj trenutkov"),
+        "{page}"
+    );
+    held.rollback().await.unwrap();
+    assert_eq!(app.get(&preview_path).await.status(), 200);
+}

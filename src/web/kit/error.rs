@@ -5,6 +5,8 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
+use crate::app::AppError;
+use crate::app::import::ImportError;
 use crate::i18n::Lang;
 use crate::web::kit::lang::lang_of;
 
@@ -45,6 +47,14 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = match &self {
             WebError::NotFound => StatusCode::NOT_FOUND,
+            // Another import held SQLite's write lock for the whole busy timeout: a moment later
+            // it will have finished.
+            WebError::App(AppError::Import(ImportError::Busy)) => {
+                tracing::info!(error = %self, "busy");
+                let page = Html(error_page(StatusCode::SERVICE_UNAVAILABLE));
+                let retry = [(header::RETRY_AFTER, "30")];
+                return (StatusCode::SERVICE_UNAVAILABLE, retry, page).into_response();
+            }
             // The framework's refusal, which `refusals_as_pages` words for the user.
             WebError::Upload(error) => {
                 tracing::info!(%error, "upload refused");
@@ -73,6 +83,10 @@ impl IntoResponse for WebError {
 fn error_page(status: StatusCode) -> String {
     let (sl, en) = match status {
         StatusCode::NOT_FOUND => ("Strani ni mogoče najti.", "Page not found."),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "Podatki se prav zdaj posodabljajo. Poskusite znova čez nekaj trenutkov.",
+            "The data is being updated right now. Please try again in a few moments.",
+        ),
         _ => (
             "Prišlo je do napake. Poskusite znova čez nekaj minut.",
             "Something went wrong. Please try again in a few minutes.",

@@ -300,9 +300,9 @@ async fn run_import(
                     ("deleted", count(changes.deleted)),
                 ],
             );
-            println!("{}", terminal(&stored));
+            println!("{stored}");
             if outcome.dry_run {
-                println!("{}", terminal(&lang.t("import-cli-dry-run")));
+                println!("{}", lang.t("import-cli-dry-run"));
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -316,20 +316,14 @@ async fn run_import(
         Err(error) => return Err(error.into()),
     };
     for problem in &problems {
-        eprintln!("{name}: {}", terminal(problem));
+        eprintln!("{name}: {problem}");
     }
     let refused = lang.t_with(
         "import-cli-nothing-stored",
         &[("file", file()), ("problems", count(problems.len()))],
     );
-    eprintln!("{}", terminal(&refused));
+    eprintln!("{refused}");
     Ok(ExitCode::FAILURE)
-}
-
-/// A message without the Unicode isolation marks Fluent puts around arguments for pages,
-/// which a terminal would show.
-fn terminal(message: &str) -> String {
-    message.replace(['\u{2068}', '\u{2069}'], "")
 }
 
 async fn add_staff(db: &store::Db, username: &str, role: StaffRole) -> anyhow::Result<()> {

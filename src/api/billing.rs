@@ -25,35 +25,6 @@ use crate::web::AppState;
 /// The most one request may carry.
 pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
 
-/// A kind of billing data (SPEC §5.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum BillingKind {
-    Payers,
-    Prices,
-    Points,
-    Meters,
-    Readings,
-    Invoices,
-    InvoiceLines,
-    OpenItems,
-}
-
-impl From<BillingKind> for Kind {
-    fn from(kind: BillingKind) -> Self {
-        match kind {
-            BillingKind::Payers => Kind::Payers,
-            BillingKind::Prices => Kind::Prices,
-            BillingKind::Points => Kind::Points,
-            BillingKind::Meters => Kind::Meters,
-            BillingKind::Readings => Kind::Readings,
-            BillingKind::Invoices => Kind::Invoices,
-            BillingKind::InvoiceLines => Kind::InvoiceLines,
-            BillingKind::OpenItems => Kind::OpenItems,
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UpsertQuery {
@@ -155,19 +126,17 @@ fn replay(status: u16, body: String) -> Response {
     path = "/api/v1/{kind}",
     tag = "billing",
     params(
-        ("kind" = BillingKind, Path, description = "The kind of data"),
+        ("kind" = String, Path, description = "The kind of data (described path by path, see api::kinds)"),
         UpsertQuery,
         ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]([ -~]*[!-~])?$",
             description = "Makes a retry get the first answer instead of running again (kept a day); 1 to 255 visible ASCII characters")
     ),
-    request_body(content = Vec<Object>, description = "The items", example = json!([
-        { "payer_code": "700101", "name": "ŽAGAR MARIJA", "street": "Tržaška cesta 12", "postal_code": "1360", "city": "Vrhnika", "tax_number": "10000003" }
-    ])),
+    // The items' schema and example are each kind's own (api::kinds).
+    request_body(content = Vec<Object>, description = "The items"),
     security(("bearer" = ["billing:write"])),
     responses(
         (status = 200, description = "Stored (or, as a dry run, checked)", body = Changes),
         (status = 403, description = "The token lacks billing:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such kind", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A request with this Idempotency-Key is running, or another import held the database too long (SQLite): retry", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 64 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad items, each by its JSON pointer; nothing stored", body = Problem, content_type = "application/problem+json"),
@@ -176,17 +145,16 @@ fn replay(status: u16, body: String) -> Response {
 pub async fn upsert(
     State(state): State<AppState>,
     client: Client,
-    kind: Result<Path<BillingKind>, axum::extract::rejection::PathRejection>,
+    Path(kind): Path<String>,
     query: Result<Query<UpsertQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     client.require(Scope::BillingWrite)?;
     let body = body.map_err(body_refused)?;
-    let Path(kind) = kind.map_err(|_| ApiError::NotFound)?;
+    let kind = Kind::parse(&kind).ok_or(ApiError::NotFound)?;
     let Query(query) = query.map_err(|rejection| ApiError::Unprocessable(rejection.body_text()))?;
     let key = idempotency_key(&headers)?;
-    let kind = Kind::from(kind);
     let db = &state.app.db;
     if let Some(key) = &key {
         let asked = format!("{}|{}|", kind.as_str(), query.dry_run);

@@ -66,7 +66,6 @@ fn operation_for(upsert: &Operation, kind: Kind, item: &str) -> Operation {
             RefOr::Ref(_) => true,
         });
     }
-    operation.responses.responses.remove("404");
     // An empty array is a request too: no open items at all, say.
     let items = ArrayBuilder::new().items(Ref::from_schema_name(item));
     let content = ContentBuilder::new()

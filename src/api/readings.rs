@@ -29,33 +29,6 @@ pub enum VerdictStatus {
     Rejected,
 }
 
-/// Why a reading was rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VerdictReasonCode {
-    LessThanPrevious,
-    GreaterThanSubsequent,
-    Implausible,
-    MeterRemoved,
-    Duplicate,
-    Other,
-}
-
-impl From<VerdictReasonCode> for ReasonCode {
-    fn from(code: VerdictReasonCode) -> Self {
-        match code {
-            VerdictReasonCode::LessThanPrevious => ReasonCode::LessThanPrevious,
-            VerdictReasonCode::GreaterThanSubsequent => ReasonCode::GreaterThanSubsequent,
-            VerdictReasonCode::Implausible => ReasonCode::Implausible,
-            VerdictReasonCode::MeterRemoved => ReasonCode::MeterRemoved,
-            VerdictReasonCode::Duplicate => ReasonCode::Duplicate,
-            VerdictReasonCode::Other => ReasonCode::Other,
-        }
-    }
-}
-
-/// Billing's verdict on a submitted reading. A rejection needs a reason code and the words the
-/// customer is told (at most 500 characters).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[schema(example = json!({
     "status": "rejected",
@@ -64,10 +37,39 @@ impl From<VerdictReasonCode> for ReasonCode {
 }))]
 pub struct VerdictBody {
     pub status: VerdictStatus,
-    pub reason_code: Option<VerdictReasonCode>,
+    #[serde(default, deserialize_with = "reason_code")]
+    #[schema(schema_with = reason_code_schema)]
+    pub reason_code: Option<ReasonCode>,
     /// What the customer is told: 1 to 500 characters on one line.
     #[schema(max_length = 500, pattern = r"^[^\x00-\x1F\x7F]*$")]
     pub reason: Option<String>,
+}
+
+/// A reason code by its word (`less_than_previous`, …), as files and the database write it.
+fn reason_code<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<ReasonCode>, D::Error> {
+    let Some(word) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    ReasonCode::ALL
+        .into_iter()
+        .find(|code| code.as_str() == word)
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown reason code “{word}”")))
+}
+
+/// The reason codes in the document, from the domain's list.
+fn reason_code_schema() -> utoipa::openapi::Object {
+    let mut words: Vec<serde_json::Value> = ReasonCode::ALL
+        .into_iter()
+        .map(|code| code.as_str().into())
+        .collect();
+    words.push(serde_json::Value::Null);
+    utoipa::openapi::ObjectBuilder::new()
+        .description(Some("Why a reading was rejected (needed with `rejected`)."))
+        .enum_values(Some(words))
+        .build()
 }
 
 /// The longest reason taken.
@@ -91,10 +93,7 @@ impl VerdictBody {
                          on one line"
                     )));
                 }
-                Ok(Verdict::Rejected {
-                    code: code.into(),
-                    reason,
-                })
+                Ok(Verdict::Rejected { code, reason })
             }
         }
     }

@@ -175,8 +175,8 @@ def submit_readings(url: str) -> None:
     form = browser.get(f"{url}/readings/new").text
     meter = re.search(r'name="meter" value="([^"]+)"', form).group(1)
     today = datetime.date.fromisoformat(re.search(r'name="date" type="date" value="([^"]+)"', form).group(1))
-    # "621,000 m³ dne 2. 6. 2026": the last reading, in Slovenian format (Fluent puts
-    # isolation marks around the placeables).
+    # "621,000 m³ dne 2. 6. 2026": the last reading, in Slovenian format (a no-break space
+    # between the number and its unit).
     last = re.search(r"([0-9.]+,[0-9]+)\s*m³\W*dne", form)
     assert last, "the last reading on the form"
     last_m3 = float(last.group(1).replace(".", "").replace(",", "."))

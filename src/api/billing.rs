@@ -241,6 +241,7 @@ async fn upsert_items(
         (status = 200, description = "Stored (or unchanged)", body = Changes),
         (status = 403, description = "The token lacks billing:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another import held the database too long (SQLite): retry", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 20 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a PDF", body = Problem, content_type = "application/problem+json"),
     )
@@ -279,6 +280,7 @@ pub async fn invoice_pdf(
             }
             _ => ApiError::Unprocessable("the body is not a PDF".to_owned()),
         }),
+        Err(error @ ImportError::Busy) => Err(ApiError::Conflict(error.to_string())),
         Err(error) => Err(ApiError::Internal(error.to_string())),
     }
 }

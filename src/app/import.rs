@@ -421,7 +421,7 @@ pub async fn import_invoice_pdfs(
     }
     files.sort_by(|(a, _), (b, _)| a.number.cmp(&b.number));
     let now = Utc::now();
-    let txn = billing::begin_import(db).await?;
+    let txn = begin_import(db).await?;
     let changes = stage_pdfs(&txn, &files, now).await?;
     let outcome = Outcome {
         rows: files.len(),
@@ -454,7 +454,7 @@ pub async fn import_invoice_pdf(
     let size = pdf.bytes.len() as u64;
     let name = pdf.name.clone();
     let sha256 = sha256_hex(&pdf.bytes);
-    let txn = billing::begin_import(db).await?;
+    let txn = begin_import(db).await?;
     let changes = stage_pdfs(&txn, &[(pdf, size)], now).await?;
     let outcome = Outcome {
         rows: 1,

@@ -278,9 +278,14 @@ async fn run_import(
     let name = path.display().to_string();
     let result = match import::Kind::parse(kind) {
         Some(kind) => {
-            let bytes = std::fs::read(path)
-                .map_err(|error| anyhow::anyhow!("cannot read {name}: {error}"))?;
-            apply::import_file(db, kind, &name, &bytes, Channel::CommandLine, dry_run).await
+            let file = apply::FileImport {
+                kind,
+                name: &name,
+                source: import::Source::File(path.to_owned()),
+                channel: Channel::CommandLine,
+                dry_run,
+            };
+            apply::import_file(db, file).await
         }
         None => apply::import_invoice_pdfs(db, path, Channel::CommandLine, dry_run).await,
     };

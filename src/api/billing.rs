@@ -18,7 +18,7 @@ use crate::auth::secret::sha256_hex;
 use crate::domain::api_token::Scope;
 use crate::import::json::{ShapeError, index_of_line, table_of};
 use crate::import::upload::PdfFile;
-use crate::import::{Kind, LineError, ParseFailure};
+use crate::import::{Kind, LineError, ParseFailure, Source};
 use crate::store::idempotency::{self, Claim};
 use crate::web::AppState;
 
@@ -208,7 +208,14 @@ async fn upsert_items(
     let table = table_of(kind, &items)
         .map_err(|errors| ApiError::BadItems(errors.into_iter().map(shape_error).collect()))?;
     let name = format!("api:{}:{}", client.name, kind.as_str());
-    match apply::import_file(&state.app.db, kind, &name, &table, Channel::Api, dry_run).await {
+    let file = apply::FileImport {
+        kind,
+        name: &name,
+        source: Source::Bytes(table.into()),
+        channel: Channel::Api,
+        dry_run,
+    };
+    match apply::import_file(&state.app.db, file).await {
         Ok(outcome) => Ok(Changes {
             items: outcome.rows,
             inserted: outcome.changes.inserted,

@@ -1,6 +1,7 @@
-//! Importing billing files (SPEC §5.1): a file parsed by `crate::import`, its references
-//! checked against the database, then upserted, all in one transaction, so a file is stored
-//! whole or not at all; the run is kept in the import history and the audit trail.
+//! Importing billing files (SPEC §5.1): a file read by `crate::import`, its rows staged on an
+//! import connection of their own, checked and compared with the stored ones there, then
+//! the difference written in one short transaction, so a file is stored whole or not at
+//! all; the run is kept in the import history and the audit trail.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -9,13 +10,18 @@ use chrono::{DateTime, Utc};
 
 use super::AppError;
 use crate::auth::secret::sha256_hex;
+use crate::domain::billing::{
+    InvoiceLineRecord, InvoiceRecord, MeterRecord, PayerRecord, ReadingRecord,
+};
 use crate::i18n::{Arg, Lang};
 use crate::import::upload::{MAX_PDF_BYTES, PdfFile, Placed};
 use crate::import::{
-    Kind, LineError, Lined, ParseFailure, ParsedFile, Problem, Reference, parse_file,
+    Batches, FromRow, Kind, LineError, Lined, ParseFailure, ParsedFile, Problem, ReadError,
+    Reference, Source, Survey, parse_file,
 };
 use crate::store::audit::{self, Actor, AuditAction, Event};
-use crate::store::billing::{self, Changes, ImportRun, KeyTable};
+use crate::store::billing::{self, Changes, ImportRun, KeyTable, StoredAs};
+use crate::store::import_session::{ImportSession, MAX_PROBLEMS};
 use crate::store::staff::StaffUser;
 use crate::store::{self, Db, StoreError, Tx, import_uploads};
 
@@ -64,50 +70,226 @@ pub enum ImportError {
     },
 }
 
-/// Imports one billing file of `kind` (the command line's `eportal import`).
-pub async fn import_file(
+/// One billing file to import: what it holds, its name for the history, where it came from.
+pub struct FileImport<'a> {
+    pub kind: Kind,
+    pub name: &'a str,
+    pub source: Source,
+    pub channel: Channel,
+    pub dry_run: bool,
+}
+
+/// Imports one billing file (the command line's `eportal import`, the API's upserts).
+pub async fn import_file(db: &Db, file: FileImport<'_>) -> Result<Outcome, ImportError> {
+    let source = file.source.clone();
+    let survey = tokio::task::spawn_blocking(move || crate::import::survey(&source))
+        .await
+        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
+        .map_err(|error| rejected_or_unread(file.name, error))?;
+    match file.kind {
+        Kind::Payers => import_staged::<PayerRecord>(db, file, survey).await,
+        Kind::Meters => import_staged::<MeterRecord>(db, file, survey).await,
+        Kind::Readings => import_staged::<ReadingRecord>(db, file, survey).await,
+        Kind::Invoices => import_staged::<InvoiceRecord>(db, file, survey).await,
+        Kind::InvoiceLines => import_staged::<InvoiceLineRecord>(db, file, survey).await,
+        Kind::Points | Kind::Prices | Kind::OpenItems => {
+            import_in_memory(db, file, &survey.sha256).await
+        }
+    }
+}
+
+/// Imports a file of a kind whose rows are compared in memory, all in one transaction.
+async fn import_in_memory(
     db: &Db,
-    kind: Kind,
-    file_name: &str,
-    bytes: &[u8],
-    channel: Channel,
-    dry_run: bool,
+    file: FileImport<'_>,
+    sha256: &str,
 ) -> Result<Outcome, ImportError> {
+    let bytes = match &file.source {
+        Source::Bytes(bytes) => bytes.to_vec(),
+        Source::File(path) => tokio::fs::read(path)
+            .await
+            .map_err(|error| read_failed(file.name, error))?,
+    };
     let now = Utc::now();
     let txn = begin_import(db).await?;
-    let (rows, changes) = stage_billing(&txn, kind, bytes, now).await?;
+    let (rows, changes) = stage_billing(&txn, file.kind, &bytes, now).await?;
     let outcome = Outcome {
         rows,
         changes,
-        dry_run,
+        dry_run: file.dry_run,
     };
-    if dry_run {
+    if file.dry_run {
         txn.rollback().await?;
         return Ok(outcome);
     }
-    let sha256 = sha256_hex(bytes);
     let run = Run {
-        kind: kind.as_str(),
-        file_name,
-        sha256: &sha256,
+        kind: file.kind.as_str(),
+        file_name: file.name,
+        sha256,
         outcome: &outcome,
     };
-    keep(&txn, run, channel, Actor::System, now).await?;
+    keep(&txn, run, file.channel, Actor::System, now).await?;
     txn.commit().await?;
-    refresh_statistics_after(db, kind, changes.changed()).await;
+    refresh_statistics_after(db, file.kind, changes.changed()).await;
     Ok(outcome)
 }
 
-/// The import's transaction, or [`ImportError::Busy`] when SQLite's write lock stayed taken
-/// for the whole busy timeout.
-async fn begin_import(db: &Db) -> Result<Tx, ImportError> {
-    billing::begin_import(db).await.map_err(|error| {
-        if store::is_busy(&error) {
-            ImportError::Busy
-        } else {
-            ImportError::Database(error)
+/// Rows parsed and staged at a time; the reading thread keeps up to two batches ahead.
+const BATCH_ROWS: usize = 1_000;
+
+/// Imports a file through a stage of its own: the rows loaded and compared outside the
+/// write lock, only the difference written under it.
+async fn import_staged<T>(
+    db: &Db,
+    file: FileImport<'_>,
+    survey: Survey,
+) -> Result<Outcome, ImportError>
+where
+    T: FromRow + StoredAs + Send + 'static,
+{
+    let session = ImportSession::open(db, !file.dry_run)
+        .await
+        .map_err(busy_or_database)?;
+    let kind = file.kind;
+    let result = stage_and_apply::<T>(&session, file, survey).await;
+    session.close().await;
+    let outcome = result?;
+    if !outcome.dry_run {
+        refresh_statistics_after(db, kind, outcome.changes.changed()).await;
+    }
+    Ok(outcome)
+}
+
+async fn stage_and_apply<T>(
+    session: &ImportSession,
+    file: FileImport<'_>,
+    survey: Survey,
+) -> Result<Outcome, ImportError>
+where
+    T: FromRow + StoredAs + Send + 'static,
+{
+    let now = Utc::now();
+    let started = std::time::Instant::now();
+    let phase = |name: &str| {
+        let elapsed_ms = started.elapsed().as_millis();
+        tracing::debug!(file = file.name, elapsed_ms, "import: {name}");
+    };
+    let sha256 = survey.sha256.clone();
+    let mut stage = session.stage::<T::Entity>().await?;
+    let mut problems = Vec::new();
+    // The file is read on a thread of its own, a few batches ahead of the staging.
+    let (batches, mut received) = tokio::sync::mpsc::channel(2);
+    let columns = file.kind.columns();
+    let source = file.source.clone();
+    let reading = tokio::task::spawn_blocking(move || -> Result<(), ReadError> {
+        let mut reader = Batches::<T>::open(columns, &source, &survey)?;
+        while let Some(batch) = reader.next_batch(BATCH_ROWS)? {
+            if batches.blocking_send(batch).is_err() {
+                break;
+            }
         }
-    })
+        Ok(())
+    });
+    while let Some(batch) = received.recv().await {
+        let room = (MAX_PROBLEMS as usize).saturating_sub(problems.len());
+        problems.extend(batch.errors.into_iter().take(room));
+        let rows = batch
+            .records
+            .into_iter()
+            .map(|Lined { line, record }| (line, record.to_model(now)))
+            .collect();
+        stage.insert(rows).await?;
+    }
+    reading
+        .await
+        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
+        .map_err(|error| rejected_or_unread(file.name, error))?;
+
+    phase("staged");
+    problems.extend(stage.duplicates().await?.into_iter().map(|duplicate| {
+        LineError::new(
+            duplicate.line,
+            None,
+            Problem::DuplicateKey {
+                key: duplicate.key,
+                first_line: duplicate.first_line,
+            },
+        )
+    }));
+    if !problems.is_empty() {
+        problems.sort_by_key(|problem| problem.line);
+        return Err(ParseFailure::Lines(problems).into());
+    }
+    phase("duplicates");
+    let compared = stage.compare().await?;
+    phase("compared");
+    let unknown = stage.unknown_references().await?;
+    phase("references");
+    if !unknown.is_empty() {
+        let lines = unknown.into_iter().map(|unknown| {
+            LineError::new(
+                unknown.line,
+                Some(unknown.column),
+                Problem::UnknownReference {
+                    what: unknown.what,
+                    key: unknown.key,
+                },
+            )
+        });
+        return Err(ParseFailure::Lines(lines.collect()).into());
+    }
+    let rows = stage.staged_rows();
+    if file.dry_run {
+        return Ok(Outcome {
+            rows,
+            changes: compared,
+            dry_run: true,
+        });
+    }
+    let txn = session.begin_write().await.map_err(busy_or_database)?;
+    let outcome = Outcome {
+        rows,
+        changes: stage.apply(&txn, compared, now).await?,
+        dry_run: false,
+    };
+    let run = Run {
+        kind: file.kind.as_str(),
+        file_name: file.name,
+        sha256: &sha256,
+        outcome: &outcome,
+    };
+    keep(&txn, run, file.channel, Actor::System, now).await?;
+    txn.commit().await?;
+    phase("applied");
+    Ok(outcome)
+}
+
+fn read_failed(name: &str, source: std::io::Error) -> ImportError {
+    ImportError::Read {
+        path: name.to_owned(),
+        source,
+    }
+}
+
+fn rejected_or_unread(name: &str, error: ReadError) -> ImportError {
+    match error {
+        ReadError::File(problem) => ParseFailure::File(problem).into(),
+        ReadError::Io(error) => read_failed(name, error),
+    }
+}
+
+/// [`ImportError::Busy`] when SQLite's write lock stayed taken for the whole busy timeout.
+fn busy_or_database(error: StoreError) -> ImportError {
+    if store::is_busy(&error) {
+        ImportError::Busy
+    } else {
+        ImportError::Database(error)
+    }
+}
+
+/// The import's transaction, or [`ImportError::Busy`].
+async fn begin_import(db: &Db) -> Result<Tx, ImportError> {
+    billing::begin_import(db).await.map_err(busy_or_database)
 }
 
 /// Rows changed by an import from which the planner's statistics are refreshed at once.

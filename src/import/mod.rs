@@ -1,5 +1,6 @@
 //! Billing-file import (SPEC §5.1): CSV files parsed into billing records, with every bad
-//! line reported. No I/O: `crate::app::import` applies what this parses.
+//! line reported, a batch at a time or, for files held in memory, whole. It reads the files
+//! it is given and nothing else: `crate::app::import` applies what this parses.
 
 pub mod json;
 mod kind;
@@ -15,9 +16,11 @@ use crate::domain::billing::{
 
 pub use kind::{Column, Holds, Kind};
 pub use problem::{FileError, LineError, ParseFailure, Problem, Reference, describe};
+pub use records::{Batch, Batches, FromRow};
+pub use table::{ReadError, Source, Survey, survey};
 
 use records::read_rows;
-use table::Table;
+use table::Rows;
 
 /// A record with the line it came from (the header is line 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,21 +76,27 @@ impl ParsedFile {
     }
 }
 
-/// Parses a whole file of `kind`: all its records, or why the file is unusable, or every
-/// bad line.
+/// Parses a whole file of `kind` held in memory: all its records, or why the file is
+/// unusable, or every bad line.
 pub fn parse_file(kind: Kind, bytes: &[u8]) -> Result<ParsedFile, ParseFailure> {
-    let table = Table::read(kind.columns(), bytes)?;
-    let parsed = match kind {
-        Kind::Payers => read_rows(&table).map(ParsedFile::Payers),
-        Kind::Points => read_rows(&table).map(ParsedFile::Points),
-        Kind::Meters => read_rows(&table).map(ParsedFile::Meters),
-        Kind::Readings => read_rows(&table).map(ParsedFile::Readings),
-        Kind::Prices => read_rows(&table).map(ParsedFile::Prices),
-        Kind::Invoices => read_rows(&table).map(ParsedFile::Invoices),
-        Kind::InvoiceLines => read_rows(&table).map(ParsedFile::InvoiceLines),
-        Kind::OpenItems => read_rows(&table).map(ParsedFile::OpenItems),
-    };
-    parsed.map_err(ParseFailure::Lines)
+    let mut rows = rows_in_memory(kind.columns(), bytes)?;
+    let rows = &mut rows;
+    match kind {
+        Kind::Payers => read_rows(rows).map(ParsedFile::Payers),
+        Kind::Points => read_rows(rows).map(ParsedFile::Points),
+        Kind::Meters => read_rows(rows).map(ParsedFile::Meters),
+        Kind::Readings => read_rows(rows).map(ParsedFile::Readings),
+        Kind::Prices => read_rows(rows).map(ParsedFile::Prices),
+        Kind::Invoices => read_rows(rows).map(ParsedFile::Invoices),
+        Kind::InvoiceLines => read_rows(rows).map(ParsedFile::InvoiceLines),
+        Kind::OpenItems => read_rows(rows).map(ParsedFile::OpenItems),
+    }
+}
+
+fn rows_in_memory(columns: &'static [Column], bytes: &[u8]) -> Result<Rows, FileError> {
+    let source = Source::from(bytes);
+    let survey = survey(&source).map_err(ReadError::in_memory)?;
+    Rows::open(columns, &source, &survey).map_err(ReadError::in_memory)
 }
 
 /// The columns of billing's feedback file (SPEC §4): its verdicts on the readings it took.
@@ -102,8 +111,7 @@ pub const VERDICT_COLUMNS: &[Column] = &[
 /// Parses billing's feedback file, read like the billing files: every verdict, or why the
 /// file is unusable, or every bad line.
 pub fn parse_verdicts(bytes: &[u8]) -> Result<Vec<Lined<VerdictRecord>>, ParseFailure> {
-    let table = Table::read(VERDICT_COLUMNS, bytes)?;
-    read_rows(&table).map_err(ParseFailure::Lines)
+    read_rows(&mut rows_in_memory(VERDICT_COLUMNS, bytes)?)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Rows of a table read into the billing records, collecting every problem of every row.
 
 use std::collections::HashMap;
+use std::marker::PhantomData;
 
 use chrono::NaiveDate;
 
@@ -16,9 +17,9 @@ use crate::domain::quantity::{Quantity, Volume};
 use crate::domain::tax_number::TaxNumber;
 use crate::domain::vat::VatRate;
 
-use super::Lined;
-use super::problem::{LineError, Problem};
-use super::table::{Table, TableRow};
+use super::problem::{LineError, ParseFailure, Problem};
+use super::table::{Header, ReadError, Rows, Source, Survey, TableRow};
+use super::{Column, Lined};
 
 /// Names, addresses and descriptions.
 const TEXT_MAX_CHARS: usize = 200;
@@ -26,7 +27,7 @@ const TEXT_MAX_CHARS: usize = 200;
 const CODE_MAX_CHARS: usize = 40;
 
 /// A billing record as one row of a file.
-pub(super) trait FromRow: Sized {
+pub trait FromRow: Sized {
     /// `None` when the row has problems, which it has recorded.
     fn from_row(row: &mut Row) -> Option<Self>;
 
@@ -34,30 +35,39 @@ pub(super) trait FromRow: Sized {
     fn key(&self) -> Option<String>;
 }
 
-/// Every row of `table` as `T`, or the problems of every bad row.
-pub(super) fn read_rows<T: FromRow>(table: &Table) -> Result<Vec<Lined<T>>, Vec<LineError>> {
-    let mut records = Vec::with_capacity(table.rows.len());
+/// The record of one row, or `None` when it has problems, which are added to `errors`.
+fn record_of<T: FromRow>(
+    header: &Header,
+    table_row: &TableRow,
+    errors: &mut Vec<LineError>,
+) -> Option<T> {
+    if table_row.fields.len() != header.width {
+        errors.push(LineError::new(
+            table_row.line,
+            None,
+            Problem::WrongFieldCount {
+                expected: header.width,
+                found: table_row.fields.len(),
+            },
+        ));
+        return None;
+    }
+    T::from_row(&mut Row {
+        header,
+        table_row,
+        errors,
+    })
+}
+
+/// Every row as `T`, or the problems of every bad row, keys found twice included; for a
+/// file held in memory, whose records are.
+pub(super) fn read_rows<T: FromRow>(rows: &mut Rows) -> Result<Vec<Lined<T>>, ParseFailure> {
+    let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut first_line_of_key = HashMap::new();
-    for table_row in &table.rows {
+    while let Some(table_row) = rows.next_row().map_err(ReadError::in_memory)? {
         let line = table_row.line;
-        if table_row.fields.len() != table.width {
-            errors.push(LineError::new(
-                line,
-                None,
-                Problem::WrongFieldCount {
-                    expected: table.width,
-                    found: table_row.fields.len(),
-                },
-            ));
-            continue;
-        }
-        let mut row = Row {
-            table,
-            table_row,
-            errors: &mut errors,
-        };
-        let Some(record) = T::from_row(&mut row) else {
+        let Some(record) = record_of::<T>(&rows.header, &table_row, &mut errors) else {
             continue;
         };
         if let Some(key) = record.key() {
@@ -76,13 +86,61 @@ pub(super) fn read_rows<T: FromRow>(table: &Table) -> Result<Vec<Lined<T>>, Vec<
     if errors.is_empty() {
         Ok(records)
     } else {
-        Err(errors)
+        Err(ParseFailure::Lines(errors))
+    }
+}
+
+/// The records of a file read a batch at a time, in bounded memory. Keys are not compared
+/// here: the store finds the keys a file has twice among all its staged rows.
+pub struct Batches<T> {
+    rows: Rows,
+    record: PhantomData<fn() -> T>,
+}
+
+/// The records of some rows of a file, and the problems of the others.
+#[derive(Debug)]
+pub struct Batch<T> {
+    pub records: Vec<Lined<T>>,
+    pub errors: Vec<LineError>,
+}
+
+impl<T: FromRow> Batches<T> {
+    pub fn open(
+        columns: &'static [Column],
+        source: &Source,
+        survey: &Survey,
+    ) -> Result<Self, ReadError> {
+        Ok(Batches {
+            rows: Rows::open(columns, source, survey)?,
+            record: PhantomData,
+        })
+    }
+
+    /// The next `size` rows, or `None` at the end of the file.
+    pub fn next_batch(&mut self, size: usize) -> Result<Option<Batch<T>>, ReadError> {
+        let mut batch = Batch {
+            records: Vec::with_capacity(size),
+            errors: Vec::new(),
+        };
+        for _ in 0..size {
+            let Some(table_row) = self.rows.next_row()? else {
+                break;
+            };
+            if let Some(record) = record_of(&self.rows.header, &table_row, &mut batch.errors) {
+                batch.records.push(Lined {
+                    line: table_row.line,
+                    record,
+                });
+            }
+        }
+        let empty = batch.records.is_empty() && batch.errors.is_empty();
+        Ok((!empty).then_some(batch))
     }
 }
 
 /// One row being read: its values by column, and where its problems go.
-pub(super) struct Row<'a> {
-    table: &'a Table,
+pub struct Row<'a> {
+    header: &'a Header,
     table_row: &'a TableRow,
     errors: &'a mut Vec<LineError>,
 }
@@ -94,7 +152,7 @@ impl Row<'_> {
         column: &'static str,
         parse: impl FnOnce(&str) -> Result<T, Problem>,
     ) -> Option<Option<T>> {
-        let Some(text) = self.table.value(self.table_row, column) else {
+        let Some(text) = self.header.value(self.table_row, column) else {
             return Some(None);
         };
         match parse(text) {

@@ -1,65 +1,276 @@
-//! A billing file decoded into a header and rows of text, each row knowing its line.
+//! A billing file read as a header and a stream of rows of text, each row knowing its line.
+//! The file is read twice, so that memory does not grow with it: once to learn what it is
+//! ([`survey`]: text at all, its encoding and separator, a quote never closed, its digest),
+//! then row by row ([`Rows`]).
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::io::{self, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use csv::StringRecord;
+use sha2::{Digest, Sha256};
 
 use super::kind::Column;
 use super::problem::FileError;
 
-/// The header and the non-blank rows of a file.
+/// Where a file's bytes are: in memory (an upload, an API request) or in a file on disk.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Bytes(Arc<[u8]>),
+    File(PathBuf),
+}
+
+impl Source {
+    fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        Ok(match self {
+            Source::Bytes(bytes) => Box::new(io::Cursor::new(Arc::clone(bytes))),
+            Source::File(path) => Box::new(io::BufReader::with_capacity(
+                BLOCK,
+                std::fs::File::open(path)?,
+            )),
+        })
+    }
+}
+
+impl From<&[u8]> for Source {
+    fn from(bytes: &[u8]) -> Self {
+        Source::Bytes(bytes.into())
+    }
+}
+
+/// Why a file could not be read through: what is wrong with it, or the disk.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+impl ReadError {
+    /// The file's problem, for bytes held in memory, which reading cannot fail on otherwise.
+    pub(super) fn in_memory(self) -> FileError {
+        match self {
+            ReadError::File(problem) => problem,
+            ReadError::Io(error) => FileError::NotCsv {
+                line: 0,
+                reason: error.to_string(),
+            },
+        }
+    }
+}
+
+/// How a file is to be read, learnt from one pass over it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Survey {
+    /// The SHA-256 of the file's bytes, in hex, for the import history.
+    pub sha256: String,
+    encoding: Encoding,
+    separator: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    /// UTF-8, after a byte-order mark if `bom`.
+    Utf8 { bom: bool },
+    /// Windows-1250, the usual encoding of Slovenian Windows programs, when the bytes are not
+    /// valid UTF-8 (a UTF-8 byte-order mark before them is dropped all the same).
+    Windows1250 { bom: bool },
+}
+
+impl Encoding {
+    fn bom(self) -> bool {
+        match self {
+            Encoding::Utf8 { bom } | Encoding::Windows1250 { bom } => bom,
+        }
+    }
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+const BLOCK: usize = 64 * 1024;
+
+/// Reads `source` once: whether it is a text file with a header line, its encoding and
+/// separator, where a quoted value opens that is never closed, and its digest.
+pub fn survey(source: &Source) -> Result<Survey, ReadError> {
+    survey_of(source.open()?)
+}
+
+fn survey_of(mut reader: impl Read) -> Result<Survey, ReadError> {
+    let mut head = Vec::with_capacity(BLOCK);
+    reader.by_ref().take(BLOCK as u64).read_to_end(&mut head)?;
+    if let Some(problem) = not_text(&head) {
+        return Err(problem.into());
+    }
+    let bom = head.starts_with(UTF8_BOM);
+    let text = if bom {
+        &head[UTF8_BOM.len()..]
+    } else {
+        &head[..]
+    };
+    let header_line = text.split(|&byte| byte == b'\n').next().unwrap_or_default();
+    if header_line.iter().all(u8::is_ascii_whitespace) {
+        return Err(FileError::Empty.into());
+    }
+    let separator = if header_line.contains(&b';') {
+        b';'
+    } else if header_line.contains(&b',') {
+        b','
+    } else {
+        return Err(FileError::NoSeparator.into());
+    };
+
+    let mut digest = Sha256::new();
+    digest.update(&head);
+    let mut utf8 = Utf8Check::default();
+    let mut quotes = QuoteScan::new(separator);
+    utf8.feed(text);
+    quotes.feed(text);
+    let mut block = vec![0; BLOCK];
+    loop {
+        let read = match reader.read(&mut block) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error.into()),
+        };
+        let bytes = &block[..read];
+        // A zero byte past the head: binary data, which `not_text` would have named there.
+        if bytes.contains(&0) {
+            return Err(FileError::NotText.into());
+        }
+        digest.update(bytes);
+        utf8.feed(bytes);
+        quotes.feed(bytes);
+    }
+    if let Some(line) = quotes.unclosed_at() {
+        return Err(FileError::UnclosedQuote { line }.into());
+    }
+    let encoding = if utf8.is_valid() {
+        Encoding::Utf8 { bom }
+    } else {
+        Encoding::Windows1250 { bom }
+    };
+    Ok(Survey {
+        sha256: crate::auth::secret::hex(&digest.finalize()),
+        encoding,
+        separator,
+    })
+}
+
+/// Whether bytes fed in blocks are UTF-8, a character split between blocks included.
+#[derive(Default)]
+struct Utf8Check {
+    invalid: bool,
+    /// The start of a character the block ended in.
+    carry: Vec<u8>,
+}
+
+impl Utf8Check {
+    fn feed(&mut self, bytes: &[u8]) {
+        if self.invalid {
+            return;
+        }
+        let joined;
+        let bytes = if self.carry.is_empty() {
+            bytes
+        } else {
+            joined = [self.carry.as_slice(), bytes].concat();
+            &joined
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(_) => self.carry.clear(),
+            Err(error) if error.error_len().is_none() => {
+                self.carry = bytes[error.valid_up_to()..].to_vec();
+            }
+            Err(_) => self.invalid = true,
+        }
+    }
+
+    fn is_valid(&self) -> bool {
+        !self.invalid && self.carry.is_empty()
+    }
+}
+
+/// Follows quoted values through the bytes: the csv reader would take the rest of the file
+/// as a value whose quote is never closed and report only a wrong number of fields.
+struct QuoteScan {
+    separator: u8,
+    state: QuoteState,
+    /// Line breaks seen so far.
+    breaks: u64,
+    /// The line a quoted value opened on.
+    opened_on: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    /// Between quoted values; a quote opens one only at the start of a value.
+    Outside {
+        at_field_start: bool,
+    },
+    Inside,
+    /// A quote inside a quoted value: doubled it is a quote, otherwise it closes the value.
+    QuoteInside,
+}
+
+impl QuoteScan {
+    fn new(separator: u8) -> QuoteScan {
+        QuoteScan {
+            separator,
+            state: QuoteState::Outside {
+                at_field_start: true,
+            },
+            breaks: 0,
+            opened_on: 0,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            let boundary = byte == self.separator || byte == b'\n' || byte == b'\r';
+            self.state = match self.state {
+                QuoteState::Outside {
+                    at_field_start: true,
+                } if byte == b'"' => {
+                    self.opened_on = self.breaks + 1;
+                    QuoteState::Inside
+                }
+                QuoteState::Outside { .. } => QuoteState::Outside {
+                    at_field_start: boundary,
+                },
+                QuoteState::Inside if byte == b'"' => QuoteState::QuoteInside,
+                QuoteState::Inside => QuoteState::Inside,
+                QuoteState::QuoteInside if byte == b'"' => QuoteState::Inside,
+                QuoteState::QuoteInside => QuoteState::Outside {
+                    at_field_start: boundary,
+                },
+            };
+            if byte == b'\n' {
+                self.breaks += 1;
+            }
+        }
+    }
+
+    fn unclosed_at(&self) -> Option<u64> {
+        (self.state == QuoteState::Inside).then_some(self.opened_on)
+    }
+}
+
+/// The columns of a file: which field holds which known column.
 #[derive(Debug)]
-pub(super) struct Table {
+pub struct Header {
     /// The columns the file's kind knows.
     known: &'static [Column],
     /// Lower-case column name → field index; unnamed columns are left out.
     columns: HashMap<String, usize>,
     pub(super) width: usize,
-    pub(super) rows: Vec<TableRow>,
 }
 
-#[derive(Debug)]
-pub(super) struct TableRow {
-    /// As an editor shows it: the header is line 1.
-    pub(super) line: u64,
-    pub(super) fields: StringRecord,
-}
-
-impl Table {
-    pub(super) fn read(known: &'static [Column], bytes: &[u8]) -> Result<Table, FileError> {
-        if let Some(problem) = not_text(bytes) {
-            return Err(problem);
-        }
-        let text = decode(bytes);
-        let header_line = text.lines().next().unwrap_or_default();
-        if header_line.trim().is_empty() {
-            return Err(FileError::Empty);
-        }
-        let separator = if header_line.contains(';') {
-            b';'
-        } else if header_line.contains(',') {
-            b','
-        } else {
-            return Err(FileError::NoSeparator);
-        };
-        if let Some(offset) = unclosed_quote(text.as_bytes(), separator) {
-            let before = text.as_bytes().get(..offset).unwrap_or_default();
-            let breaks = before.iter().filter(|&&byte| byte == b'\n').count();
-            return Err(FileError::UnclosedQuote {
-                line: u64::try_from(breaks).unwrap_or(u64::MAX) + 1,
-            });
-        }
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(separator)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-
-        let header = reader.headers().map_err(not_csv)?;
-        let width = header.len();
+impl Header {
+    fn read(known: &'static [Column], fields: &StringRecord) -> Result<Header, FileError> {
         let mut columns = HashMap::new();
-        for (index, name) in header.iter().enumerate() {
+        for (index, name) in fields.iter().enumerate() {
             let name = name.to_lowercase();
             if name.is_empty() {
                 continue;
@@ -76,28 +287,10 @@ impl Table {
         if !missing.is_empty() {
             return Err(FileError::MissingColumns { columns: missing });
         }
-
-        let mut lines = LineCounter {
-            text: text.as_bytes(),
-            counted_to: 0,
-            line: 1,
-        };
-        let mut rows = Vec::new();
-        for fields in reader.records() {
-            let fields = fields.map_err(not_csv)?;
-            // Spreadsheets leave rows of empty fields (`;;;`) below the data.
-            if fields.iter().all(str::is_empty) {
-                continue;
-            }
-            let byte = fields.position().map_or(0, csv::Position::byte);
-            let line = lines.record_line(usize::try_from(byte).unwrap_or(usize::MAX));
-            rows.push(TableRow { line, fields });
-        }
-        Ok(Table {
+        Ok(Header {
             known,
             columns,
-            width,
-            rows,
+            width: fields.len(),
         })
     }
 
@@ -112,63 +305,146 @@ impl Table {
     }
 }
 
-/// Line numbers from csv's byte positions. Its own line count goes astray after blank lines
-/// and with CRLF line ends, and its position may point at the line breaks before a record.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    counted_to: usize,
-    line: u64,
+/// One non-blank row of a file.
+#[derive(Debug)]
+pub struct TableRow {
+    /// As an editor shows it: the header is line 1.
+    pub(super) line: u64,
+    pub(super) fields: StringRecord,
 }
 
-impl LineCounter<'_> {
-    /// The line of the record at `byte` (or after the line breaks there); records come in order.
-    fn record_line(&mut self, byte: usize) -> u64 {
-        let rest = self.text.get(byte..).unwrap_or_default();
-        let start = byte
-            + rest
-                .iter()
-                .take_while(|&&b| b == b'\r' || b == b'\n')
-                .count();
-        let breaks = self.text[self.counted_to..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.line += breaks as u64;
-        self.counted_to = start;
-        self.line
+/// The rows of a surveyed file, read one at a time.
+pub struct Rows {
+    reader: csv::Reader<LineIndex<Box<dyn Read + Send>>>,
+    pub(super) header: Header,
+}
+
+impl Rows {
+    pub fn open(
+        known: &'static [Column],
+        source: &Source,
+        survey: &Survey,
+    ) -> Result<Rows, ReadError> {
+        Rows::read(known, source.open()?, survey)
     }
-}
 
-/// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, otherwise Windows-1250, the
-/// usual encoding of Slovenian Windows programs.
-fn decode(bytes: &[u8]) -> Cow<'_, str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => {
-            encoding_rs::WINDOWS_1250
-                .decode_without_bom_handling(bytes)
-                .0
+    fn read(
+        known: &'static [Column],
+        mut bytes: Box<dyn Read + Send>,
+        survey: &Survey,
+    ) -> Result<Rows, ReadError> {
+        if survey.encoding.bom() {
+            bytes.read_exact(&mut [0; UTF8_BOM.len()])?;
+        }
+        let text: Box<dyn Read + Send> = match survey.encoding {
+            Encoding::Utf8 { .. } => bytes,
+            Encoding::Windows1250 { .. } => Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding_rs::WINDOWS_1250))
+                    .bom_sniffing(false)
+                    .build(bytes),
+            ),
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(survey.separator)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(LineIndex::new(text));
+        let header = Header::read(known, reader.headers().map_err(read_error)?)?;
+        Ok(Rows { reader, header })
+    }
+
+    /// The next row that is not blank, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<TableRow>, ReadError> {
+        let mut fields = StringRecord::new();
+        loop {
+            if !self.reader.read_record(&mut fields).map_err(read_error)? {
+                return Ok(None);
+            }
+            // Spreadsheets leave rows of empty fields (`;;;`) below the data.
+            if fields.iter().all(str::is_empty) {
+                continue;
+            }
+            let byte = fields.position().map_or(0, csv::Position::byte);
+            let line = self.reader.get_mut().line_of_record_at(byte);
+            return Ok(Some(TableRow { line, fields }));
         }
     }
 }
 
-/// Why `bytes` are not a text file at all, told before anything is read as lines: a
-/// spreadsheet saved as a workbook or as UTF-16, or some other binary file.
-fn not_text(bytes: &[u8]) -> Option<FileError> {
+/// Line numbers from csv's byte positions, remembering where the line breaks are in the
+/// part of the text the csv reader has not passed yet. csv's own line count goes astray
+/// after blank lines and with CRLF line ends, and its position may point at the line breaks
+/// before a record.
+struct LineIndex<R> {
+    inner: R,
+    /// Bytes handed to the csv reader so far.
+    offset: u64,
+    /// The offsets of the CR and LF bytes not yet passed, and whether each is LF.
+    breaks: VecDeque<(u64, bool)>,
+    /// LF bytes passed.
+    passed_lines: u64,
+}
+
+impl<R> LineIndex<R> {
+    fn new(inner: R) -> Self {
+        LineIndex {
+            inner,
+            offset: 0,
+            breaks: VecDeque::new(),
+            passed_lines: 0,
+        }
+    }
+
+    /// The line of the record at `byte`, or after the line breaks there; records come in
+    /// order.
+    fn line_of_record_at(&mut self, byte: u64) -> u64 {
+        while let Some(&(at, is_lf)) = self.breaks.front()
+            && at < byte
+        {
+            self.passed_lines += u64::from(is_lf);
+            self.breaks.pop_front();
+        }
+        // The breaks right at `byte`, one after another, come before the record.
+        let breaks_at_start = (byte..)
+            .zip(&self.breaks)
+            .take_while(|(expected, (at, _))| expected == at)
+            .filter(|(_, (_, is_lf))| *is_lf)
+            .count();
+        self.passed_lines + breaks_at_start as u64 + 1
+    }
+}
+
+impl<R: Read> Read for LineIndex<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        for (index, &byte) in buffer[..read].iter().enumerate() {
+            if byte == b'\n' || byte == b'\r' {
+                self.breaks
+                    .push_back((self.offset + index as u64, byte == b'\n'));
+            }
+        }
+        self.offset += read as u64;
+        Ok(read)
+    }
+}
+
+/// Why `head`, the first bytes of a file, are not a text file at all: a spreadsheet saved as
+/// a workbook or as UTF-16, or some other binary file.
+fn not_text(head: &[u8]) -> Option<FileError> {
     const ZIP: &[u8] = b"PK\x03\x04";
     const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
         return Some(FileError::Utf16);
     }
-    if bytes.starts_with(ZIP) || bytes.starts_with(OLE) {
+    if head.starts_with(ZIP) || head.starts_with(OLE) {
         return Some(FileError::Workbook);
     }
-    if !bytes.contains(&0) {
+    if !head.contains(&0) {
         return None;
     }
     // UTF-16 without a byte-order mark: every other byte of Latin text is zero.
-    let head = bytes.get(..4096).unwrap_or(bytes);
+    let head = head.get(..4096).unwrap_or(head);
     let zeros_at = |parity| {
         head.iter()
             .skip(parity)
@@ -184,40 +460,12 @@ fn not_text(bytes: &[u8]) -> Option<FileError> {
     }
 }
 
-/// Where a quoted value opens that is never closed, if one is: the csv reader would take the
-/// rest of the file as that one value and report only a wrong number of fields.
-fn unclosed_quote(text: &[u8], separator: u8) -> Option<usize> {
-    let mut open = None;
-    let mut at_field_start = true;
-    let mut index = 0;
-    while let Some(&byte) = text.get(index) {
-        match open {
-            // Inside quotes a doubled quote is a quote; a single one closes the value.
-            Some(_) if byte == b'"' => {
-                if text.get(index + 1) == Some(&b'"') {
-                    index += 1;
-                } else {
-                    open = None;
-                    at_field_start = false;
-                }
-            }
-            Some(_) => {}
-            // A quote opens a value only at its start; elsewhere it is a character like others.
-            None if byte == b'"' && at_field_start => {
-                open = Some(index);
-                at_field_start = false;
-            }
-            None => at_field_start = byte == separator || byte == b'\n' || byte == b'\r',
-        }
-        index += 1;
-    }
-    open
-}
-
-fn not_csv(error: csv::Error) -> FileError {
-    FileError::NotCsv {
-        line: error.position().map_or(0, csv::Position::line),
-        reason: error.to_string(),
+fn read_error(error: csv::Error) -> ReadError {
+    let line = error.position().map_or(0, csv::Position::line);
+    let reason = error.to_string();
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => ReadError::Io(error),
+        _ => ReadError::File(FileError::NotCsv { line, reason }),
     }
 }
 
@@ -226,34 +474,118 @@ mod tests {
     use super::*;
     use crate::import::Kind;
 
+    /// Hands out at most `block` bytes a read, as a slow disk or a network would.
+    struct Trickle {
+        bytes: Vec<u8>,
+        at: usize,
+        block: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let count = self.block.min(out.len()).min(self.bytes.len() - self.at);
+            out[..count].copy_from_slice(&self.bytes[self.at..self.at + count]);
+            self.at += count;
+            Ok(count)
+        }
+    }
+
+    fn trickle(bytes: &[u8], block: usize) -> Box<dyn Read + Send> {
+        Box::new(Trickle {
+            bytes: bytes.to_vec(),
+            at: 0,
+            block,
+        })
+    }
+
+    /// The rows of `bytes` read in blocks of 1 byte, 7 bytes and all at once, which must
+    /// agree.
+    fn rows_of(
+        known: &'static [Column],
+        bytes: &[u8],
+    ) -> Result<Vec<(u64, Vec<String>)>, FileError> {
+        let read = |block| -> Result<Vec<(u64, Vec<String>)>, ReadError> {
+            let survey = survey_of(trickle(bytes, block))?;
+            let mut rows = Rows::read(known, trickle(bytes, block), &survey)?;
+            let mut found = Vec::new();
+            while let Some(row) = rows.next_row()? {
+                found.push((row.line, row.fields.iter().map(str::to_owned).collect()));
+            }
+            Ok(found)
+        };
+        let whole = read(usize::MAX).map_err(ReadError::in_memory);
+        for block in [1, 7] {
+            assert_eq!(
+                read(block).map_err(ReadError::in_memory),
+                whole,
+                "blocks of {block}"
+            );
+        }
+        whole
+    }
+
+    fn lines_of(bytes: &[u8]) -> Vec<u64> {
+        let rows = rows_of(Kind::Readings.columns(), bytes).unwrap();
+        rows.iter().map(|(line, _)| *line).collect()
+    }
+
+    fn first_value(bytes: &[u8]) -> String {
+        rows_of(Kind::Payers.columns(), bytes).unwrap()[0].1[1].clone()
+    }
+
     #[test]
     fn decodes_utf8_with_and_without_bom() {
-        assert_eq!(decode("Čebelar".as_bytes()), "Čebelar");
-        assert_eq!(decode(b"\xEF\xBB\xBFa;b"), "a;b");
+        assert_eq!(
+            first_value("payer_code;name\n1;Čebelar\n".as_bytes()),
+            "Čebelar"
+        );
+        assert_eq!(
+            first_value("\u{FEFF}payer_code;name\n1;Čebelar\n".as_bytes()),
+            "Čebelar"
+        );
+    }
+
+    #[test]
+    fn decodes_windows_1250_when_not_utf8() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode("payer_code;name\n1;Čšž ČŠŽ ćđ\n");
+        assert_eq!(first_value(&bytes), "Čšž ČŠŽ ćđ");
+        // Valid UTF-8 up to its last byte is still not UTF-8.
+        let mut bytes = "payer_code;name\n1;Čebelar\n2;A".as_bytes().to_vec();
+        bytes.push(0xC4);
+        assert_eq!(first_value(&bytes), "ÄŚebelar");
+    }
+
+    #[test]
+    fn digests_the_bytes_as_they_are() {
+        let bytes = b"\xEF\xBB\xBFpayer_code;name\n1;A\n";
+        let survey = survey(&Source::from(&bytes[..])).unwrap();
+        assert_eq!(survey.sha256, crate::auth::secret::sha256_hex(bytes));
     }
 
     #[test]
     fn names_what_is_not_a_text_file() {
-        let read = |bytes: &[u8]| Table::read(Kind::Payers.columns(), bytes).unwrap_err();
-        let (utf16, _, _) = encoding_rs::UTF_16LE.encode("payer_code;name\n1;A\n");
+        let read = |bytes: &[u8]| rows_of(Kind::Payers.columns(), bytes).unwrap_err();
         assert_eq!(read(b"\xFF\xFEp\0a\0"), FileError::Utf16);
         let utf16_no_bom: Vec<u8> = "payer_code;name\n1;A\n"
             .bytes()
             .flat_map(|byte| [byte, 0])
             .collect();
         assert_eq!(read(&utf16_no_bom), FileError::Utf16);
-        assert!(!utf16.is_empty());
         assert_eq!(read(b"PK\x03\x04\x14\0\x06\0"), FileError::Workbook);
         assert_eq!(
             read(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0"),
             FileError::Workbook
         );
         assert_eq!(read(b"payer_code;name\n1;A\0B\n"), FileError::NotText);
+        let mut late_zero = b"payer_code;name\n".to_vec();
+        late_zero.extend(b"1;A\n".repeat(BLOCK));
+        late_zero.push(0);
+        assert_eq!(read(&late_zero), FileError::NotText);
     }
 
     #[test]
     fn names_the_line_of_a_quote_never_closed() {
-        let read = |bytes: &[u8]| Table::read(Kind::Payers.columns(), bytes);
+        let read = |bytes: &[u8]| rows_of(Kind::Payers.columns(), bytes);
         assert_eq!(
             read(b"payer_code;name\n1;\"A\n2;B\n3;C\n").unwrap_err(),
             FileError::UnclosedQuote { line: 2 }
@@ -261,18 +593,8 @@ mod tests {
         // Doubled quotes inside quotes, quotes inside unquoted values and values over several
         // lines are all fine.
         let fine = read(b"payer_code;name\n1;\"A \"\"B\"\"\"\n2;5\" cev\n3;\"C\nD\"\n").unwrap();
-        assert_eq!(fine.rows.len(), 3);
-    }
-
-    #[test]
-    fn decodes_windows_1250_when_not_utf8() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode("Čšž ČŠŽ ćđ");
-        assert_eq!(decode(&bytes), "Čšž ČŠŽ ćđ");
-    }
-
-    fn lines_of(bytes: &[u8]) -> Vec<u64> {
-        let table = Table::read(Kind::Readings.columns(), bytes).unwrap();
-        table.rows.iter().map(|row| row.line).collect()
+        assert_eq!(fine.len(), 3);
+        assert_eq!(fine[0].1[1], "A \"B\"");
     }
 
     #[test]
@@ -286,40 +608,36 @@ mod tests {
             [2, 5, 7]
         );
         assert_eq!(lines_of(b"meter_serial;date;value\n\nA;1.1.2020;1\n"), [3]);
+        assert_eq!(
+            lines_of(b"\xEF\xBB\xBFmeter_serial;date;value\n\nA;1.1.2020;1\n"),
+            [3]
+        );
     }
 
     #[test]
     fn prefers_semicolon_as_separator() {
-        let table = Table::read(
+        let rows = rows_of(
             Kind::Readings.columns(),
             b"meter_serial;date;value;remark, comma\nA;1.1.2020;1,5;x\n",
         )
         .unwrap();
-        assert_eq!(table.value(&table.rows[0], "value"), Some("1,5"));
+        assert_eq!(rows[0].1[2], "1,5");
     }
 
     #[test]
     fn file_errors() {
+        let read = |bytes: &[u8]| rows_of(Kind::Readings.columns(), bytes).unwrap_err();
+        assert_eq!(read(b""), FileError::Empty);
+        assert_eq!(read(b"\xEF\xBB\xBF \n"), FileError::Empty);
+        assert_eq!(read(b"meter_serial\tdate\tvalue\n"), FileError::NoSeparator);
         assert_eq!(
-            Table::read(Kind::Readings.columns(), b"").unwrap_err(),
-            FileError::Empty
-        );
-        assert_eq!(
-            Table::read(Kind::Readings.columns(), b"\xEF\xBB\xBF \n").unwrap_err(),
-            FileError::Empty
-        );
-        assert_eq!(
-            Table::read(Kind::Readings.columns(), b"meter_serial\tdate\tvalue\n").unwrap_err(),
-            FileError::NoSeparator
-        );
-        assert_eq!(
-            Table::read(Kind::Readings.columns(), b"meter_serial;Date;date;value\n").unwrap_err(),
+            read(b"meter_serial;Date;date;value\n"),
             FileError::DuplicateColumn {
                 column: "date".into()
             }
         );
         assert_eq!(
-            Table::read(Kind::Readings.columns(), b"meter_serial;source\n").unwrap_err(),
+            read(b"meter_serial;source\n"),
             FileError::MissingColumns {
                 columns: vec!["date", "value"]
             }

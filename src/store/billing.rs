@@ -14,12 +14,13 @@ use super::entity::{
     import_run, invoice, invoice_line, invoice_pdf, meter, open_item, payer, point, point_service,
     price, reading, service,
 };
+use super::import_session::{Mention, Staged};
 use super::{Db, Tx, begin_write};
 use crate::domain::billing::{
     InvoiceLineRecord, InvoiceRecord, MeterRecord, OpenItemRecord, PayerRecord, PointRecord,
     PriceRecord, ReadingRecord,
 };
-use crate::import::Kind;
+use crate::import::{Kind, Reference};
 
 /// Keeps each statement well under SQLite's limit on bound parameters.
 const CHUNK: usize = 500;
@@ -172,7 +173,7 @@ where
 }
 
 /// The key of the PostgreSQL advisory lock imports hold (the ASCII of "eportimp").
-const IMPORT_LOCK: i64 = 0x6570_6f72_7469_6d70;
+pub(super) const IMPORT_LOCK: i64 = 0x6570_6f72_7469_6d70;
 
 /// Begins the transaction an import applies in, once an import running on another connection
 /// or instance has finished. On PostgreSQL two imports of the same new rows would otherwise
@@ -222,6 +223,157 @@ pub async fn refresh_statistics(db: &Db, kind: Kind) -> Result<(), DbErr> {
     db.execute_unprepared(&statement).await.map(|_| ())
 }
 
+/// A billing record as the row of the table that keeps it.
+pub trait StoredAs {
+    type Entity: Staged;
+    fn to_model(&self, now: DateTime<Utc>) -> <Self::Entity as EntityTrait>::Model;
+}
+
+impl Staged for payer::Entity {
+    const REFERENCES: &'static [Mention] = &[];
+}
+
+impl Staged for meter::Entity {
+    const REFERENCES: &'static [Mention] = &[Mention {
+        column: "point_code",
+        what: Reference::Point,
+        table: "points",
+        key: "code",
+    }];
+}
+
+impl Staged for reading::Entity {
+    const REFERENCES: &'static [Mention] = &[Mention {
+        column: "meter_serial",
+        what: Reference::Meter,
+        table: "meters",
+        key: "serial",
+    }];
+}
+
+impl Staged for invoice::Entity {
+    const REFERENCES: &'static [Mention] = &[
+        Mention {
+            column: "payer_code",
+            what: Reference::Payer,
+            table: "payers",
+            key: "code",
+        },
+        Mention {
+            column: "point_code",
+            what: Reference::Point,
+            table: "points",
+            key: "code",
+        },
+    ];
+}
+
+impl Staged for invoice_line::Entity {
+    const REFERENCES: &'static [Mention] = &[
+        Mention {
+            column: "invoice_number",
+            what: Reference::Invoice,
+            table: "invoices",
+            key: "number",
+        },
+        Mention {
+            column: "service_code",
+            what: Reference::Service,
+            table: "services",
+            key: "code",
+        },
+    ];
+}
+
+impl StoredAs for PayerRecord {
+    type Entity = payer::Entity;
+    fn to_model(&self, now: DateTime<Utc>) -> payer::Model {
+        payer::Model {
+            code: self.code.as_str().to_owned(),
+            name: self.name.clone(),
+            street: self.street.clone(),
+            postal_code: self.postal_code.clone(),
+            city: self.city.clone(),
+            tax_number: self.tax_number.as_ref().map(|t| t.as_str().to_owned()),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            updated_at: now,
+        }
+    }
+}
+
+impl StoredAs for MeterRecord {
+    type Entity = meter::Entity;
+    fn to_model(&self, now: DateTime<Utc>) -> meter::Model {
+        meter::Model {
+            serial: self.serial.clone(),
+            point_code: self.point_code.clone(),
+            medium: self.medium.clone(),
+            unit: self.unit.clone(),
+            digits: i16::from(self.digits),
+            decimals: i16::from(self.decimals),
+            dn: self.dn.map(i32::from),
+            installed_on: self.installed_on,
+            removed_on: self.removed_on,
+            updated_at: now,
+        }
+    }
+}
+
+impl StoredAs for ReadingRecord {
+    type Entity = reading::Entity;
+    fn to_model(&self, now: DateTime<Utc>) -> reading::Model {
+        reading::Model {
+            meter_serial: self.meter_serial.clone(),
+            read_on: self.read_on,
+            source: self.source.as_str().to_owned(),
+            litres: self.value.litres(),
+            updated_at: now,
+        }
+    }
+}
+
+impl StoredAs for InvoiceRecord {
+    type Entity = invoice::Entity;
+    fn to_model(&self, now: DateTime<Utc>) -> invoice::Model {
+        invoice::Model {
+            number: self.number.clone(),
+            payer_code: self.payer_code.as_str().to_owned(),
+            point_code: self.point_code.clone(),
+            issue_date: self.issue_date,
+            period_from: self.period_from,
+            period_to: self.period_to,
+            due_date: self.due_date,
+            net_cents: self.net.0,
+            vat_cents: self.vat.0,
+            total_cents: self.total.0,
+            reference: self.reference.clone(),
+            updated_at: now,
+        }
+    }
+}
+
+impl StoredAs for InvoiceLineRecord {
+    type Entity = invoice_line::Entity;
+    fn to_model(&self, now: DateTime<Utc>) -> invoice_line::Model {
+        invoice_line::Model {
+            invoice_number: self.invoice_number.clone(),
+            // The import refuses line numbers beyond 32 bits.
+            line_no: i32::try_from(self.line_no).unwrap_or(i32::MAX),
+            service_code: self.service_code.clone(),
+            description: self.description.clone(),
+            quantity_thousandths: self.quantity.map(|q| q.0),
+            unit: self.unit.clone(),
+            unit_price_ten_thousandths: self.unit_price.map(|p| p.0),
+            vat_rate_bp: self
+                .vat_rate
+                .map(crate::domain::vat::VatRate::as_basis_points),
+            amount_cents: self.amount.0,
+            updated_at: now,
+        }
+    }
+}
+
 /// Whether billing data has arrived at all (the demo fills only an empty database).
 pub async fn has_payers<C: ConnectionTrait>(conn: &C) -> Result<bool, DbErr> {
     Ok(payer::Entity::find().one(conn).await?.is_some())
@@ -239,20 +391,7 @@ pub async fn upsert_payers<C: ConnectionTrait>(
         |m| m.code.clone(),
     )
     .await?;
-    let rows = records
-        .iter()
-        .map(|r| payer::Model {
-            code: r.code.as_str().to_owned(),
-            name: r.name.clone(),
-            street: r.street.clone(),
-            postal_code: r.postal_code.clone(),
-            city: r.city.clone(),
-            tax_number: r.tax_number.as_ref().map(|t| t.as_str().to_owned()),
-            email: r.email.clone(),
-            phone: r.phone.clone(),
-            updated_at: now,
-        })
-        .collect();
+    let rows = records.iter().map(|r| r.to_model(now)).collect();
     write_rows::<payer::Entity, _, _>(
         conn,
         rows,
@@ -446,21 +585,7 @@ pub async fn upsert_meters<C: ConnectionTrait>(
         |m| m.serial.clone(),
     )
     .await?;
-    let rows = records
-        .iter()
-        .map(|r| meter::Model {
-            serial: r.serial.clone(),
-            point_code: r.point_code.clone(),
-            medium: r.medium.clone(),
-            unit: r.unit.clone(),
-            digits: i16::from(r.digits),
-            decimals: i16::from(r.decimals),
-            dn: r.dn.map(i32::from),
-            installed_on: r.installed_on,
-            removed_on: r.removed_on,
-            updated_at: now,
-        })
-        .collect();
+    let rows = records.iter().map(|r| r.to_model(now)).collect();
     write_rows::<meter::Entity, _, _>(
         conn,
         rows,
@@ -489,16 +614,7 @@ pub async fn upsert_readings<C: ConnectionTrait>(
         key,
     )
     .await?;
-    let rows = records
-        .iter()
-        .map(|r| reading::Model {
-            meter_serial: r.meter_serial.clone(),
-            read_on: r.read_on,
-            source: r.source.as_str().to_owned(),
-            litres: r.value.litres(),
-            updated_at: now,
-        })
-        .collect();
+    let rows = records.iter().map(|r| r.to_model(now)).collect();
     write_rows::<reading::Entity, _, _>(conn, rows, &stored, key, |new, old| {
         reading::Model {
             updated_at: old.updated_at,
@@ -520,23 +636,7 @@ pub async fn upsert_invoices<C: ConnectionTrait>(
         |m| m.number.clone(),
     )
     .await?;
-    let rows = records
-        .iter()
-        .map(|r| invoice::Model {
-            number: r.number.clone(),
-            payer_code: r.payer_code.as_str().to_owned(),
-            point_code: r.point_code.clone(),
-            issue_date: r.issue_date,
-            period_from: r.period_from,
-            period_to: r.period_to,
-            due_date: r.due_date,
-            net_cents: r.net.0,
-            vat_cents: r.vat.0,
-            total_cents: r.total.0,
-            reference: r.reference.clone(),
-            updated_at: now,
-        })
-        .collect();
+    let rows = records.iter().map(|r| r.to_model(now)).collect();
     write_rows::<invoice::Entity, _, _>(
         conn,
         rows,
@@ -565,23 +665,7 @@ pub async fn upsert_invoice_lines<C: ConnectionTrait>(
         key,
     )
     .await?;
-    let rows = records
-        .iter()
-        .map(|r| invoice_line::Model {
-            invoice_number: r.invoice_number.clone(),
-            line_no: i32::try_from(r.line_no).unwrap_or(i32::MAX),
-            service_code: r.service_code.clone(),
-            description: r.description.clone(),
-            quantity_thousandths: r.quantity.map(|q| q.0),
-            unit: r.unit.clone(),
-            unit_price_ten_thousandths: r.unit_price.map(|p| p.0),
-            vat_rate_bp: r
-                .vat_rate
-                .map(super::super::domain::vat::VatRate::as_basis_points),
-            amount_cents: r.amount.0,
-            updated_at: now,
-        })
-        .collect();
+    let rows = records.iter().map(|r| r.to_model(now)).collect();
     write_rows::<invoice_line::Entity, _, _>(conn, rows, &stored, key, |new, old| {
         invoice_line::Model {
             updated_at: old.updated_at,

@@ -20,6 +20,7 @@ pub mod contact_messages;
 pub mod control_numbers;
 pub mod entity;
 pub mod idempotency;
+pub mod import_session;
 pub mod import_uploads;
 pub mod invoices;
 pub mod meters;

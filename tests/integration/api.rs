@@ -552,17 +552,17 @@ async fn billing_data_is_upserted_whole_or_not_at_all(backend: Backend) {
             .join("tests/fixtures/komunala-vrhnika/payers.csv"),
     )
     .unwrap();
-    let changes = eportal::app::import::import_file(
-        &app.db,
-        eportal::import::Kind::Payers,
-        "payers.csv",
-        &file,
-        eportal::app::import::Channel::CommandLine,
-        false,
-    )
-    .await
-    .unwrap()
-    .changes;
+    let file = eportal::app::import::FileImport {
+        kind: eportal::import::Kind::Payers,
+        name: "payers.csv",
+        source: eportal::import::Source::from(file.as_slice()),
+        channel: eportal::app::import::Channel::CommandLine,
+        dry_run: false,
+    };
+    let changes = eportal::app::import::import_file(&app.db, file)
+        .await
+        .unwrap()
+        .changes;
     assert!(changes.updated + changes.inserted > 0);
     let same = json!([
         { "payer_code": "700101", "name": "ŽAGAR MARIJA", "street": "Tržaška cesta 12", "postal_code": "1360", "city": "Vrhnika", "tax_number": "10000003", "email": "marija.zagar@example.si", "phone": "01 750 12 34" }
@@ -791,16 +791,16 @@ async fn the_files_sent_as_upserts_give_the_same_database_as_imported(backend: B
     for kind in Kind::ALL {
         let name = format!("{}.csv", kind.as_str());
         let bytes = std::fs::read(files.path().join(&name)).unwrap();
-        apply::import_file(
-            &by_files.db,
+        let file = apply::FileImport {
             kind,
-            &name,
-            &bytes,
-            Channel::CommandLine,
-            false,
-        )
-        .await
-        .unwrap_or_else(|error| panic!("{name}: {error}"));
+            name: &name,
+            source: eportal::import::Source::from(bytes.as_slice()),
+            channel: Channel::CommandLine,
+            dry_run: false,
+        };
+        apply::import_file(&by_files.db, file)
+            .await
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(b';')
             .from_reader(bytes.as_slice());

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use eportal::app::import::{self as apply, Channel, ImportError};
-use eportal::import::{Kind, ParseFailure, Problem};
+use eportal::import::{Kind, ParseFailure, Problem, Source};
 use eportal::store::Db;
 use eportal::store::entity::{
     import_run, invoice, invoice_pdf, meter, open_item, payer, point_service, price, reading,
@@ -26,6 +26,8 @@ on_both_databases!(
     the_command_line_reports_and_exits_non_zero_on_bad_lines,
     two_imports_at_once_both_apply_one_after_the_other,
     a_large_import_leaves_the_statistics_current,
+    a_file_of_many_batches_reports_every_bad_line_in_order,
+    text_with_tabs_backslashes_and_line_breaks_is_stored_exactly,
 );
 
 fn fixtures() -> PathBuf {
@@ -42,15 +44,15 @@ async fn import(
     bytes: &[u8],
     dry_run: bool,
 ) -> Result<apply::Outcome, ImportError> {
-    apply::import_file(
-        db,
+    let name = format!("{}.csv", kind.as_str());
+    let file = apply::FileImport {
         kind,
-        &format!("{}.csv", kind.as_str()),
-        bytes,
-        Channel::CommandLine,
+        name: &name,
+        source: Source::from(bytes),
+        channel: Channel::CommandLine,
         dry_run,
-    )
-    .await
+    };
+    apply::import_file(db, file).await
 }
 
 async fn import_all(db: &Db) -> Vec<apply::Outcome> {
@@ -505,4 +507,124 @@ async fn a_large_import_leaves_the_statistics_current(backend: Backend) {
             .unwrap();
         assert_eq!(untouched.try_get::<i64>("", "n").unwrap(), 1);
     }
+}
+
+/// Readings of the fixtures' meter V-1001, one a day from 1 January 2000, each line (the
+/// header is line 1) as `change` makes it.
+fn daily_readings(count: u32, change: impl Fn(u32, String) -> String) -> Vec<u8> {
+    let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let mut file = String::from("meter_serial;date;value\n");
+    for index in 0..count {
+        let line = index + 2;
+        let day = first + chrono::Days::new(u64::from(index));
+        let row = format!("V-1001;{};{index}", day.format("%d.%m.%Y"));
+        file.push_str(&change(line, row));
+        file.push('\n');
+    }
+    file.into_bytes()
+}
+
+/// A file longer than a batch is read a batch at a time and staged: bad values and keys
+/// found twice are reported together by line, then unknown meters, and nothing is stored
+/// until the file is right; then it is stored whole, and once.
+async fn a_file_of_many_batches_reports_every_bad_line_in_order(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    for kind in [Kind::Payers, Kind::Prices, Kind::Points, Kind::Meters] {
+        import(&db, kind, &fixture(kind), false).await.unwrap();
+    }
+    let stored = || async { reading::Entity::find().count(&db).await.unwrap() };
+    let before = stored().await;
+    let bad = daily_readings(2_500, |line, row| match line {
+        1_500 => "V-1001;2.1.2004;x".to_owned(),
+        2_400 => "V-1001;2000-01-10;5".to_owned(),
+        _ => row,
+    });
+    let lines = bad_lines(import(&db, Kind::Readings, &bad, false).await);
+    assert_eq!(
+        lines,
+        [
+            (
+                1_500,
+                Some("value".to_owned()),
+                Problem::BadNumber { text: "x".into() }
+            ),
+            (
+                2_400,
+                None,
+                Problem::DuplicateKey {
+                    key: "V-1001 / 10. 1. 2000 / reader".into(),
+                    first_line: 11
+                }
+            ),
+        ]
+    );
+    let unknown = daily_readings(2_500, |line, row| {
+        if line == 2_000 {
+            "V-9999;1.1.2020;1".to_owned()
+        } else {
+            row
+        }
+    });
+    let lines = bad_lines(import(&db, Kind::Readings, &unknown, false).await);
+    assert_eq!(
+        lines,
+        [(
+            2_000,
+            Some("meter_serial".to_owned()),
+            Problem::UnknownReference {
+                what: eportal::import::Reference::Meter,
+                key: "V-9999".into()
+            }
+        )]
+    );
+    assert_eq!(stored().await, before, "nothing of either file was stored");
+
+    let good = daily_readings(2_500, |_, row| row);
+    let dry = import(&db, Kind::Readings, &good, true).await.unwrap();
+    assert_eq!((dry.rows, dry.changes.inserted), (2_500, 2_500));
+    assert_eq!(stored().await, before);
+    let outcome = import(&db, Kind::Readings, &good, false).await.unwrap();
+    assert_eq!((outcome.rows, outcome.changes.inserted), (2_500, 2_500));
+    assert_eq!(stored().await, before + 2_500);
+    let again = import(&db, Kind::Readings, &good, false).await.unwrap();
+    assert_eq!(
+        (again.changes.unchanged, again.changes.changed()),
+        (2_500, 0)
+    );
+    let one_changed = daily_readings(2_500, |line, row| {
+        if line == 1_000 {
+            format!("{row}0")
+        } else {
+            row
+        }
+    });
+    let outcome = import(&db, Kind::Readings, &one_changed, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (outcome.changes.updated, outcome.changes.unchanged),
+        (1, 2_499)
+    );
+}
+
+/// Values reach the database as the file has them, whatever they hold (PostgreSQL's bulk load
+/// has its own escapes for these).
+async fn text_with_tabs_backslashes_and_line_breaks_is_stored_exactly(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let file = "payer_code;name;street;city\n\
+                800001;\"NOVAK\tANA\";\"Pot \\N 5\r\nblok B\";C:\\Vrhnika\\\n";
+    import(&db, Kind::Payers, file.as_bytes(), false)
+        .await
+        .unwrap();
+    let payer = payer::Entity::find_by_id("800001".to_owned())
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(payer.name, "NOVAK\tANA");
+    assert_eq!(payer.street.as_deref(), Some("Pot \\N 5\r\nblok B"));
+    assert_eq!(payer.city.as_deref(), Some("C:\\Vrhnika\\"));
+    assert_eq!(payer.email, None);
 }

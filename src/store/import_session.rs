@@ -1,0 +1,587 @@
+//! Billing files staged on a connection of their own: each file's rows are loaded into a
+//! temporary table, checked and compared with the stored rows there, where the portal never
+//! waits on them, and only what differs is written, in one short transaction.
+
+use std::marker::PhantomData;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sqlx::pool::PoolConnection;
+use sea_orm::sqlx::postgres::{PgCopyIn, PgPoolCopyExt, PgPoolOptions};
+use sea_orm::sqlx::sqlite::SqlitePoolOptions;
+use sea_orm::{
+    ColumnTrait, ColumnType, ConnectionTrait, DbBackend, DbErr, EntityTrait, IdenStatic, Iterable,
+    ModelTrait, PrimaryKeyToColumn, QueryResult, SqlErr, SqlxPostgresConnector,
+    SqlxSqliteConnector, Statement, Value,
+};
+
+use super::billing::{Changes, IMPORT_LOCK};
+use super::{Db, Tx, begin_write};
+use crate::domain::dates;
+use crate::import::Reference;
+
+/// A connection of an import's own. Its temporary tables live as long as it does; closing
+/// it drops them, and PostgreSQL's lock with them.
+pub struct ImportSession {
+    connection: Db,
+}
+
+impl ImportSession {
+    /// A connection with `db`'s settings. An `exclusive` session (one that will write) first
+    /// waits on PostgreSQL until no other import holds the import lock, so two imports do
+    /// not compare against the same rows; SQLite lets one writer in at a time anyway, and
+    /// [`Stage::apply`] compares again if another import was applied meanwhile.
+    pub async fn open(db: &Db, exclusive: bool) -> Result<ImportSession, DbErr> {
+        let connection = match db.get_database_backend() {
+            DbBackend::Postgres => {
+                let options = db.get_postgres_connection_pool().connect_options();
+                let pool = PgPoolOptions::new()
+                    .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect_with((*options).clone())
+                    .await
+                    .map_err(connection_error)?;
+                SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
+            }
+            _ => {
+                let options = db.get_sqlite_connection_pool().connect_options();
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect_with((*options).clone())
+                    .await
+                    .map_err(connection_error)?;
+                SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+            }
+        };
+        let session = ImportSession { connection };
+        if exclusive && session.backend() == DbBackend::Postgres {
+            session
+                .connection
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_advisory_lock($1)",
+                    [IMPORT_LOCK.into()],
+                ))
+                .await?;
+        }
+        Ok(session)
+    }
+
+    fn backend(&self) -> DbBackend {
+        self.connection.get_database_backend()
+    }
+
+    /// The transaction the difference is applied in.
+    pub async fn begin_write(&self) -> Result<Tx, DbErr> {
+        begin_write(&self.connection).await
+    }
+
+    /// Closes the connection, dropping its temporary tables and releasing its lock.
+    pub async fn close(self) {
+        if let Err(error) = self.connection.close().await {
+            tracing::warn!(%error, "closing an import's connection failed");
+        }
+    }
+
+    /// An empty temporary table for the rows of one file to be stored in `E`'s table.
+    pub async fn stage<E: Staged>(&self) -> Result<Stage<'_, E>, DbErr> {
+        let stage = Stage {
+            session: self,
+            table: format!("stage_{}", E::default().table_name()),
+            changed: format!("changed_{}", E::default().table_name()),
+            rows: 0,
+            copy: None,
+            compared_at: None,
+            entity: PhantomData,
+        };
+        let columns = stage.columns(Some("t"));
+        self.run(&format!(
+            "CREATE TEMPORARY TABLE {} AS SELECT CAST(0 AS BIGINT) AS line, {columns} \
+             FROM {} t WHERE 1 = 0",
+            stage.table,
+            quoted(E::default().table_name()),
+        ))
+        .await?;
+        Ok(stage)
+    }
+
+    async fn run(&self, sql: &str) -> Result<(), DbErr> {
+        self.connection.execute_unprepared(sql).await.map(|_| ())
+    }
+
+    async fn query(&self, sql: String, values: Vec<Value>) -> Result<Vec<QueryResult>, DbErr> {
+        self.connection
+            .query_all_raw(Statement::from_sql_and_values(self.backend(), sql, values))
+            .await
+    }
+}
+
+/// A billing table that files are imported into: every column but the time a row was last
+/// written is the file's, and the primary key is the file's key.
+pub trait Staged: EntityTrait + Default {
+    /// The column that says when a row was last written.
+    const UPDATED_AT: &'static str = "updated_at";
+    /// The columns that name a row of another table, which must exist.
+    const REFERENCES: &'static [Mention];
+}
+
+/// A column that names a row of another table.
+pub struct Mention {
+    pub column: &'static str,
+    pub what: Reference,
+    pub table: &'static str,
+    pub key: &'static str,
+}
+
+/// A key that the file has more than once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub line: u64,
+    pub first_line: u64,
+    /// The key's values, dates as people write them, joined by " / ".
+    pub key: String,
+}
+
+/// A row that names something the database does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    pub line: u64,
+    pub column: &'static str,
+    pub what: Reference,
+    pub key: String,
+}
+
+/// Problems reported per file: enough for anyone to see what is wrong, and bounded.
+pub const MAX_PROBLEMS: u64 = 10_000;
+
+/// The rows of one file, staged in a temporary table of the import's connection.
+pub struct Stage<'s, E: Staged> {
+    session: &'s ImportSession,
+    table: String,
+    changed: String,
+    rows: usize,
+    /// PostgreSQL's bulk load into the table, open while rows arrive.
+    copy: Option<PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>>,
+    /// The import history's newest run when the rows were compared.
+    compared_at: Option<i64>,
+    entity: PhantomData<E>,
+}
+
+impl<E: Staged> Stage<'_, E> {
+    /// The file's columns, those of the key first, each with `prefix.` if given.
+    fn columns(&self, prefix: Option<&str>) -> String {
+        file_columns::<E>()
+            .iter()
+            .map(|column| match prefix {
+                Some(prefix) => format!("{prefix}.{}", quoted(column.as_str())),
+                None => quoted(column.as_str()),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Adds rows, each with the line of the file it came from.
+    pub async fn insert(&mut self, rows: Vec<(u64, E::Model)>) -> Result<(), DbErr> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.rows += rows.len();
+        match self.session.backend() {
+            DbBackend::Postgres => self.copy_in(rows).await,
+            _ => self.insert_values(rows).await,
+        }
+    }
+
+    /// Sends rows to PostgreSQL's COPY, in its text format: a multi-row INSERT loaded 22,000
+    /// rows a second, COPY several times as many.
+    async fn copy_in(&mut self, rows: Vec<(u64, E::Model)>) -> Result<(), DbErr> {
+        let columns = file_columns::<E>();
+        let mut text = Vec::with_capacity(rows.len() * 64);
+        for (line, model) in rows {
+            text.extend_from_slice(line.to_string().as_bytes());
+            for column in &columns {
+                text.push(b'\t');
+                copy_text(&mut text, model.get(*column))?;
+            }
+            text.push(b'\n');
+        }
+        if self.copy.is_none() {
+            let statement = format!(
+                "COPY {} (line, {}) FROM STDIN",
+                self.table,
+                self.columns(None)
+            );
+            let pool = self.session.connection.get_postgres_connection_pool();
+            self.copy = Some(
+                pool.copy_in_raw(&statement)
+                    .await
+                    .map_err(execution_error)?,
+            );
+        }
+        if let Some(copy) = self.copy.as_mut() {
+            copy.send(text).await.map_err(execution_error)?;
+        }
+        Ok(())
+    }
+
+    /// Inserts rows into SQLite with one multi-row statement.
+    async fn insert_values(&mut self, rows: Vec<(u64, E::Model)>) -> Result<(), DbErr> {
+        let columns = file_columns::<E>();
+        let width = columns.len() + 1;
+        let mut values = Vec::with_capacity(rows.len() * width);
+        let count = rows.len();
+        for (line, model) in rows {
+            values.push(Value::BigInt(Some(i64::try_from(line).unwrap_or(i64::MAX))));
+            values.extend(columns.iter().map(|column| model.get(*column)));
+        }
+        let backend = self.session.backend();
+        let mut placeholders = String::new();
+        let mut next = 1;
+        for row in 0..count {
+            placeholders.push_str(if row == 0 { "(" } else { ", (" });
+            for column in 0..width {
+                if column > 0 {
+                    placeholders.push_str(", ");
+                }
+                match backend {
+                    DbBackend::Postgres => placeholders.push_str(&format!("${next}")),
+                    _ => placeholders.push('?'),
+                }
+                next += 1;
+            }
+            placeholders.push(')');
+        }
+        let sql = format!(
+            "INSERT INTO {} (line, {}) VALUES {placeholders}",
+            self.table,
+            self.columns(None)
+        );
+        self.session
+            .connection
+            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        Ok(())
+    }
+
+    /// Rows staged.
+    pub fn staged_rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Once every row is in: the lines whose key an earlier line already had (the first
+    /// [`MAX_PROBLEMS`]).
+    pub async fn duplicates(&mut self) -> Result<Vec<Duplicate>, DbErr> {
+        if let Some(copy) = self.copy.take() {
+            copy.finish().await.map_err(execution_error)?;
+        }
+        let key = key_columns::<E>().join(", ");
+        let table = &self.table;
+        // The usual file has each key once: one pass tells, and only a file with a key twice
+        // is searched for each line that repeats one.
+        let unique = match self.session.backend() {
+            DbBackend::Postgres => {
+                // Temporary tables are not analysed by autovacuum; the comparison is planned
+                // on these figures. A hash join needs no index.
+                self.session.run(&format!("ANALYZE {table}")).await?;
+                let repeated =
+                    format!("SELECT 1 FROM {table} GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1");
+                self.session.query(repeated, Vec::new()).await?.is_empty()
+            }
+            // SQLite compares by looking keys up: the index is needed anyway.
+            _ => match self
+                .session
+                .run(&format!(
+                    "CREATE UNIQUE INDEX {table}_key ON {table} ({key})"
+                ))
+                .await
+            {
+                Ok(()) => true,
+                Err(error)
+                    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+                {
+                    false
+                }
+                Err(error) => return Err(error),
+            },
+        };
+        if unique {
+            return Ok(Vec::new());
+        }
+        let key = key_columns::<E>();
+        let join = key
+            .iter()
+            .map(|column| format!("s.{column} = f.{column}"))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let texts = key
+            .iter()
+            .map(|column| format!("CAST(s.{column} AS TEXT)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let key = key.join(", ");
+        let sql = format!(
+            "SELECT s.line, f.first_line, {texts} FROM {table} s \
+             JOIN (SELECT {key}, MIN(line) AS first_line FROM {table} GROUP BY {key} \
+                   HAVING COUNT(*) > 1) f ON {join} \
+             WHERE s.line > f.first_line ORDER BY s.line LIMIT {MAX_PROBLEMS}",
+            table = self.table,
+        );
+        let mut duplicates = Vec::new();
+        for row in self.session.query(sql, Vec::new()).await? {
+            let parts = E::PrimaryKey::iter()
+                .enumerate()
+                .map(|(index, key)| {
+                    let part: String = row.try_get_by_index(index + 2)?;
+                    Ok(match key.into_column().def().get_column_type() {
+                        ColumnType::Date => readable_date(part),
+                        _ => part,
+                    })
+                })
+                .collect::<Result<Vec<_>, DbErr>>()?;
+            duplicates.push(Duplicate {
+                line: line_of(&row, 0)?,
+                first_line: line_of(&row, 1)?,
+                key: parts.join(" / "),
+            });
+        }
+        Ok(duplicates)
+    }
+
+    /// Compares the staged rows with the stored ones and keeps those that are new or differ
+    /// in a table of their own: what [`Stage::apply`] writes.
+    pub async fn compare(&mut self) -> Result<Changes, DbErr> {
+        let generation = newest_run(&self.session.connection).await?;
+        let changes = self.compare_on(&self.session.connection).await?;
+        self.compared_at = Some(generation);
+        Ok(changes)
+    }
+
+    async fn compare_on<C: ConnectionTrait>(&self, conn: &C) -> Result<Changes, DbErr> {
+        let backend = conn.get_database_backend();
+        let key = key_columns::<E>();
+        let join = key
+            .iter()
+            .map(|column| format!("t.{column} = s.{column}"))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let differs = value_columns::<E>()
+            .iter()
+            .map(|column| match backend {
+                DbBackend::Postgres => format!(" OR t.{column} IS DISTINCT FROM s.{column}"),
+                _ => format!(" OR t.{column} IS NOT s.{column}"),
+            })
+            .collect::<String>();
+        let absent = format!("t.{} IS NULL", key[0]);
+        conn.execute_unprepared(&format!("DROP TABLE IF EXISTS {}", self.changed))
+            .await?;
+        conn.execute_unprepared(&format!(
+            "CREATE TEMPORARY TABLE {changed} AS \
+             SELECT s.line, {columns}, CASE WHEN {absent} THEN 1 ELSE 0 END AS is_new \
+             FROM {stage} s LEFT JOIN {target} t ON {join} WHERE {absent}{differs}",
+            changed = self.changed,
+            columns = self.columns(Some("s")),
+            stage = self.table,
+            target = quoted(E::default().table_name()),
+        ))
+        .await?;
+        let counts = conn
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(is_new), 0) AS BIGINT) \
+                     FROM {}",
+                    self.changed
+                ),
+            ))
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("counts".into()))?;
+        let changed = count_of(&counts, 0)?;
+        let inserted = count_of(&counts, 1)?;
+        Ok(Changes {
+            inserted,
+            updated: changed - inserted,
+            unchanged: self.rows - changed,
+            deleted: 0,
+        })
+    }
+
+    /// The new or changed rows that name a row of another table the database lacks (the
+    /// first [`MAX_PROBLEMS`]). Unchanged rows are stored, so what they name exists.
+    pub async fn unknown_references(&self) -> Result<Vec<Unknown>, DbErr> {
+        let mut unknown = Vec::new();
+        for mention in E::REFERENCES {
+            let sql = format!(
+                "SELECT c.line, CAST(c.{column} AS TEXT) FROM {changed} c \
+                 WHERE c.{column} IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM {table} r WHERE r.{key} = c.{column}) \
+                 ORDER BY c.line LIMIT {MAX_PROBLEMS}",
+                column = quoted(mention.column),
+                changed = self.changed,
+                table = quoted(mention.table),
+                key = quoted(mention.key),
+            );
+            for row in self.session.query(sql, Vec::new()).await? {
+                unknown.push(Unknown {
+                    line: line_of(&row, 0)?,
+                    column: mention.column,
+                    what: mention.what,
+                    key: row.try_get_by_index(1)?,
+                });
+            }
+        }
+        // By line, each line's columns in the order of the file's kind.
+        unknown.sort_by_key(|unknown| unknown.line);
+        unknown.truncate(MAX_PROBLEMS as usize);
+        Ok(unknown)
+    }
+
+    /// Writes the new and changed rows in `txn`, the import's write transaction. When another
+    /// import was applied since [`Stage::compare`], compares again first, in `txn`, so the
+    /// counts are exact; returns them.
+    pub async fn apply(
+        &self,
+        txn: &Tx,
+        compared: Changes,
+        now: DateTime<Utc>,
+    ) -> Result<Changes, DbErr> {
+        let changes = if self.compared_at == Some(newest_run(txn).await?) {
+            compared
+        } else {
+            self.compare_on(txn).await?
+        };
+        if changes.inserted + changes.updated == 0 {
+            return Ok(changes);
+        }
+        let updates = value_columns::<E>()
+            .iter()
+            .chain([&quoted(E::UPDATED_AT)])
+            .map(|column| format!("{column} = excluded.{column}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let placeholder = match txn.get_database_backend() {
+            DbBackend::Postgres => "$1",
+            _ => "?",
+        };
+        // `WHERE true` tells SQLite's parser that ON CONFLICT is not a join's ON.
+        let sql = format!(
+            "INSERT INTO {target} ({columns}, {updated_at}) \
+             SELECT {columns}, {placeholder} FROM {changed} WHERE true \
+             ON CONFLICT ({key}) DO UPDATE SET {updates}",
+            target = quoted(E::default().table_name()),
+            columns = self.columns(None),
+            updated_at = quoted(E::UPDATED_AT),
+            changed = self.changed,
+            key = key_columns::<E>().join(", "),
+        );
+        txn.execute_raw(Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            sql,
+            [Value::from(now)],
+        ))
+        .await?;
+        Ok(changes)
+    }
+}
+
+/// The columns a file gives: the primary key's, then the others but the time of writing.
+fn file_columns<E: Staged>() -> Vec<E::Column> {
+    let key: Vec<E::Column> = E::PrimaryKey::iter()
+        .map(PrimaryKeyToColumn::into_column)
+        .collect();
+    let others = E::Column::iter().filter(|column| {
+        column.as_str() != E::UPDATED_AT && !key.iter().any(|k| k.as_str() == column.as_str())
+    });
+    let others: Vec<E::Column> = others.collect();
+    key.into_iter().chain(others).collect()
+}
+
+/// The primary key's columns, quoted.
+fn key_columns<E: Staged>() -> Vec<String> {
+    E::PrimaryKey::iter()
+        .map(|key| quoted(key.into_column().as_str()))
+        .collect()
+}
+
+/// The columns a file gives that are not the key's, quoted.
+fn value_columns<E: Staged>() -> Vec<String> {
+    file_columns::<E>()
+        .iter()
+        .skip(E::PrimaryKey::iter().count())
+        .map(|column| quoted(column.as_str()))
+        .collect()
+}
+
+fn quoted(identifier: &str) -> String {
+    format!("\"{identifier}\"")
+}
+
+/// The newest run of the import history: another import was applied when it changes.
+async fn newest_run<C: ConnectionTrait>(conn: &C) -> Result<i64, DbErr> {
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM import_runs",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("import_runs".into()))?;
+    row.try_get_by_index(0)
+}
+
+fn connection_error(error: sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Conn(sea_orm::RuntimeErr::SqlxError(error.into()))
+}
+
+fn execution_error(error: sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Exec(sea_orm::RuntimeErr::SqlxError(error.into()))
+}
+
+/// `value` as a field of COPY's text format.
+fn copy_text(text: &mut Vec<u8>, value: Value) -> Result<(), DbErr> {
+    let plain = match value {
+        Value::String(Some(string)) => {
+            for byte in string.bytes() {
+                match byte {
+                    b'\\' => text.extend_from_slice(b"\\\\"),
+                    b'\n' => text.extend_from_slice(b"\\n"),
+                    b'\r' => text.extend_from_slice(b"\\r"),
+                    b'\t' => text.extend_from_slice(b"\\t"),
+                    _ => text.push(byte),
+                }
+            }
+            return Ok(());
+        }
+        Value::BigInt(Some(number)) => number.to_string(),
+        Value::Int(Some(number)) => number.to_string(),
+        Value::SmallInt(Some(number)) => number.to_string(),
+        Value::Bool(Some(flag)) => if flag { "t" } else { "f" }.to_owned(),
+        Value::ChronoDate(Some(date)) => date.format("%Y-%m-%d").to_string(),
+        Value::String(None)
+        | Value::BigInt(None)
+        | Value::Int(None)
+        | Value::SmallInt(None)
+        | Value::Bool(None)
+        | Value::ChronoDate(None) => "\\N".to_owned(),
+        other => {
+            return Err(DbErr::Type(format!("no COPY text for {other:?}")));
+        }
+    };
+    text.extend_from_slice(plain.as_bytes());
+    Ok(())
+}
+
+fn line_of(row: &QueryResult, index: usize) -> Result<u64, DbErr> {
+    let line: i64 = row.try_get_by_index(index)?;
+    Ok(u64::try_from(line).unwrap_or_default())
+}
+
+fn count_of(row: &QueryResult, index: usize) -> Result<usize, DbErr> {
+    let count: i64 = row.try_get_by_index(index)?;
+    Ok(usize::try_from(count).unwrap_or_default())
+}
+
+/// A stored date as people write it.
+fn readable_date(iso: String) -> String {
+    chrono::NaiveDate::parse_from_str(&iso, "%Y-%m-%d").map_or(iso, dates::format_sl)
+}

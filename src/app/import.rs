@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::AppError;
 use crate::auth::secret::sha256_hex;
 use crate::domain::billing::{
-    InvoiceLineRecord, InvoiceRecord, MeterRecord, PayerRecord, ReadingRecord,
+    InvoiceLineRecord, InvoiceRecord, MeterRecord, PayerRecord, PointRecord, ReadingRecord,
 };
 use crate::i18n::{Arg, Lang};
 use crate::import::upload::{MAX_PDF_BYTES, PdfFile, Placed};
@@ -21,7 +21,7 @@ use crate::import::{
 };
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::billing::{self, Changes, ImportRun, KeyTable, StoredAs};
-use crate::store::import_session::{ImportSession, MAX_PROBLEMS};
+use crate::store::import_session::{ImportSession, MAX_PROBLEMS, StagedRow};
 use crate::store::staff::StaffUser;
 use crate::store::{self, Db, StoreError, Tx, import_uploads};
 
@@ -90,11 +90,10 @@ pub async fn import_file(db: &Db, file: FileImport<'_>) -> Result<Outcome, Impor
         Kind::Payers => import_staged::<PayerRecord>(db, file, survey).await,
         Kind::Meters => import_staged::<MeterRecord>(db, file, survey).await,
         Kind::Readings => import_staged::<ReadingRecord>(db, file, survey).await,
+        Kind::Points => import_staged::<PointRecord>(db, file, survey).await,
         Kind::Invoices => import_staged::<InvoiceRecord>(db, file, survey).await,
         Kind::InvoiceLines => import_staged::<InvoiceLineRecord>(db, file, survey).await,
-        Kind::Points | Kind::Prices | Kind::OpenItems => {
-            import_in_memory(db, file, &survey.sha256).await
-        }
+        Kind::Prices | Kind::OpenItems => import_in_memory(db, file, &survey.sha256).await,
     }
 }
 
@@ -196,7 +195,11 @@ where
         let rows = batch
             .records
             .into_iter()
-            .map(|Lined { line, record }| (line, record.to_model(now)))
+            .map(|Lined { line, record }| StagedRow {
+                line,
+                model: record.to_model(now),
+                members: record.members(),
+            })
             .collect();
         stage.insert(rows).await?;
     }
@@ -205,6 +208,7 @@ where
         .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
         .map_err(|error| rejected_or_unread(file.name, error))?;
 
+    stage.loaded().await?;
     phase("staged");
     problems.extend(stage.duplicates().await?.into_iter().map(|duplicate| {
         LineError::new(

@@ -14,7 +14,7 @@ use super::entity::{
     import_run, invoice, invoice_line, invoice_pdf, meter, open_item, payer, point, point_service,
     price, reading, service,
 };
-use super::import_session::{Mention, Staged};
+use super::import_session::{Members, Mention, Staged};
 use super::{Db, Tx, begin_write};
 use crate::domain::billing::{
     InvoiceLineRecord, InvoiceRecord, MeterRecord, OpenItemRecord, PayerRecord, PointRecord,
@@ -227,10 +227,55 @@ pub async fn refresh_statistics(db: &Db, kind: Kind) -> Result<(), DbErr> {
 pub trait StoredAs {
     type Entity: Staged;
     fn to_model(&self, now: DateTime<Utc>) -> <Self::Entity as EntityTrait>::Model;
+
+    /// The keys of its members ([`Staged::MEMBERS`]).
+    fn members(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+impl StoredAs for PointRecord {
+    type Entity = point::Entity;
+    fn to_model(&self, now: DateTime<Utc>) -> point::Model {
+        point::Model {
+            code: self.code.clone(),
+            payer_code: self.payer_code.as_str().to_owned(),
+            street: self.street.clone(),
+            postal_code: self.postal_code.clone(),
+            city: self.city.clone(),
+            kind: self.kind.clone(),
+            active: self.active,
+            updated_at: now,
+        }
+    }
+
+    fn members(&self) -> Vec<String> {
+        self.services.clone()
+    }
 }
 
 impl Staged for payer::Entity {
     const REFERENCES: &'static [Mention] = &[];
+}
+
+impl Staged for point::Entity {
+    const REFERENCES: &'static [Mention] = &[Mention {
+        column: "payer_code",
+        what: Reference::Payer,
+        table: "payers",
+        key: "code",
+    }];
+    const MEMBERS: Option<Members> = Some(Members {
+        table: "point_services",
+        owner: "point_code",
+        member: "service_code",
+        mention: Mention {
+            column: "services",
+            what: Reference::Service,
+            table: "services",
+            key: "code",
+        },
+    });
 }
 
 impl Staged for meter::Entity {
@@ -492,19 +537,7 @@ pub async fn upsert_points<C: ConnectionTrait>(
     let stored =
         existing::<point::Entity, _, _>(conn, point::Column::Code, codes(), |m| m.code.clone())
             .await?;
-    let rows: Vec<point::Model> = records
-        .iter()
-        .map(|r| point::Model {
-            code: r.code.clone(),
-            payer_code: r.payer_code.as_str().to_owned(),
-            street: r.street.clone(),
-            postal_code: r.postal_code.clone(),
-            city: r.city.clone(),
-            kind: r.kind.clone(),
-            active: r.active,
-            updated_at: now,
-        })
-        .collect();
+    let rows: Vec<point::Model> = records.iter().map(|r| r.to_model(now)).collect();
     let same = |new: &point::Model, old: &point::Model| {
         point::Model {
             updated_at: old.updated_at,

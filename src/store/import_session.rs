@@ -97,8 +97,14 @@ impl ImportSession {
             entity: PhantomData,
         };
         let columns = stage.columns(Some("t"));
+        // A row's members arrive with it as a JSON array, spread out once all are in.
+        let members = if E::MEMBERS.is_some() {
+            ", CAST(NULL AS TEXT) AS members"
+        } else {
+            ""
+        };
         self.run(&format!(
-            "CREATE TEMPORARY TABLE {} AS SELECT CAST(0 AS BIGINT) AS line, {columns} \
+            "CREATE TEMPORARY TABLE {} AS SELECT CAST(0 AS BIGINT) AS line, {columns}{members} \
              FROM {} t WHERE 1 = 0",
             stage.table,
             quoted(E::default().table_name()),
@@ -125,9 +131,31 @@ pub trait Staged: EntityTrait + Default {
     const UPDATED_AT: &'static str = "updated_at";
     /// The columns that name a row of another table, which must exist.
     const REFERENCES: &'static [Mention];
+    /// The rows of another table that belong to each row, given with it.
+    const MEMBERS: Option<Members> = None;
+}
+
+/// Rows of another table that belong to a row and are replaced with it: a point's services.
+/// Each is a pair of the owner's key and a member's key.
+#[derive(Clone, Copy)]
+pub struct Members {
+    pub table: &'static str,
+    pub owner: &'static str,
+    pub member: &'static str,
+    /// The file's column that lists them, and what they name.
+    pub mention: Mention,
+}
+
+/// A row of a file to stage: the line it is on, the row, and its members if its table has
+/// them.
+pub struct StagedRow<M> {
+    pub line: u64,
+    pub model: M,
+    pub members: Vec<String>,
 }
 
 /// A column that names a row of another table.
+#[derive(Clone, Copy)]
 pub struct Mention {
     pub column: &'static str,
     pub what: Reference,
@@ -183,36 +211,56 @@ impl<E: Staged> Stage<'_, E> {
     }
 
     /// Adds rows, each with the line of the file it came from.
-    pub async fn insert(&mut self, rows: Vec<(u64, E::Model)>) -> Result<(), DbErr> {
+    pub async fn insert(&mut self, rows: Vec<StagedRow<E::Model>>) -> Result<(), DbErr> {
         if rows.is_empty() {
             return Ok(());
         }
         self.rows += rows.len();
+        let columns = file_columns::<E>();
+        let values = rows.into_iter().map(|row| {
+            let mut values = Vec::with_capacity(columns.len() + 2);
+            values.push(Value::BigInt(Some(
+                i64::try_from(row.line).unwrap_or(i64::MAX),
+            )));
+            values.extend(columns.iter().map(|column| row.model.get(*column)));
+            if E::MEMBERS.is_some() {
+                values.push(Value::String(Some(
+                    serde_json::Value::from(row.members).to_string(),
+                )));
+            }
+            values
+        });
         match self.session.backend() {
-            DbBackend::Postgres => self.copy_in(rows).await,
-            _ => self.insert_values(rows).await,
+            DbBackend::Postgres => self.copy_in(values).await,
+            _ => self.insert_values(values.collect()).await,
         }
+    }
+
+    /// The staging table's columns, as its rows are given.
+    fn staged_columns(&self) -> String {
+        let members = if E::MEMBERS.is_some() {
+            ", members"
+        } else {
+            ""
+        };
+        format!("line, {}{members}", self.columns(None))
     }
 
     /// Sends rows to PostgreSQL's COPY, in its text format: a multi-row INSERT loaded 22,000
     /// rows a second, COPY several times as many.
-    async fn copy_in(&mut self, rows: Vec<(u64, E::Model)>) -> Result<(), DbErr> {
-        let columns = file_columns::<E>();
-        let mut text = Vec::with_capacity(rows.len() * 64);
-        for (line, model) in rows {
-            text.extend_from_slice(line.to_string().as_bytes());
-            for column in &columns {
-                text.push(b'\t');
-                copy_text(&mut text, model.get(*column))?;
+    async fn copy_in(&mut self, rows: impl Iterator<Item = Vec<Value>>) -> Result<(), DbErr> {
+        let mut text = Vec::new();
+        for row in rows {
+            for (index, value) in row.into_iter().enumerate() {
+                if index > 0 {
+                    text.push(b'\t');
+                }
+                copy_text(&mut text, value)?;
             }
             text.push(b'\n');
         }
         if self.copy.is_none() {
-            let statement = format!(
-                "COPY {} (line, {}) FROM STDIN",
-                self.table,
-                self.columns(None)
-            );
+            let statement = format!("COPY {} ({}) FROM STDIN", self.table, self.staged_columns());
             let pool = self.session.connection.get_postgres_connection_pool();
             self.copy = Some(
                 pool.copy_in_raw(&statement)
@@ -227,40 +275,23 @@ impl<E: Staged> Stage<'_, E> {
     }
 
     /// Inserts rows into SQLite with one multi-row statement.
-    async fn insert_values(&mut self, rows: Vec<(u64, E::Model)>) -> Result<(), DbErr> {
-        let columns = file_columns::<E>();
-        let width = columns.len() + 1;
-        let mut values = Vec::with_capacity(rows.len() * width);
-        let count = rows.len();
-        for (line, model) in rows {
-            values.push(Value::BigInt(Some(i64::try_from(line).unwrap_or(i64::MAX))));
-            values.extend(columns.iter().map(|column| model.get(*column)));
-        }
-        let backend = self.session.backend();
-        let mut placeholders = String::new();
-        let mut next = 1;
-        for row in 0..count {
-            placeholders.push_str(if row == 0 { "(" } else { ", (" });
-            for column in 0..width {
-                if column > 0 {
-                    placeholders.push_str(", ");
-                }
-                match backend {
-                    DbBackend::Postgres => placeholders.push_str(&format!("${next}")),
-                    _ => placeholders.push('?'),
-                }
-                next += 1;
-            }
-            placeholders.push(')');
-        }
+    async fn insert_values(&mut self, rows: Vec<Vec<Value>>) -> Result<(), DbErr> {
+        let width = rows.first().map_or(0, Vec::len);
+        let row = format!("({})", vec!["?"; width].join(", "));
         let sql = format!(
-            "INSERT INTO {} (line, {}) VALUES {placeholders}",
+            "INSERT INTO {} ({}) VALUES {}",
             self.table,
-            self.columns(None)
+            self.staged_columns(),
+            vec![row; rows.len()].join(", ")
         );
+        let values: Vec<Value> = rows.into_iter().flatten().collect();
         self.session
             .connection
-            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .execute_raw(Statement::from_sql_and_values(
+                self.session.backend(),
+                sql,
+                values,
+            ))
             .await?;
         Ok(())
     }
@@ -270,12 +301,40 @@ impl<E: Staged> Stage<'_, E> {
         self.rows
     }
 
-    /// Once every row is in: the lines whose key an earlier line already had (the first
-    /// [`MAX_PROBLEMS`]).
-    pub async fn duplicates(&mut self) -> Result<Vec<Duplicate>, DbErr> {
+    /// Ends the loading once every row is in.
+    pub async fn loaded(&mut self) -> Result<(), DbErr> {
         if let Some(copy) = self.copy.take() {
             copy.finish().await.map_err(execution_error)?;
         }
+        let Some(members) = E::MEMBERS else {
+            return Ok(());
+        };
+        let owner = key_columns::<E>().join(", ");
+        let spread = match self.session.backend() {
+            DbBackend::Postgres => "json_array_elements_text(CAST(s.members AS json)) AS j(value)",
+            _ => "json_each(s.members) AS j",
+        };
+        self.session
+            .run(&format!(
+                "CREATE TEMPORARY TABLE {staged_members} AS \
+                 SELECT s.line, s.{owner} AS owner, CAST(j.value AS TEXT) AS member \
+                 FROM {stage} s, {spread}",
+                staged_members = self.staged_members(members),
+                stage = self.table,
+            ))
+            .await
+    }
+
+    fn staged_members(&self, members: Members) -> String {
+        format!("stage_{}", members.table)
+    }
+
+    fn changed_members(&self, members: Members) -> String {
+        format!("changed_{}", members.table)
+    }
+
+    /// The lines whose key an earlier line already had (the first [`MAX_PROBLEMS`]).
+    pub async fn duplicates(&self) -> Result<Vec<Duplicate>, DbErr> {
         let key = key_columns::<E>().join(", ");
         let table = &self.table;
         // The usual file has each key once: one pass tells, and only a file with a key twice
@@ -399,12 +458,58 @@ impl<E: Staged> Stage<'_, E> {
             .ok_or_else(|| DbErr::RecordNotFound("counts".into()))?;
         let changed = count_of(&counts, 0)?;
         let inserted = count_of(&counts, 1)?;
+        // Rows the same but for their members are changed too.
+        let members_only = match E::MEMBERS {
+            Some(members) => self.compare_members(conn, members).await?,
+            None => 0,
+        };
         Ok(Changes {
             inserted,
-            updated: changed - inserted,
-            unchanged: self.rows - changed,
+            updated: changed - inserted + members_only,
+            unchanged: self.rows - changed - members_only,
             deleted: 0,
         })
+    }
+
+    /// Keeps the owners whose members differ from the stored ones; how many of them are
+    /// otherwise unchanged.
+    async fn compare_members<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        members: Members,
+    ) -> Result<usize, DbErr> {
+        let staged = self.staged_members(members);
+        let changed = self.changed_members(members);
+        let owner_key = key_columns::<E>().join(", ");
+        let stored = format!(
+            "SELECT m.{owner} AS owner, m.{member} AS member FROM {table} m \
+             JOIN {stage} s ON s.{owner_key} = m.{owner}",
+            owner = quoted(members.owner),
+            member = quoted(members.member),
+            table = quoted(members.table),
+            stage = self.table,
+        );
+        conn.execute_unprepared(&format!("DROP TABLE IF EXISTS {changed}"))
+            .await?;
+        conn.execute_unprepared(&format!(
+            "CREATE TEMPORARY TABLE {changed} AS \
+             SELECT owner FROM (SELECT owner, member FROM {staged} EXCEPT {stored}) added \
+             UNION \
+             SELECT owner FROM ({stored} EXCEPT SELECT owner, member FROM {staged}) removed"
+        ))
+        .await?;
+        let count = conn
+            .query_one_raw(Statement::from_string(
+                conn.get_database_backend(),
+                format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM {changed} \
+                     WHERE owner NOT IN (SELECT {owner_key} FROM {rows})",
+                    rows = self.changed,
+                ),
+            ))
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("counts".into()))?;
+        count_of(&count, 0)
     }
 
     /// The new or changed rows that name a row of another table the database lacks (the
@@ -419,6 +524,25 @@ impl<E: Staged> Stage<'_, E> {
                  ORDER BY c.line LIMIT {MAX_PROBLEMS}",
                 column = quoted(mention.column),
                 changed = self.changed,
+                table = quoted(mention.table),
+                key = quoted(mention.key),
+            );
+            for row in self.session.query(sql, Vec::new()).await? {
+                unknown.push(Unknown {
+                    line: line_of(&row, 0)?,
+                    column: mention.column,
+                    what: mention.what,
+                    key: row.try_get_by_index(1)?,
+                });
+            }
+        }
+        if let Some(members) = E::MEMBERS {
+            let mention = members.mention;
+            let sql = format!(
+                "SELECT m.line, m.member FROM {staged} m WHERE NOT EXISTS \
+                 (SELECT 1 FROM {table} r WHERE r.{key} = m.member) \
+                 ORDER BY m.line LIMIT {MAX_PROBLEMS}",
+                staged = self.staged_members(members),
                 table = quoted(mention.table),
                 key = quoted(mention.key),
             );
@@ -481,6 +605,25 @@ impl<E: Staged> Stage<'_, E> {
             [Value::from(now)],
         ))
         .await?;
+        if let Some(members) = E::MEMBERS {
+            // After the rows, which the members' table refers to.
+            let changed = self.changed_members(members);
+            txn.execute_unprepared(&format!(
+                "DELETE FROM {table} WHERE {owner} IN (SELECT owner FROM {changed})",
+                table = quoted(members.table),
+                owner = quoted(members.owner),
+            ))
+            .await?;
+            txn.execute_unprepared(&format!(
+                "INSERT INTO {table} ({owner}, {member}) SELECT owner, member FROM {staged} \
+                 WHERE owner IN (SELECT owner FROM {changed})",
+                table = quoted(members.table),
+                owner = quoted(members.owner),
+                member = quoted(members.member),
+                staged = self.staged_members(members),
+            ))
+            .await?;
+        }
         Ok(changes)
     }
 }

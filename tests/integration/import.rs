@@ -13,7 +13,7 @@ use eportal::store::entity::{
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::on_both_databases;
-use crate::support::{Backend, TestDatabase};
+use crate::support::{Backend, TestApp, TestDatabase};
 
 on_both_databases!(
     another_utilitys_files_import_whole_and_exact,
@@ -28,6 +28,8 @@ on_both_databases!(
     a_large_import_leaves_the_statistics_current,
     a_file_of_many_batches_reports_every_bad_line_in_order,
     text_with_tabs_backslashes_and_line_breaks_is_stored_exactly,
+    a_dry_run_waits_for_no_other_import,
+    portal_writes_never_fail_during_a_large_import,
 );
 
 fn fixtures() -> PathBuf {
@@ -627,4 +629,92 @@ async fn text_with_tabs_backslashes_and_line_breaks_is_stored_exactly(backend: B
     assert_eq!(payer.street.as_deref(), Some("Pot \\N 5\r\nblok B"));
     assert_eq!(payer.city.as_deref(), Some("C:\\Vrhnika\\"));
     assert_eq!(payer.email, None);
+}
+
+/// A preview compares the file without taking the write lock, so it runs to its end while
+/// another import is being applied (it used to wait for it, and on SQLite give up).
+async fn a_dry_run_waits_for_no_other_import(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let holder = database.connect().await;
+    let applying = eportal::store::billing::begin_import(&holder)
+        .await
+        .unwrap();
+    let file = many_payers(100);
+    let preview = import(&db, Kind::Payers, &file, true);
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(5), preview)
+        .await
+        .expect("the preview waited for the other import")
+        .unwrap();
+    assert_eq!(outcome.changes.inserted, 100);
+    applying.rollback().await.unwrap();
+}
+
+/// Customers keep signing in (every attempt writes) while a utility's files are imported:
+/// not one of them fails.
+async fn portal_writes_never_fail_during_a_large_import(backend: Backend) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = TestApp::spawn(backend).await;
+    let files = tempfile::tempdir().unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Ljubljana)
+        .date_naive();
+    eportal::demo::write_files(files.path(), today, 2_000).unwrap();
+    let token = app.form_token("/").await;
+    let origin = format!("http://{}", app.address);
+    let importing = AtomicBool::new(true);
+    let import_all = async {
+        for kind in Kind::ALL {
+            let name = format!("{}.csv", kind.as_str());
+            let file = apply::FileImport {
+                kind,
+                name: &name,
+                source: Source::File(files.path().join(&name)),
+                channel: Channel::CommandLine,
+                dry_run: false,
+            };
+            apply::import_file(&app.db, file)
+                .await
+                .unwrap_or_else(|error| panic!("{name}: {error}"));
+        }
+        importing.store(false, Ordering::SeqCst);
+    };
+    let customer = |client: u32| {
+        let (app, token, origin, importing) = (&app, &token, &origin, &importing);
+        async move {
+            let mut statuses = Vec::new();
+            let mut attempt = 0;
+            while importing.load(Ordering::SeqCst) {
+                attempt += 1;
+                let response = app
+                    .client
+                    .post(app.url("/"))
+                    .header("origin", origin.as_str())
+                    .form(&[
+                        ("username", format!("9{client}{attempt:05}")),
+                        ("password", "Napacno-Geslo-1".to_owned()),
+                        ("csrf_token", token.clone()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                statuses.push(response.status().as_u16());
+            }
+            statuses
+        }
+    };
+    let (_, first, second, third) = tokio::join!(import_all, customer(1), customer(2), customer(3));
+    let statuses: Vec<u16> = [first, second, third].concat();
+    assert!(
+        statuses.len() >= 3,
+        "sign-ins during the import: {}",
+        statuses.len()
+    );
+    let failed: Vec<_> = statuses.iter().filter(|status| **status >= 500).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} failed",
+        failed.len(),
+        statuses.len()
+    );
 }

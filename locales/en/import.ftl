@@ -45,6 +45,7 @@ import-file-utf16 = The file is in UTF-16 (Excel's “Unicode text”). Save it 
 import-file-workbook = The file is an Excel workbook, not CSV. Save it as “CSV UTF-8 (comma delimited)”.
 import-file-not-text = The file is not text (it holds zero bytes), so not a CSV file.
 import-file-unclosed-quote = Line { $line }: a quote (") opens a value that is not closed before the end of the file.
+import-file-changed = The file changed while it was being read (is it still being written?). Nothing was stored; import it again when it is complete.
 
 ## The command line's report (eportal import)
 

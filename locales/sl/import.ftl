@@ -45,6 +45,7 @@ import-file-utf16 = Datoteka je v kodiranju UTF-16 (Excelovo »Besedilo Unicode�
 import-file-workbook = Datoteka je Excelov delovni zvezek, ne CSV. Shranite jo kot »CSV UTF-8 (ločeno z vejicami)«.
 import-file-not-text = Datoteka ni besedilo (vsebuje ničelne bajte), zato ni datoteka CSV.
 import-file-unclosed-quote = Vrstica { $line }: narekovaj (") odpre vrednost, ki se do konca datoteke ne zapre.
+import-file-changed = Datoteka se je med branjem spremenila (ali se še zapisuje?). Nič ni bilo shranjeno; uvozite jo znova, ko bo popolna.
 
 ## Poročilo ukazne vrstice (eportal import)
 

@@ -21,7 +21,7 @@ use crate::import::{
 };
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::billing::{self, Changes, ImportRun, KeyTable, StoredAs};
-use crate::store::import_session::{ImportSession, MAX_PROBLEMS, StagedRow};
+use crate::store::import_session::{ImportSession, MAX_PROBLEMS, Stage, Staged, StagedRow};
 use crate::store::staff::StaffUser;
 use crate::store::{self, Db, StoreError, Tx, import_uploads};
 
@@ -146,9 +146,7 @@ async fn import_staged<T>(
 where
     T: FromRow + StoredAs + Send + 'static,
 {
-    let session = ImportSession::open(db, !file.dry_run)
-        .await
-        .map_err(busy_or_database)?;
+    let session = ImportSession::open(db).await.map_err(busy_or_database)?;
     let kind = file.kind;
     let result = stage_and_apply::<T>(&session, file, survey).await;
     session.close().await;
@@ -175,73 +173,13 @@ where
     };
     let sha256 = survey.sha256.clone();
     let mut stage = session.stage::<T::Entity>().await?;
-    let mut problems = Vec::new();
-    // The file is read on a thread of its own, a few batches ahead of the staging.
-    let (batches, mut received) = tokio::sync::mpsc::channel(2);
-    let columns = file.kind.columns();
-    let source = file.source.clone();
-    let reading = tokio::task::spawn_blocking(move || -> Result<(), ReadError> {
-        let mut reader = Batches::<T>::open(columns, &source, &survey)?;
-        while let Some(batch) = reader.next_batch(BATCH_ROWS)? {
-            if batches.blocking_send(batch).is_err() {
-                break;
-            }
-        }
-        Ok(())
-    });
-    while let Some(batch) = received.recv().await {
-        let room = (MAX_PROBLEMS as usize).saturating_sub(problems.len());
-        problems.extend(batch.errors.into_iter().take(room));
-        let rows = batch
-            .records
-            .into_iter()
-            .map(|Lined { line, record }| StagedRow {
-                line,
-                model: record.to_model(now),
-                members: record.members(),
-            })
-            .collect();
-        stage.insert(rows).await?;
-    }
-    reading
-        .await
-        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
-        .map_err(|error| rejected_or_unread(file.name, error))?;
-
-    stage.loaded().await?;
+    let problems = load::<T>(&mut stage, &file, survey, now).await?;
     phase("staged");
-    problems.extend(stage.duplicates().await?.into_iter().map(|duplicate| {
-        LineError::new(
-            duplicate.line,
-            None,
-            Problem::DuplicateKey {
-                key: duplicate.key,
-                first_line: duplicate.first_line,
-            },
-        )
-    }));
-    if !problems.is_empty() {
-        problems.sort_by_key(|problem| problem.line);
-        return Err(ParseFailure::Lines(problems).into());
+    if !file.dry_run {
+        session.wait_for_other_imports().await?;
     }
-    phase("duplicates");
-    let compared = stage.compare().await?;
-    phase("compared");
-    let unknown = stage.unknown_references().await?;
-    phase("references");
-    if !unknown.is_empty() {
-        let lines = unknown.into_iter().map(|unknown| {
-            LineError::new(
-                unknown.line,
-                Some(unknown.column),
-                Problem::UnknownReference {
-                    what: unknown.what,
-                    key: unknown.key,
-                },
-            )
-        });
-        return Err(ParseFailure::Lines(lines.collect()).into());
-    }
+    let compared = check(&mut stage, problems).await?;
+    phase("checked");
     let rows = stage.staged_rows();
     if file.dry_run {
         return Ok(Outcome {
@@ -266,6 +204,92 @@ where
     txn.commit().await?;
     phase("applied");
     Ok(outcome)
+}
+
+/// Reads the file into `stage`, on a thread of its own a few batches ahead; the problems of
+/// its bad rows (the first [`MAX_PROBLEMS`]).
+async fn load<T>(
+    stage: &mut Stage<'_, T::Entity>,
+    file: &FileImport<'_>,
+    survey: Survey,
+    now: DateTime<Utc>,
+) -> Result<Vec<LineError>, ImportError>
+where
+    T: FromRow + StoredAs + Send + 'static,
+{
+    let (batches, mut received) = tokio::sync::mpsc::channel(2);
+    let columns = file.kind.columns();
+    let source = file.source.clone();
+    let reading = tokio::task::spawn_blocking(move || -> Result<(), ReadError> {
+        let mut reader = Batches::<T>::open(columns, &source, &survey)?;
+        while let Some(batch) = reader.next_batch(BATCH_ROWS)? {
+            if batches.blocking_send(batch).is_err() {
+                break;
+            }
+        }
+        Ok(())
+    });
+    let mut problems = Vec::new();
+    while let Some(batch) = received.recv().await {
+        let room = (MAX_PROBLEMS as usize).saturating_sub(problems.len());
+        problems.extend(batch.errors.into_iter().take(room));
+        let rows = batch
+            .records
+            .into_iter()
+            .map(|Lined { line, record }| StagedRow {
+                line,
+                model: record.to_model(now),
+                members: record.members(),
+            })
+            .collect();
+        stage.insert(rows).await?;
+    }
+    reading
+        .await
+        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
+        .map_err(|error| rejected_or_unread(file.name, error))?;
+    stage.loaded().await?;
+    Ok(problems)
+}
+
+/// Refuses the file for the problems of its rows, its keys found twice, or (for rows new or
+/// changed) what it names that the database lacks, in that order; otherwise what applying it
+/// would change.
+async fn check<E: Staged>(
+    stage: &mut Stage<'_, E>,
+    mut problems: Vec<LineError>,
+) -> Result<Changes, ImportError> {
+    problems.extend(stage.duplicates().await?.into_iter().map(|duplicate| {
+        LineError::new(
+            duplicate.line,
+            None,
+            Problem::DuplicateKey {
+                key: duplicate.key,
+                first_line: duplicate.first_line,
+            },
+        )
+    }));
+    if !problems.is_empty() {
+        problems.sort_by_key(|problem| problem.line);
+        problems.truncate(MAX_PROBLEMS as usize);
+        return Err(ParseFailure::Lines(problems).into());
+    }
+    let compared = stage.compare().await?;
+    let unknown = stage.unknown_references().await?;
+    if !unknown.is_empty() {
+        let lines = unknown.into_iter().map(|unknown| {
+            LineError::new(
+                unknown.line,
+                Some(unknown.column),
+                Problem::UnknownReference {
+                    what: unknown.what,
+                    key: unknown.key,
+                },
+            )
+        });
+        return Err(ParseFailure::Lines(lines.collect()).into());
+    }
+    Ok(compared)
 }
 
 fn read_failed(name: &str, source: std::io::Error) -> ImportError {

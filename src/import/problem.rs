@@ -229,6 +229,8 @@ pub enum FileError {
     NotText,
     #[error("line {line}: a quote (\") opens a value and is not closed before the end of the file")]
     UnclosedQuote { line: u64 },
+    #[error("the file changed while it was being read")]
+    Changed,
 }
 
 impl FileError {
@@ -243,6 +245,7 @@ impl FileError {
             FileError::Workbook => "import-file-workbook",
             FileError::NotText => "import-file-not-text",
             FileError::UnclosedQuote { .. } => "import-file-unclosed-quote",
+            FileError::Changed => "import-file-changed",
         }
     }
 
@@ -252,7 +255,8 @@ impl FileError {
             | FileError::NoSeparator
             | FileError::Utf16
             | FileError::Workbook
-            | FileError::NotText => vec![],
+            | FileError::NotText
+            | FileError::Changed => vec![],
             FileError::UnclosedQuote { line } => vec![("line", line.to_string())],
             FileError::MissingColumns { columns } => vec![("columns", columns.join(", "))],
             FileError::DuplicateColumn { column } => vec![("column", column.clone())],

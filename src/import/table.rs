@@ -6,7 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use csv::StringRecord;
 use sha2::{Digest, Sha256};
@@ -317,6 +317,9 @@ pub struct TableRow {
 pub struct Rows {
     reader: csv::Reader<LineIndex<Box<dyn Read + Send>>>,
     pub(super) header: Header,
+    /// The digest of the bytes read so far, which at the end must be the survey's.
+    digest: Arc<Mutex<Sha256>>,
+    surveyed: String,
 }
 
 impl Rows {
@@ -330,9 +333,14 @@ impl Rows {
 
     fn read(
         known: &'static [Column],
-        mut bytes: Box<dyn Read + Send>,
+        bytes: Box<dyn Read + Send>,
         survey: &Survey,
     ) -> Result<Rows, ReadError> {
+        let digest = Arc::new(Mutex::new(Sha256::new()));
+        let mut bytes: Box<dyn Read + Send> = Box::new(Digesting {
+            inner: bytes,
+            digest: Arc::clone(&digest),
+        });
         if survey.encoding.bom() {
             bytes.read_exact(&mut [0; UTF8_BOM.len()])?;
         }
@@ -351,7 +359,12 @@ impl Rows {
             .trim(csv::Trim::All)
             .from_reader(LineIndex::new(text));
         let header = Header::read(known, reader.headers().map_err(read_error)?)?;
-        Ok(Rows { reader, header })
+        Ok(Rows {
+            reader,
+            header,
+            digest,
+            surveyed: survey.sha256.clone(),
+        })
     }
 
     /// The next row that is not blank, or `None` at the end of the file.
@@ -359,16 +372,50 @@ impl Rows {
         let mut fields = StringRecord::new();
         loop {
             if !self.reader.read_record(&mut fields).map_err(read_error)? {
-                return Ok(None);
+                return self.unchanged_since_the_survey().map(|()| None);
             }
+            let byte = fields.position().map_or(0, csv::Position::byte);
+            let line = self.reader.get_mut().line_of_record_at(byte);
             // Spreadsheets leave rows of empty fields (`;;;`) below the data.
             if fields.iter().all(str::is_empty) {
                 continue;
             }
-            let byte = fields.position().map_or(0, csv::Position::byte);
-            let line = self.reader.get_mut().line_of_record_at(byte);
             return Ok(Some(TableRow { line, fields }));
         }
+    }
+}
+
+impl Rows {
+    /// Whether the bytes read are those surveyed: a file still being written, or replaced,
+    /// between the two passes would be read with another's encoding and digest.
+    fn unchanged_since_the_survey(&self) -> Result<(), ReadError> {
+        let digest = match self.digest.lock() {
+            Ok(digest) => digest.clone().finalize(),
+            Err(poisoned) => poisoned.into_inner().clone().finalize(),
+        };
+        if crate::auth::secret::hex(&digest) == self.surveyed {
+            Ok(())
+        } else {
+            Err(FileError::Changed.into())
+        }
+    }
+}
+
+/// Passes bytes through, adding them to a digest.
+struct Digesting<R> {
+    inner: R,
+    digest: Arc<Mutex<Sha256>>,
+}
+
+impl<R: Read> Read for Digesting<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        let mut digest = match self.digest.lock() {
+            Ok(digest) => digest,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        digest.update(&buffer[..read]);
+        Ok(read)
     }
 }
 
@@ -380,8 +427,8 @@ struct LineIndex<R> {
     inner: R,
     /// Bytes handed to the csv reader so far.
     offset: u64,
-    /// The offsets of the CR and LF bytes not yet passed, and whether each is LF.
-    breaks: VecDeque<(u64, bool)>,
+    /// The runs of CR and LF bytes not yet passed: a line end, or blank lines, each one run.
+    breaks: VecDeque<Breaks>,
     /// LF bytes passed.
     passed_lines: u64,
 }
@@ -397,31 +444,44 @@ impl<R> LineIndex<R> {
     }
 
     /// The line of the record at `byte`, or after the line breaks there; records come in
-    /// order.
+    /// order. A record starts after every run of breaks that begins at or before `byte`.
     fn line_of_record_at(&mut self, byte: u64) -> u64 {
-        while let Some(&(at, is_lf)) = self.breaks.front()
-            && at < byte
+        while let Some(run) = self.breaks.front()
+            && run.start <= byte
         {
-            self.passed_lines += u64::from(is_lf);
+            self.passed_lines += run.line_feeds;
             self.breaks.pop_front();
         }
-        // The breaks right at `byte`, one after another, come before the record.
-        let breaks_at_start = (byte..)
-            .zip(&self.breaks)
-            .take_while(|(expected, (at, _))| expected == at)
-            .filter(|(_, (_, is_lf))| *is_lf)
-            .count();
-        self.passed_lines + breaks_at_start as u64 + 1
+        self.passed_lines + 1
     }
+}
+
+/// Consecutive CR and LF bytes: from `start` up to `end`, with so many LFs among them.
+struct Breaks {
+    start: u64,
+    end: u64,
+    line_feeds: u64,
 }
 
 impl<R: Read> Read for LineIndex<R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buffer)?;
         for (index, &byte) in buffer[..read].iter().enumerate() {
-            if byte == b'\n' || byte == b'\r' {
-                self.breaks
-                    .push_back((self.offset + index as u64, byte == b'\n'));
+            if byte != b'\n' && byte != b'\r' {
+                continue;
+            }
+            let at = self.offset + index as u64;
+            let line_feeds = u64::from(byte == b'\n');
+            match self.breaks.back_mut() {
+                Some(run) if run.end == at => {
+                    run.end += 1;
+                    run.line_feeds += line_feeds;
+                }
+                _ => self.breaks.push_back(Breaks {
+                    start: at,
+                    end: at + 1,
+                    line_feeds,
+                }),
             }
         }
         self.offset += read as u64;
@@ -612,6 +672,74 @@ mod tests {
             lines_of(b"\xEF\xBB\xBFmeter_serial;date;value\n\nA;1.1.2020;1\n"),
             [3]
         );
+    }
+
+    /// A payers file whose `filler` rows take it past the survey's first block.
+    fn past_the_head(filler: usize, last_row: &[u8]) -> Vec<u8> {
+        let mut bytes = b"payer_code;name\n".to_vec();
+        bytes.extend(b"1;A\n".repeat(filler));
+        bytes.extend(last_row);
+        bytes
+    }
+
+    #[test]
+    fn reads_what_follows_the_first_block_as_carefully() {
+        // A two-byte letter across the boundary of the first block is still UTF-8.
+        let mut bytes = past_the_head(0, b"1;");
+        bytes.resize(BLOCK - 1, b'A');
+        bytes.extend("Č\n2;B\n".as_bytes());
+        let rows = rows_of(Kind::Payers.columns(), &bytes).unwrap();
+        assert!(rows[0].1[1].ends_with('Č'), "{:?}", rows[0]);
+        // A Windows-1250 letter after it makes the file Windows-1250.
+        let (late, _, _) = encoding_rs::WINDOWS_1250.encode("2;Čebelar\n");
+        let rows = rows_of(Kind::Payers.columns(), &past_the_head(BLOCK / 4, &late)).unwrap();
+        assert_eq!(rows.last().unwrap().1[1], "Čebelar");
+        // A quote opened after it and never closed is found.
+        assert_eq!(
+            rows_of(
+                Kind::Payers.columns(),
+                &past_the_head(BLOCK / 4, b"2;\"B\n3;C\n")
+            )
+            .unwrap_err(),
+            FileError::UnclosedQuote {
+                line: BLOCK as u64 / 4 + 2
+            }
+        );
+    }
+
+    #[test]
+    fn blank_lines_and_empty_rows_are_passed_in_little_memory() {
+        let mut bytes = b"meter_serial;date;value\r\n".to_vec();
+        bytes.extend(b"\r\n".repeat(100_000));
+        bytes.extend(b";;\r\n".repeat(10_000));
+        bytes.extend(b"A;1.1.2020;1\r\n");
+        let survey = survey_of(trickle(&bytes, usize::MAX)).unwrap();
+        let mut rows = Rows::read(
+            Kind::Readings.columns(),
+            trickle(&bytes, usize::MAX),
+            &survey,
+        )
+        .unwrap();
+        let row = rows.next_row().unwrap().unwrap();
+        assert_eq!(row.line, 110_002);
+        assert!(rows.reader.get_ref().breaks.len() < 10);
+    }
+
+    #[test]
+    fn a_file_that_changes_between_the_two_readings_is_refused() {
+        let surveyed = b"payer_code;name\n1;A\n2;B\n";
+        let survey = survey_of(trickle(surveyed, usize::MAX)).unwrap();
+        let read = |bytes: &[u8]| -> Result<usize, ReadError> {
+            let mut rows = Rows::read(Kind::Payers.columns(), trickle(bytes, 7), &survey)?;
+            let mut count = 0;
+            while rows.next_row()?.is_some() {
+                count += 1;
+            }
+            Ok(count)
+        };
+        assert_eq!(read(surveyed).unwrap(), 2);
+        let grown = read(b"payer_code;name\n1;A\n2;B\n3;C\n").unwrap_err();
+        assert_eq!(grown.in_memory(), FileError::Changed);
     }
 
     #[test]

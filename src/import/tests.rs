@@ -717,6 +717,7 @@ mod messages {
             FileError::Workbook,
             FileError::NotText,
             FileError::UnclosedQuote { line: 4 },
+            FileError::Changed,
         ];
         let mut messages = Vec::new();
         messages.extend(

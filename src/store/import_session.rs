@@ -5,14 +5,14 @@
 use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sqlx::pool::PoolConnection;
-use sea_orm::sqlx::postgres::{PgCopyIn, PgPoolCopyExt, PgPoolOptions};
-use sea_orm::sqlx::sqlite::SqlitePoolOptions;
+use sea_orm::sqlx::pool::{Pool, PoolConnection, PoolOptions};
+use sea_orm::sqlx::postgres::{PgCopyIn, PgPoolCopyExt};
 use sea_orm::{
     ColumnTrait, ColumnType, ConnectionTrait, DbBackend, DbErr, EntityTrait, IdenStatic, Iterable,
     ModelTrait, PrimaryKeyToColumn, QueryResult, SqlErr, SqlxPostgresConnector,
     SqlxSqliteConnector, Statement, Value,
 };
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::billing::{Changes, IMPORT_LOCK};
 use super::{Db, Tx, begin_write};
@@ -23,42 +23,41 @@ use crate::import::Reference;
 /// it drops them, and PostgreSQL's lock with them.
 pub struct ImportSession {
     connection: Db,
+    _slot: SemaphorePermit<'static>,
 }
 
+/// Import connections open at once in this process, beyond the pool: a burst of API upserts
+/// queues here instead of taking all the database server's connections.
+static IMPORT_SESSIONS: Semaphore = Semaphore::const_new(4);
+
 impl ImportSession {
-    /// A connection with `db`'s settings. An `exclusive` session (one that will write) first
-    /// waits on PostgreSQL until no other import holds the import lock, so two imports do
-    /// not compare against the same rows; SQLite lets one writer in at a time anyway, and
-    /// [`Stage::apply`] compares again if another import was applied meanwhile.
-    pub async fn open(db: &Db, exclusive: bool) -> Result<ImportSession, DbErr> {
+    /// A connection with `db`'s settings, once one of the process's import slots is free.
+    pub async fn open(db: &Db) -> Result<ImportSession, DbErr> {
+        let slot = IMPORT_SESSIONS
+            .acquire()
+            .await
+            .map_err(|error| DbErr::Custom(error.to_string()))?;
         let connection = match db.get_database_backend() {
-            DbBackend::Postgres => {
-                let options = db.get_postgres_connection_pool().connect_options();
-                let pool = PgPoolOptions::new()
-                    .max_connections(1)
-                    .idle_timeout(None)
-                    .max_lifetime(None)
-                    .connect_with((*options).clone())
-                    .await
-                    .map_err(connection_error)?;
-                SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
-            }
-            _ => {
-                let options = db.get_sqlite_connection_pool().connect_options();
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .idle_timeout(None)
-                    .max_lifetime(None)
-                    .connect_with((*options).clone())
-                    .await
-                    .map_err(connection_error)?;
-                SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
-            }
+            DbBackend::Postgres => SqlxPostgresConnector::from_sqlx_postgres_pool(
+                one_connection(db.get_postgres_connection_pool()).await?,
+            ),
+            _ => SqlxSqliteConnector::from_sqlx_sqlite_pool(
+                one_connection(db.get_sqlite_connection_pool()).await?,
+            ),
         };
-        let session = ImportSession { connection };
-        if exclusive && session.backend() == DbBackend::Postgres {
-            session
-                .connection
+        Ok(ImportSession {
+            connection,
+            _slot: slot,
+        })
+    }
+
+    /// Before an import that will write compares its rows: on PostgreSQL, waits until no
+    /// other import holds the import lock (released when this connection closes), so two
+    /// imports do not compare against the same rows. SQLite lets one writer in at a time,
+    /// and [`Stage::apply`] compares again if another import was applied meanwhile.
+    pub async fn wait_for_other_imports(&self) -> Result<(), DbErr> {
+        if self.backend() == DbBackend::Postgres {
+            self.connection
                 .execute_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
                     "SELECT pg_advisory_lock($1)",
@@ -66,7 +65,7 @@ impl ImportSession {
                 ))
                 .await?;
         }
-        Ok(session)
+        Ok(())
     }
 
     fn backend(&self) -> DbBackend {
@@ -348,7 +347,7 @@ impl<E: Staged> Stage<'_, E> {
                     format!("SELECT 1 FROM {table} GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1");
                 self.session.query(repeated, Vec::new()).await?.is_empty()
             }
-            // SQLite compares by looking keys up: the index is needed anyway.
+            // Building a unique index stops at the first key twice.
             _ => match self
                 .session
                 .run(&format!(
@@ -411,7 +410,7 @@ impl<E: Staged> Stage<'_, E> {
     /// Compares the staged rows with the stored ones and keeps those that are new or differ
     /// in a table of their own: what [`Stage::apply`] writes.
     pub async fn compare(&mut self) -> Result<Changes, DbErr> {
-        let generation = newest_run(&self.session.connection).await?;
+        let generation = newest_run(&self.session.connection, E::default().table_name()).await?;
         let changes = self.compare_on(&self.session.connection).await?;
         self.compared_at = Some(generation);
         Ok(changes)
@@ -570,7 +569,8 @@ impl<E: Staged> Stage<'_, E> {
         compared: Changes,
         now: DateTime<Utc>,
     ) -> Result<Changes, DbErr> {
-        let changes = if self.compared_at == Some(newest_run(txn).await?) {
+        let newest = newest_run(txn, E::default().table_name()).await?;
+        let changes = if self.compared_at == Some(newest) {
             compared
         } else {
             self.compare_on(txn).await?
@@ -660,20 +660,36 @@ fn quoted(identifier: &str) -> String {
     format!("\"{identifier}\"")
 }
 
-/// The newest run of the import history: another import was applied when it changes.
-async fn newest_run<C: ConnectionTrait>(conn: &C) -> Result<i64, DbErr> {
+/// The newest run of the import history that wrote `table` (billing's kinds are named
+/// after the tables they write): another import wrote it when this changes.
+async fn newest_run<C: ConnectionTrait>(conn: &C, table: &str) -> Result<i64, DbErr> {
+    let placeholder = match conn.get_database_backend() {
+        DbBackend::Postgres => "$1",
+        _ => "?",
+    };
     let row = conn
-        .query_one_raw(Statement::from_string(
+        .query_one_raw(Statement::from_sql_and_values(
             conn.get_database_backend(),
-            "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM import_runs",
+            format!(
+                "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM import_runs \
+                 WHERE kind = {placeholder}"
+            ),
+            [Value::from(table)],
         ))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("import_runs".into()))?;
     row.try_get_by_index(0)
 }
 
-fn connection_error(error: sea_orm::sqlx::Error) -> DbErr {
-    DbErr::Conn(sea_orm::RuntimeErr::SqlxError(error.into()))
+/// A pool of one connection made as `pool` makes them, kept open for as long as the pool is.
+async fn one_connection<DB: sea_orm::sqlx::Database>(pool: &Pool<DB>) -> Result<Pool<DB>, DbErr> {
+    PoolOptions::<DB>::new()
+        .max_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .map_err(|error| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(error.into())))
 }
 
 fn execution_error(error: sea_orm::sqlx::Error) -> DbErr {

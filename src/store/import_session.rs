@@ -516,47 +516,43 @@ impl<E: Staged> Stage<'_, E> {
     pub async fn unknown_references(&self) -> Result<Vec<Unknown>, DbErr> {
         let mut unknown = Vec::new();
         for mention in E::REFERENCES {
-            let sql = format!(
-                "SELECT c.line, CAST(c.{column} AS TEXT) FROM {changed} c \
-                 WHERE c.{column} IS NOT NULL AND NOT EXISTS \
-                 (SELECT 1 FROM {table} r WHERE r.{key} = c.{column}) \
-                 ORDER BY c.line LIMIT {MAX_PROBLEMS}",
-                column = quoted(mention.column),
-                changed = self.changed,
-                table = quoted(mention.table),
-                key = quoted(mention.key),
-            );
-            for row in self.session.query(sql, Vec::new()).await? {
-                unknown.push(Unknown {
-                    line: line_of(&row, 0)?,
-                    column: mention.column,
-                    what: mention.what,
-                    key: row.try_get_by_index(1)?,
-                });
-            }
+            let column = quoted(mention.column);
+            unknown.extend(self.unknown_in(&self.changed, &column, *mention).await?);
         }
         if let Some(members) = E::MEMBERS {
-            let mention = members.mention;
-            let sql = format!(
-                "SELECT m.line, m.member FROM {staged} m WHERE NOT EXISTS \
-                 (SELECT 1 FROM {table} r WHERE r.{key} = m.member) \
-                 ORDER BY m.line LIMIT {MAX_PROBLEMS}",
-                staged = self.staged_members(members),
-                table = quoted(mention.table),
-                key = quoted(mention.key),
-            );
-            for row in self.session.query(sql, Vec::new()).await? {
-                unknown.push(Unknown {
-                    line: line_of(&row, 0)?,
-                    column: mention.column,
-                    what: mention.what,
-                    key: row.try_get_by_index(1)?,
-                });
-            }
+            let staged = self.staged_members(members);
+            unknown.extend(self.unknown_in(&staged, "member", members.mention).await?);
         }
         // By line, each line's columns in the order of the file's kind.
         unknown.sort_by_key(|unknown| unknown.line);
         unknown.truncate(MAX_PROBLEMS as usize);
+        Ok(unknown)
+    }
+
+    /// The lines of the staged `rows` whose `column` names nothing in `mention`'s table.
+    async fn unknown_in(
+        &self,
+        rows: &str,
+        column: &str,
+        mention: Mention,
+    ) -> Result<Vec<Unknown>, DbErr> {
+        let sql = format!(
+            "SELECT c.line, CAST(c.{column} AS TEXT) FROM {rows} c \
+             WHERE c.{column} IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM {table} r WHERE r.{key} = c.{column}) \
+             ORDER BY c.line LIMIT {MAX_PROBLEMS}",
+            table = quoted(mention.table),
+            key = quoted(mention.key),
+        );
+        let mut unknown = Vec::new();
+        for row in self.session.query(sql, Vec::new()).await? {
+            unknown.push(Unknown {
+                line: line_of(&row, 0)?,
+                column: mention.column,
+                what: mention.what,
+                key: row.try_get_by_index(1)?,
+            });
+        }
         Ok(unknown)
     }
 

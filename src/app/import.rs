@@ -81,34 +81,27 @@ pub struct FileImport<'a> {
 
 /// Imports one billing file (the command line's `eportal import`, the API's upserts).
 pub async fn import_file(db: &Db, file: FileImport<'_>) -> Result<Outcome, ImportError> {
-    let source = file.source.clone();
-    let survey = tokio::task::spawn_blocking(move || crate::import::survey(&source))
-        .await
-        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
-        .map_err(|error| rejected_or_unread(file.name, error))?;
     match file.kind {
-        Kind::Payers => import_staged::<PayerRecord>(db, file, survey).await,
-        Kind::Meters => import_staged::<MeterRecord>(db, file, survey).await,
-        Kind::Readings => import_staged::<ReadingRecord>(db, file, survey).await,
-        Kind::Points => import_staged::<PointRecord>(db, file, survey).await,
-        Kind::Invoices => import_staged::<InvoiceRecord>(db, file, survey).await,
-        Kind::InvoiceLines => import_staged::<InvoiceLineRecord>(db, file, survey).await,
-        Kind::Prices | Kind::OpenItems => import_in_memory(db, file, &survey.sha256).await,
+        Kind::Payers => import_staged::<PayerRecord>(db, file).await,
+        Kind::Meters => import_staged::<MeterRecord>(db, file).await,
+        Kind::Readings => import_staged::<ReadingRecord>(db, file).await,
+        Kind::Points => import_staged::<PointRecord>(db, file).await,
+        Kind::Invoices => import_staged::<InvoiceRecord>(db, file).await,
+        Kind::InvoiceLines => import_staged::<InvoiceLineRecord>(db, file).await,
+        Kind::Prices | Kind::OpenItems => import_in_memory(db, file).await,
     }
 }
 
 /// Imports a file of a kind whose rows are compared in memory, all in one transaction.
-async fn import_in_memory(
-    db: &Db,
-    file: FileImport<'_>,
-    sha256: &str,
-) -> Result<Outcome, ImportError> {
-    let bytes = match &file.source {
-        Source::Bytes(bytes) => bytes.to_vec(),
+async fn import_in_memory(db: &Db, file: FileImport<'_>) -> Result<Outcome, ImportError> {
+    let bytes: std::sync::Arc<[u8]> = match &file.source {
+        Source::Bytes(bytes) => std::sync::Arc::clone(bytes),
         Source::File(path) => tokio::fs::read(path)
             .await
-            .map_err(|error| read_failed(file.name, error))?,
+            .map_err(|error| read_failed(file.name, error))?
+            .into(),
     };
+    let sha256 = sha256_hex(&bytes);
     let now = Utc::now();
     let txn = begin_import(db).await?;
     let (rows, changes) = stage_billing(&txn, file.kind, &bytes, now).await?;
@@ -124,7 +117,7 @@ async fn import_in_memory(
     let run = Run {
         kind: file.kind.as_str(),
         file_name: file.name,
-        sha256,
+        sha256: &sha256,
         outcome: &outcome,
     };
     keep(&txn, run, file.channel, Actor::System, now).await?;
@@ -138,14 +131,15 @@ const BATCH_ROWS: usize = 1_000;
 
 /// Imports a file through a stage of its own: the rows loaded and compared outside the
 /// write lock, only the difference written under it.
-async fn import_staged<T>(
-    db: &Db,
-    file: FileImport<'_>,
-    survey: Survey,
-) -> Result<Outcome, ImportError>
+async fn import_staged<T>(db: &Db, file: FileImport<'_>) -> Result<Outcome, ImportError>
 where
     T: FromRow + StoredAs + Send + 'static,
 {
+    let source = file.source.clone();
+    let survey = tokio::task::spawn_blocking(move || crate::import::survey(&source))
+        .await
+        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
+        .map_err(|error| rejected_or_unread(file.name, error))?;
     let session = ImportSession::open(db).await.map_err(busy_or_database)?;
     let kind = file.kind;
     let result = stage_and_apply::<T>(&session, file, survey).await;

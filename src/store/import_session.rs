@@ -116,18 +116,19 @@ impl ImportSession {
         self.connection.execute_unprepared(sql).await.map(|_| ())
     }
 
-    async fn query(&self, sql: String, values: Vec<Value>) -> Result<Vec<QueryResult>, DbErr> {
+    async fn query(&self, sql: String) -> Result<Vec<QueryResult>, DbErr> {
         self.connection
-            .query_all_raw(Statement::from_sql_and_values(self.backend(), sql, values))
+            .query_all_raw(Statement::from_string(self.backend(), sql))
             .await
     }
 }
 
+/// The column of a billing table that says when a row was last written.
+const UPDATED_AT: &str = "updated_at";
+
 /// A billing table that files are imported into: every column but the time a row was last
 /// written is the file's, and the primary key is the file's key.
 pub trait Staged: EntityTrait + Default {
-    /// The column that says when a row was last written.
-    const UPDATED_AT: &'static str = "updated_at";
     /// The columns that name a row of another table, which must exist.
     const REFERENCES: &'static [Mention];
     /// The rows of another table that belong to each row, given with it.
@@ -318,18 +319,10 @@ impl<E: Staged> Stage<'_, E> {
                 "CREATE TEMPORARY TABLE {staged_members} AS \
                  SELECT s.line, s.{owner} AS owner, CAST(j.value AS TEXT) AS member \
                  FROM {stage} s, {spread}",
-                staged_members = self.staged_members(members),
+                staged_members = staged_members(members),
                 stage = self.table,
             ))
             .await
-    }
-
-    fn staged_members(&self, members: Members) -> String {
-        format!("stage_{}", members.table)
-    }
-
-    fn changed_members(&self, members: Members) -> String {
-        format!("changed_{}", members.table)
     }
 
     /// The lines whose key an earlier line already had (the first [`MAX_PROBLEMS`]).
@@ -345,7 +338,7 @@ impl<E: Staged> Stage<'_, E> {
                 self.session.run(&format!("ANALYZE {table}")).await?;
                 let repeated =
                     format!("SELECT 1 FROM {table} GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1");
-                self.session.query(repeated, Vec::new()).await?.is_empty()
+                self.session.query(repeated).await?.is_empty()
             }
             // Building a unique index stops at the first key twice.
             _ => match self
@@ -387,7 +380,7 @@ impl<E: Staged> Stage<'_, E> {
             table = self.table,
         );
         let mut duplicates = Vec::new();
-        for row in self.session.query(sql, Vec::new()).await? {
+        for row in self.session.query(sql).await? {
             let parts = E::PrimaryKey::iter()
                 .enumerate()
                 .map(|(index, key)| {
@@ -477,8 +470,8 @@ impl<E: Staged> Stage<'_, E> {
         conn: &C,
         members: Members,
     ) -> Result<usize, DbErr> {
-        let staged = self.staged_members(members);
-        let changed = self.changed_members(members);
+        let staged = staged_members(members);
+        let changed = changed_members(members);
         let owner_key = key_columns::<E>().join(", ");
         let stored = format!(
             "SELECT m.{owner} AS owner, m.{member} AS member FROM {table} m \
@@ -520,7 +513,7 @@ impl<E: Staged> Stage<'_, E> {
             unknown.extend(self.unknown_in(&self.changed, &column, *mention).await?);
         }
         if let Some(members) = E::MEMBERS {
-            let staged = self.staged_members(members);
+            let staged = staged_members(members);
             unknown.extend(self.unknown_in(&staged, "member", members.mention).await?);
         }
         // By line, each line's columns in the order of the file's kind.
@@ -545,7 +538,7 @@ impl<E: Staged> Stage<'_, E> {
             key = quoted(mention.key),
         );
         let mut unknown = Vec::new();
-        for row in self.session.query(sql, Vec::new()).await? {
+        for row in self.session.query(sql).await? {
             unknown.push(Unknown {
                 line: line_of(&row, 0)?,
                 column: mention.column,
@@ -576,14 +569,11 @@ impl<E: Staged> Stage<'_, E> {
         }
         let updates = value_columns::<E>()
             .iter()
-            .chain([&quoted(E::UPDATED_AT)])
+            .chain([&quoted(UPDATED_AT)])
             .map(|column| format!("{column} = excluded.{column}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let placeholder = match txn.get_database_backend() {
-            DbBackend::Postgres => "$1",
-            _ => "?",
-        };
+        let placeholder = first_placeholder(txn.get_database_backend());
         // `WHERE true` tells SQLite's parser that ON CONFLICT is not a join's ON.
         let sql = format!(
             "INSERT INTO {target} ({columns}, {updated_at}) \
@@ -591,7 +581,7 @@ impl<E: Staged> Stage<'_, E> {
              ON CONFLICT ({key}) DO UPDATE SET {updates}",
             target = quoted(E::default().table_name()),
             columns = self.columns(None),
-            updated_at = quoted(E::UPDATED_AT),
+            updated_at = quoted(UPDATED_AT),
             changed = self.changed,
             key = key_columns::<E>().join(", "),
         );
@@ -603,7 +593,7 @@ impl<E: Staged> Stage<'_, E> {
         .await?;
         if let Some(members) = E::MEMBERS {
             // After the rows, which the members' table refers to.
-            let changed = self.changed_members(members);
+            let changed = changed_members(members);
             txn.execute_unprepared(&format!(
                 "DELETE FROM {table} WHERE {owner} IN (SELECT owner FROM {changed})",
                 table = quoted(members.table),
@@ -616,7 +606,7 @@ impl<E: Staged> Stage<'_, E> {
                 table = quoted(members.table),
                 owner = quoted(members.owner),
                 member = quoted(members.member),
-                staged = self.staged_members(members),
+                staged = staged_members(members),
             ))
             .await?;
         }
@@ -630,7 +620,7 @@ fn file_columns<E: Staged>() -> Vec<E::Column> {
         .map(PrimaryKeyToColumn::into_column)
         .collect();
     let others = E::Column::iter().filter(|column| {
-        column.as_str() != E::UPDATED_AT && !key.iter().any(|k| k.as_str() == column.as_str())
+        column.as_str() != UPDATED_AT && !key.iter().any(|k| k.as_str() == column.as_str())
     });
     let others: Vec<E::Column> = others.collect();
     key.into_iter().chain(others).collect()
@@ -652,6 +642,22 @@ fn value_columns<E: Staged>() -> Vec<String> {
         .collect()
 }
 
+fn staged_members(members: Members) -> String {
+    format!("stage_{}", members.table)
+}
+
+fn changed_members(members: Members) -> String {
+    format!("changed_{}", members.table)
+}
+
+/// The first bound value's placeholder.
+fn first_placeholder(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "$1",
+        _ => "?",
+    }
+}
+
 fn quoted(identifier: &str) -> String {
     format!("\"{identifier}\"")
 }
@@ -659,10 +665,7 @@ fn quoted(identifier: &str) -> String {
 /// The newest run of the import history that wrote `table` (billing's kinds are named
 /// after the tables they write): another import wrote it when this changes.
 async fn newest_run<C: ConnectionTrait>(conn: &C, table: &str) -> Result<i64, DbErr> {
-    let placeholder = match conn.get_database_backend() {
-        DbBackend::Postgres => "$1",
-        _ => "?",
-    };
+    let placeholder = first_placeholder(conn.get_database_backend());
     let row = conn
         .query_one_raw(Statement::from_sql_and_values(
             conn.get_database_backend(),

@@ -48,8 +48,8 @@ pub struct Config {
     pub session_absolute_hours: u32,
     /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
-    /// Password hashes computed at once; more wait, so a burst of sign-ins cannot starve
-    /// the other requests of CPU.
+    /// Password hashes computed at once, on threads of lower priority than pages'; more
+    /// wait, so a burst of sign-ins cannot starve the other requests of CPU.
     pub password_hash_concurrency: usize,
     /// Requests one API token may make in a calendar minute; more are answered 429.
     pub api_requests_per_minute: NonZeroU32,

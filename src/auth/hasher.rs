@@ -1,15 +1,25 @@
-//! Runs password hashing off the async workers, a bounded number at a time, so a burst of
-//! sign-ins queues here instead of stalling every other page.
+//! Runs password hashing on threads of its own, a fixed number of them, at a lower priority
+//! than the threads that answer pages. A storm of sign-ins queues here and gets the CPU the
+//! pages leave over, instead of stalling every other page (docs/performance.md measures it).
 
-use std::sync::Arc;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::sync::Semaphore;
+use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
+use tokio::sync::oneshot;
 
 use super::password::{HashCost, hash_password, verify_password};
 
+/// The hashing threads' priority on the library's 0–99 scale: niceness 11 on Linux, so a page's
+/// thread (niceness 0) gets about ten times the CPU of a hashing one when both want it.
+const HASHING_PRIORITY: u8 = 20;
+
+type Job = Box<dyn FnOnce() + Send>;
+
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    jobs: Sender<Job>,
     cost: HashCost,
     /// Verified when there is no account, so an unknown user name costs the same time as a
     /// known one and the answer's timing does not tell them apart.
@@ -18,19 +28,30 @@ pub struct Hasher {
 
 #[derive(Debug, thiserror::Error)]
 pub enum HasherError {
-    #[error("the hashing queue is closed: {0}")]
-    Closed(#[from] tokio::sync::AcquireError),
-    #[error("the hashing task stopped: {0}")]
-    Stopped(#[from] tokio::task::JoinError),
+    #[error("the hashing threads are gone")]
+    Closed,
+    #[error("the hashing of a password panicked")]
+    Panicked,
+    #[error("starting a hashing thread: {0}")]
+    Thread(#[from] std::io::Error),
     #[error("hashing: {0}")]
     Hash(#[from] super::password::HashError),
 }
 
 impl Hasher {
+    /// Starts `concurrency` hashing threads (at least one); they end with the last clone.
     pub fn new(concurrency: usize, cost: HashCost) -> Result<Self, HasherError> {
         let dummy_hash = hash_password("no account has this password", cost)?;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for number in 0..concurrency.max(1) {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("password-hash-{number}"))
+                .spawn(move || hash_jobs(&queue))?;
+        }
         Ok(Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            jobs,
             cost,
             dummy_hash: Arc::new(dummy_hash),
         })
@@ -40,8 +61,20 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HasherError> {
-        let _permit = self.permits.acquire().await?;
-        Ok(tokio::task::spawn_blocking(work).await?)
+        let (done, result) = oneshot::channel();
+        let job = Box::new(move || {
+            // A request that went away while its job queued (the client hung up) needs no
+            // hash: 40 ms of CPU saved for those still waiting.
+            if done.is_closed() {
+                return;
+            }
+            let _ = done.send(catch_unwind(AssertUnwindSafe(work)));
+        });
+        self.jobs.send(job).map_err(|_| HasherError::Closed)?;
+        result
+            .await
+            .map_err(|_| HasherError::Closed)?
+            .map_err(|_| HasherError::Panicked)
     }
 
     pub async fn hash(&self, password: String) -> Result<String, HasherError> {
@@ -64,5 +97,62 @@ impl Hasher {
             }
         })
         .await
+    }
+}
+
+/// A hashing thread: lowers its own priority, then hashes what comes until every sender is gone.
+fn hash_jobs(queue: &Mutex<Receiver<Job>>) {
+    let lowered = ThreadPriorityValue::try_from(HASHING_PRIORITY).and_then(|value| {
+        set_current_thread_priority(ThreadPriority::Crossplatform(value))
+            .map_err(|error| format!("{error:?}"))
+    });
+    if let Err(error) = lowered {
+        // Hashing still works, only without giving way to pages.
+        tracing::warn!(%error, "password hashing runs at the normal priority");
+    }
+    loop {
+        // The lock is held only to take a job, never while hashing.
+        let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashes_verify_and_run_at_a_lower_priority() {
+        let hasher = Hasher::new(2, HashCost::Test).unwrap();
+        let hash = hasher.hash("Brezovica-Voda-2020".into()).await.unwrap();
+        assert!(
+            hasher
+                .verify("Brezovica-Voda-2020".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!hasher.verify("wrong".into(), Some(hash)).await.unwrap());
+        assert!(!hasher.verify("anything".into(), None).await.unwrap());
+        let niceness = hasher
+            .run(|| std::fs::read_to_string("/proc/thread-self/stat"))
+            .await
+            .unwrap()
+            .unwrap();
+        // Field 19 of the thread's stat, counted after the name in parentheses.
+        let after_name = niceness.rsplit_once(") ").unwrap().1;
+        let nice: i32 = after_name.split(' ').nth(16).unwrap().parse().unwrap();
+        assert!(nice > 0, "niceness {nice}");
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_is_an_error_and_the_thread_goes_on() {
+        let hasher = Hasher::new(1, HashCost::Test).unwrap();
+        let panicked = hasher.run(|| panic!("on purpose")).await;
+        assert!(matches!(panicked, Err(HasherError::Panicked)));
+        assert_eq!(hasher.run(|| 42).await.unwrap(), 42);
     }
 }

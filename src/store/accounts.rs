@@ -7,8 +7,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
-use super::Order;
 use super::entity::{account, consent, payer, point};
+use super::{Order, unique_row};
 use crate::i18n::Lang;
 
 pub use super::entity::states::{AccountState, ConsentDecision};
@@ -61,9 +61,22 @@ pub async fn insert_active_account<C: ConnectionTrait>(
 }
 
 pub use super::entity::account::Model as Account;
+use super::payers::Payer;
 
 pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Account>, DbErr> {
     account::Entity::find_by_id(id).one(conn).await
+}
+
+/// The account with its payer, in one query: what every page of a signed-in customer needs.
+pub async fn find_with_payer<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<(Account, Option<Payer>)>, DbErr> {
+    let rows = account::Entity::find_by_id(id)
+        .find_also_related(payer::Entity)
+        .all(conn)
+        .await?;
+    Ok(unique_row(rows))
 }
 
 pub async fn find_by_payer_code<C: ConnectionTrait>(

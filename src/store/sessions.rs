@@ -3,14 +3,13 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use super::Db;
 use super::entity::session;
+use super::{Db, unique_row};
 use crate::auth::secret::sha256_hex;
 
 /// The key under which a customer's session holds its account's id.
@@ -70,6 +69,21 @@ fn to_chrono(at: OffsetDateTime) -> DateTime<Utc> {
     DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond()).unwrap_or_default()
 }
 
+fn row_of(record: &Record) -> session_store::Result<session::ActiveModel> {
+    let data = serde_json::to_vec(&record.data)
+        .map_err(|error| session_store::Error::Encode(error.to_string()))?;
+    let account_id = record
+        .data
+        .get(ACCOUNT_ID_KEY)
+        .and_then(serde_json::Value::as_i64);
+    Ok(session::ActiveModel {
+        id: Set(key(&record.id)),
+        data: Set(data),
+        expires_at: Set(to_chrono(record.expiry_date)),
+        account_id: Set(account_id),
+    })
+}
+
 fn backend(error: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(error.to_string())
 }
@@ -86,45 +100,36 @@ impl SessionStore for DbSessionStore {
         {
             record.id = Id::default();
         }
-        self.save(record).await
-    }
-
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_vec(&record.data)
-            .map_err(|error| session_store::Error::Encode(error.to_string()))?;
-        let account_id = record
-            .data
-            .get(ACCOUNT_ID_KEY)
-            .and_then(serde_json::Value::as_i64);
-        let row = session::ActiveModel {
-            id: Set(key(&record.id)),
-            data: Set(data),
-            expires_at: Set(to_chrono(record.expiry_date)),
-            account_id: Set(account_id),
-        };
+        let row = row_of(record)?;
         session::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(session::Column::Id)
-                    .update_columns([
-                        session::Column::Data,
-                        session::Column::ExpiresAt,
-                        session::Column::AccountId,
-                    ])
-                    .to_owned(),
-            )
             .exec_without_returning(&self.db)
             .await
             .map_err(backend)?;
         Ok(())
     }
 
-    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let Some(row) = session::Entity::find_by_id(key(id))
-            .filter(session::Column::ExpiresAt.gt(Utc::now()))
-            .one(&self.db)
+    /// Writes an existing session back, and only an existing one: a request still running
+    /// when its session was ended (signed out elsewhere, ended by staff) must not bring it
+    /// back by saving what it loaded.
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let row = row_of(record)?;
+        session::Entity::update_many()
+            .set(row)
+            .filter(session::Column::Id.eq(key(&record.id)))
+            .exec(&self.db)
             .await
-            .map_err(backend)?
-        else {
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        // Not `one()`: see `super::unique_row`.
+        let rows = session::Entity::find_by_id(key(id))
+            .filter(session::Column::ExpiresAt.gt(Utc::now()))
+            .all(&self.db)
+            .await
+            .map_err(backend)?;
+        let Some(row) = unique_row(rows) else {
             return Ok(None);
         };
         let data = serde_json::from_slice(&row.data)

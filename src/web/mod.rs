@@ -26,6 +26,7 @@ pub struct AppState {
     pub app: Services,
     pub config: Arc<Config>,
     pub metrics: Arc<ops::metrics::Metrics>,
+    pub upn_codes: Arc<portal::finance::UpnCodes>,
 }
 
 impl AppState {
@@ -34,6 +35,7 @@ impl AppState {
             app,
             config: Arc::new(config),
             metrics: Arc::default(),
+            upn_codes: Arc::default(),
         }
     }
 }

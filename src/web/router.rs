@@ -72,7 +72,7 @@ fn session_layer(
 }
 
 /// Minutes without a request after which a staff session ends (SPEC §4).
-const STAFF_IDLE_MINUTES: i64 = 15;
+pub(super) const STAFF_IDLE_MINUTES: i64 = 15;
 
 /// The back office's cookie: sent only to `/staff`, never to other sites' requests, `Secure`
 /// behind HTTPS (the `__Host-` prefix needs the path `/`, so `__Secure-`).
@@ -92,11 +92,11 @@ fn staff_session_layer(https: bool, store: DbSessionStore) -> SessionManagerLaye
 
 pub fn router(state: AppState) -> Router {
     let https = state.app.site.is_https();
-    let track = axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track);
+    let mark_route = axum::middleware::from_fn(metrics::mark_route);
     let store = DbSessionStore::new(state.app.db.clone());
     let pages = pages(state.config.demo)
         .router
-        .route_layer(track.clone())
+        .route_layer(mark_route.clone())
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(csrf::FORM_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
@@ -107,7 +107,7 @@ pub fn router(state: AppState) -> Router {
     // The back office has a session of its own, whose cookie goes only to `/staff`.
     let staff = staff::routes(Table::new())
         .router
-        .route_layer(track.clone())
+        .route_layer(mark_route.clone())
         .layer(DefaultBodyLimit::max(csrf::FORM_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -118,14 +118,18 @@ pub fn router(state: AppState) -> Router {
             DbSessionStore::new(state.app.db.clone()),
         ));
     // The API takes no cookie: no session, no CSRF; its own errors are problem details.
-    let api = crate::api::router().route_layer(track.clone());
+    let api = crate::api::router().route_layer(mark_route.clone());
     // The probes go around the session layers: a health check makes no session.
-    let probes = ops::probes(Table::new()).router.route_layer(track);
+    let probes = ops::probes(Table::new()).router.route_layer(mark_route);
     probes
         .merge(pages)
         .merge(staff)
         .merge(api)
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
         .layer(axum::middleware::from_fn(error::refusals_as_pages))
         .layer(axum::middleware::from_fn(move |request, next| {
             headers::add_security_headers(https, request, next)

@@ -19,6 +19,7 @@ mod pages;
 mod password_reset;
 mod point_and_prices;
 mod profile;
+mod queries;
 mod reading_entry;
 mod readings;
 mod registration;

@@ -20,6 +20,7 @@ on_both_databases!(
     the_session_cookie_is_locked_down,
     sessions_end_after_the_absolute_lifetime,
     sessions_end_when_idle,
+    a_session_in_use_is_kept_alive_once_a_minute,
     a_burst_of_sign_ins_does_not_stall_other_pages,
 );
 
@@ -387,6 +388,38 @@ async fn sessions_end_when_idle(backend: Backend) {
         "/",
         "an idle session is over"
     );
+}
+
+/// Reading pages changes nothing in a session, yet must move its idle time-out on: the session
+/// is written again (its expiry and cookie renewed) once a minute of use, not on every page.
+async fn a_session_in_use_is_kept_alive_once_a_minute(backend: Backend) {
+    use eportal::store::entity::session;
+    let clock = Clock::manual(chrono::Utc::now());
+    let app = TestApp::spawn_with_clock(backend, clock.clone(), |_| {}).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    assert_eq!(location(&app.sign_in(PAYER, PASSWORD).await), "/home");
+    let expiry = || async {
+        let sessions = session::Entity::find().all(&app.db).await.unwrap();
+        assert_eq!(sessions.len(), 1, "the signed-in session only");
+        sessions[0].expires_at
+    };
+    let renews_cookie = |response: reqwest::Response| {
+        assert_eq!(response.status(), 200);
+        response.headers().contains_key(reqwest::header::SET_COOKIE)
+    };
+    let signed_in = expiry().await;
+    assert!(!renews_cookie(app.get("/home").await), "just signed in");
+    assert_eq!(expiry().await, signed_in, "nothing written");
+
+    clock.advance(std::time::Duration::from_secs(61));
+    // The expiry is the real clock's; let it move past the stored one's precision.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(renews_cookie(app.get("/home").await), "a minute later");
+    let kept_alive = expiry().await;
+    assert!(kept_alive > signed_in, "{kept_alive} after {signed_in}");
+    assert!(!renews_cookie(app.get("/profile").await), "once a minute");
+    assert_eq!(expiry().await, kept_alive);
 }
 
 async fn a_burst_of_sign_ins_does_not_stall_other_pages(backend: Backend) {

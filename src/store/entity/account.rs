@@ -36,4 +36,10 @@ pub enum Relation {
     Payer,
 }
 
+impl Related<super::payer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Payer.def()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

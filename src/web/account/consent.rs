@@ -27,10 +27,10 @@ struct ConsentPage {
 pub async fn show(
     State(state): State<AppState>,
     frame: Frame,
-    SignedIn { account, .. }: SignedIn,
+    signed_in: SignedIn,
 ) -> Result<Response, WebError> {
     let consent = &state.app.site.consent;
-    if account.consent_version.as_deref() == Some(consent.version.as_str()) {
+    if signed_in.account.consent_version.as_deref() == Some(consent.version.as_str()) {
         return Ok(Redirect::to("/home").into_response());
     }
     let text = match frame.lang {
@@ -39,7 +39,7 @@ pub async fn show(
     };
     let page = frame
         .chrome("consent-title")
-        .signed_in_as(auth::user_name(&state.app.db, &account).await?);
+        .signed_in_as(signed_in.user_name());
     Ok(render(&ConsentPage {
         page,
         text: text.to_owned(),
@@ -66,7 +66,9 @@ pub struct Decision {
 pub async fn decide(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
-    SignedIn { account, session }: SignedIn,
+    SignedIn {
+        account, session, ..
+    }: SignedIn,
     Form(form): Form<Decision>,
 ) -> Result<Response, WebError> {
     let consent = &state.app.site.consent;

@@ -45,9 +45,10 @@ fn elsewhere(state: &AppState, account: &Account) -> Option<&'static str> {
 pub async fn show(
     State(state): State<AppState>,
     frame: Frame,
-    SignedIn { account, .. }: SignedIn,
+    signed_in: SignedIn,
 ) -> Result<Response, WebError> {
-    if let Some(to) = elsewhere(&state, &account) {
+    let account = &signed_in.account;
+    if let Some(to) = elsewhere(&state, account) {
         return Ok(Redirect::to(to).into_response());
     }
     let pending = tokens::outstanding(
@@ -66,7 +67,7 @@ pub async fn show(
         .unwrap_or_default();
     let page = frame
         .chrome("email-title")
-        .signed_in_as(auth::user_name(&state.app.db, &account).await?);
+        .signed_in_as(signed_in.user_name());
     Ok(render(&EmailPage {
         page,
         errors: FormErrors::default(),
@@ -86,10 +87,11 @@ pub async fn submit(
     State(state): State<AppState>,
     frame: Frame,
     ClientAddr(addr): ClientAddr,
-    SignedIn { account, .. }: SignedIn,
+    signed_in: SignedIn,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, WebError> {
-    if let Some(to) = elsewhere(&state, &account) {
+    let account = &signed_in.account;
+    if let Some(to) = elsewhere(&state, account) {
         return Ok(Redirect::to(to).into_response());
     }
     let lang = frame.lang;
@@ -98,7 +100,7 @@ pub async fn submit(
         Err(problem) => errors.add("email", lang.t(problem.message_id())),
         Ok(email) => {
             let origin = Origin::web(addr);
-            match email::request_confirmation(&state.app, &origin, &account, &email, lang).await? {
+            match email::request_confirmation(&state.app, &origin, account, &email, lang).await? {
                 LinkRequested::Sent => return Ok(Redirect::to("/email").into_response()),
                 LinkRequested::TooMany => errors.add("email", lang.t("email-too-many")),
             }
@@ -106,7 +108,7 @@ pub async fn submit(
     }
     let page = frame
         .chrome("email-title")
-        .signed_in_as(auth::user_name(&state.app.db, &account).await?);
+        .signed_in_as(signed_in.user_name());
     Ok(render(&EmailPage {
         page,
         errors,

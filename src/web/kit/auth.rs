@@ -11,9 +11,11 @@ use tower_sessions::Session;
 
 use crate::config::Consent;
 use crate::store::accounts::{self, Account, AccountState};
+use crate::store::payers::Payer;
 use crate::store::sessions::ACCOUNT_ID_KEY as ACCOUNT_ID;
 use crate::web::AppState;
 use crate::web::WebError;
+use crate::web::kit::session::{keep_alive, mark_active};
 
 const SIGNED_IN_AT: &str = "signed_in_at";
 
@@ -26,6 +28,7 @@ pub async fn sign_in(
     session.cycle_id().await?;
     session.insert(ACCOUNT_ID, account_id).await?;
     session.insert(SIGNED_IN_AT, now.timestamp_millis()).await?;
+    mark_active(session, now).await?;
     Ok(())
 }
 
@@ -35,16 +38,26 @@ pub async fn sign_out(session: &Session) -> Result<(), WebError> {
     Ok(())
 }
 
-/// A signed-in account that is active, whatever it still owes (consent, e-mail).
+/// A signed-in account that is active, whatever it still owes (consent, e-mail), with its
+/// payer (which the foreign key keeps, but a page must not fail on).
 pub struct SignedIn {
     pub account: Account,
+    pub payer: Option<Payer>,
     pub session: Session,
+}
+
+impl SignedIn {
+    /// The name shown for the user: their own name for ePortal, else the payer's.
+    pub fn user_name(&self) -> String {
+        user_name(&self.account, self.payer.as_ref())
+    }
 }
 
 /// A customer who may use the portal: signed in, consented to the current text, e-mail
 /// confirmed.
 pub struct Customer {
     pub account: Account,
+    pub payer: Option<Payer>,
 }
 
 /// Why a request may not go on, and where it goes instead.
@@ -105,9 +118,9 @@ async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Option<SignedI
     let (Some(account_id), Some(signed_in_ms)) = (account_id, signed_in_ms) else {
         return Ok(None);
     };
-    let account = accounts::find(&state.app.db, account_id).await?;
+    let found = accounts::find_with_payer(&state.app.db, account_id).await?;
     let lifetime = Duration::hours(i64::from(state.config.session_absolute_hours));
-    let valid = account.filter(|account| {
+    let valid = found.filter(|(account, _)| {
         account.state == AccountState::Active
             && state.app.now().timestamp_millis() - signed_in_ms < lifetime.num_milliseconds()
             && account
@@ -115,7 +128,15 @@ async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Option<SignedI
                 .is_none_or(|after| signed_in_ms >= after.timestamp_millis())
     });
     match valid {
-        Some(account) => Ok(Some(SignedIn { account, session })),
+        Some((account, payer)) => {
+            let idle = i64::from(state.config.session_idle_minutes);
+            keep_alive(&session, state.app.now(), idle).await?;
+            Ok(Some(SignedIn {
+                account,
+                payer,
+                session,
+            }))
+        }
         None => {
             sign_out(&session).await?;
             Ok(None)
@@ -130,7 +151,7 @@ impl FromRequestParts<AppState> for Customer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let SignedIn { account, .. } =
+        let SignedIn { account, payer, .. } =
             signed_in(parts, state).await?.ok_or(AuthRedirect::SignIn)?;
 
         // Consent comes before anything else (SPEC §3.4), then the e-mail address (§3.5).
@@ -140,7 +161,7 @@ impl FromRequestParts<AppState> for Customer {
         if account.email_confirmed_at.is_none() {
             return Err(AuthRedirect::Email);
         }
-        Ok(Customer { account })
+        Ok(Customer { account, payer })
     }
 }
 
@@ -161,10 +182,10 @@ pub fn has_current_consent(consent: &Consent, account: &Account) -> bool {
 }
 
 /// The name shown for a signed-in user: their own name for ePortal, else the payer's.
-pub async fn user_name(db: &crate::store::Db, account: &Account) -> Result<String, WebError> {
-    if let Some(name) = &account.display_name {
-        return Ok(name.clone());
-    }
-    let payer = crate::store::payers::find(db, &account.payer_code).await?;
-    Ok(payer.map_or_else(|| account.payer_code.clone(), |payer| payer.name))
+pub fn user_name(account: &Account, payer: Option<&Payer>) -> String {
+    account
+        .display_name
+        .clone()
+        .or_else(|| payer.map(|payer| payer.name.clone()))
+        .unwrap_or_else(|| account.payer_code.clone())
 }

@@ -12,4 +12,5 @@ pub mod lang;
 pub mod links;
 pub mod page;
 pub mod password;
+pub mod session;
 pub mod table;

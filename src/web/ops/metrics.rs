@@ -1,5 +1,5 @@
-//! Prometheus metrics at `/metrics`: requests by route and status, their durations, and the
-//! state of the mail outbox.
+//! Prometheus metrics at `/metrics`: requests by route and status, their durations and database
+//! queries, and the state of the mail outbox.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -16,7 +16,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-use crate::store::outbox;
+use crate::store::{self, outbox};
 use crate::web::AppState;
 use crate::web::WebError;
 
@@ -37,6 +37,7 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RequestLabels, Histogram>,
+    queries: Family<RequestLabels, Histogram>,
     outbox: Family<OutboxLabels, Gauge>,
 }
 
@@ -47,12 +48,20 @@ impl Default for Metrics {
         let durations = Family::<RequestLabels, Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.001, 2.0, 14))
         });
+        let queries = Family::<RequestLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0, 50.0])
+        });
         let outbox = Family::<OutboxLabels, Gauge>::default();
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register(
             "http_request_duration_seconds",
             "Time to answer an HTTP request",
             durations.clone(),
+        );
+        registry.register(
+            "db_queries_per_request",
+            "Database queries run to answer an HTTP request, its session's included",
+            queries.clone(),
         );
         registry.register(
             "outbox_messages",
@@ -63,23 +72,25 @@ impl Default for Metrics {
             registry,
             requests,
             durations,
+            queries,
             outbox,
         }
     }
 }
 
-/// Counts and times every request to a route (unmatched paths are not routes).
+/// Counts and times every request to a route (unmatched paths are not routes) and counts its
+/// database queries. It wraps the session layers, so their loading and saving count too;
+/// `mark_route` tells it the route, which is known only inside the router.
 pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(String::new, |path| path.as_str().to_owned());
-    let response = next.run(request).await;
+    let (response, queries) = store::counting_queries(next.run(request)).await;
+    let Some(route) = response.extensions().get::<MatchedPath>() else {
+        return response;
+    };
     let labels = RequestLabels {
         method,
-        route,
+        route: route.as_str().to_owned(),
         status: response.status().as_u16(),
     };
     metrics.requests.get_or_create(&labels).inc();
@@ -87,6 +98,20 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
         .durations
         .get_or_create(&labels)
         .observe(started.elapsed().as_secs_f64());
+    metrics
+        .queries
+        .get_or_create(&labels)
+        .observe(f64::from(queries));
+    response
+}
+
+/// Hands the matched route to `track` on the response.
+pub async fn mark_route(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(route);
+    }
     response
 }
 

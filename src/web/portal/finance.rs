@@ -2,12 +2,15 @@
 //! and "Stanje odprtih postavk" with the balance and a UPN QR code to pay it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
 use serde::Deserialize;
 
 use crate::app::Origin;
@@ -15,7 +18,7 @@ use crate::app::audit::{self, ObjectKind};
 use crate::domain::dates::format_sl;
 use crate::domain::money::{Cents, UnitPrice};
 use crate::domain::quantity::Quantity;
-use crate::domain::upn::{Reference, UpnPayment};
+use crate::domain::upn::{Reference, UpnError, UpnPayment};
 use crate::domain::vat::VatRate;
 use crate::i18n::{Arg, Lang};
 use crate::store::invoices::{self, Invoice, InvoiceLine};
@@ -278,7 +281,7 @@ struct OpenItemRow {
 
 /// The payment of the balance as the QR code carries it, spelled out for typing by hand.
 struct Payment {
-    svg: String,
+    svg: Arc<str>,
     recipient: String,
     recipient_address: String,
     iban: String,
@@ -321,7 +324,7 @@ pub async fn open_items(
         .collect();
     let company = &state.app.site.company;
     let payment = (balance > Cents::ZERO)
-        .then(|| payment(&portal, company, balance))
+        .then(|| payment(&state.upn_codes, &portal, company, balance))
         .flatten();
     render(&OpenItemsPage {
         page: portal.chrome(&frame, "finance-open-items-title", Some(Tab::OpenItems)),
@@ -336,7 +339,12 @@ pub async fn open_items(
 
 /// The UPN payment of the balance to the company, with the payer code as reference; `None`
 /// (and a log line) when the configuration cannot make one.
-fn payment(portal: &Portal, company: &crate::config::Company, balance: Cents) -> Option<Payment> {
+fn payment(
+    codes: &UpnCodes,
+    portal: &Portal,
+    company: &crate::config::Company,
+    balance: Cents,
+) -> Option<Payment> {
     let payer = &portal.payer;
     let reference = Reference::si12(&payer.code)
         .inspect_err(|error| tracing::error!(%error, payer = %payer.code, "no UPN reference"))
@@ -360,8 +368,8 @@ fn payment(portal: &Portal, company: &crate::config::Company, balance: Cents) ->
         recipient_street: company.street.clone(),
         recipient_city: format!("{} {}", company.postal_code, company.city),
     };
-    let svg = upn
-        .qr_svg()
+    let svg = codes
+        .svg(&upn)
         .inspect_err(|error| tracing::error!(%error, "no UPN QR code for the balance"))
         .ok()?;
     Some(Payment {
@@ -374,4 +382,45 @@ fn payment(portal: &Portal, company: &crate::config::Company, balance: Cents) ->
         purpose: upn.purpose,
         recipient: upn.recipient_name,
     })
+}
+
+/// UPN QR codes drawn lately, by their content. Drawing one takes milliseconds (the error
+/// correction and the choice of mask: a third of the open items page's time), and a payer's
+/// balance seldom changes between two looks.
+pub struct UpnCodes(Cache<String, Arc<str>, SvgWeight>);
+
+/// The memory the drawn codes may hold at most.
+const UPN_CODES_BYTES: u64 = 8 * 1024 * 1024;
+/// A code's drawing is about 10 KiB, so about this many fit.
+const UPN_CODES_EXPECTED: usize = 800;
+
+#[derive(Clone)]
+struct SvgWeight;
+
+impl Weighter<String, Arc<str>> for SvgWeight {
+    fn weight(&self, payload: &String, svg: &Arc<str>) -> u64 {
+        (payload.len() + svg.len()) as u64
+    }
+}
+
+impl Default for UpnCodes {
+    fn default() -> Self {
+        Self(Cache::with_weighter(
+            UPN_CODES_EXPECTED,
+            UPN_CODES_BYTES,
+            SvgWeight,
+        ))
+    }
+}
+
+impl UpnCodes {
+    fn svg(&self, upn: &UpnPayment) -> Result<Arc<str>, UpnError> {
+        let payload = upn.payload()?;
+        if let Some(svg) = self.0.get(&payload) {
+            return Ok(svg);
+        }
+        let svg: Arc<str> = upn.qr_svg()?.into();
+        self.0.insert(payload, svg.clone());
+        Ok(svg)
+    }
 }

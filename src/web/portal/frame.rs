@@ -11,11 +11,11 @@ use tower_sessions::Session;
 use crate::app::audit::{self, ObjectKind};
 use crate::app::{AppError, Origin};
 use crate::store::accounts::Account;
-use crate::store::payers::{self, Payer};
+use crate::store::payers::Payer;
 use crate::store::points::{self, PointSummary};
 use crate::web::AppState;
 use crate::web::WebError;
-use crate::web::kit::auth::{AuthRedirect, Customer};
+use crate::web::kit::auth::{self, AuthRedirect, Customer};
 use crate::web::kit::client::ClientAddr;
 use crate::web::kit::page::{Chrome, Frame};
 
@@ -135,14 +135,12 @@ impl FromRequestParts<AppState> for Portal {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Customer { account } = Customer::from_request_parts(parts, state).await?;
+        let Customer { account, payer } = Customer::from_request_parts(parts, state).await?;
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|(_, message)| WebError::NoSession(message))?;
-        let payer = payers::find(&state.app.db, &account.payer_code)
-            .await
-            .map_err(WebError::from)?
-            // The foreign key makes this impossible; if it happens, it is ours to look into.
+        // The foreign key makes a missing payer impossible; if it happens, it is ours to look into.
+        let payer = payer
             .ok_or_else(|| WebError::App(AppError::PayerMissing(account.payer_code.clone())))?;
         let points = points::of_payer(&state.app.db, &payer.code)
             .await
@@ -167,10 +165,7 @@ impl FromRequestParts<AppState> for Portal {
 impl Portal {
     /// The name shown for the user: their own name for ePortal, else the payer's.
     pub fn user_name(&self) -> String {
-        self.account
-            .display_name
-            .clone()
-            .unwrap_or_else(|| self.payer.name.clone())
+        auth::user_name(&self.account, Some(&self.payer))
     }
 
     /// The page frame with the toolbar, `tab` marked as the current page.

@@ -13,6 +13,7 @@ use tower_sessions::Session;
 use crate::store::staff::{self, Role, StaffUser};
 use crate::web::kit::error::refusal_page;
 use crate::web::kit::lang::lang_of;
+use crate::web::kit::session::{keep_alive, mark_active};
 use crate::web::{AppState, WebError};
 
 const STAFF_ID: &str = "staff_id";
@@ -53,6 +54,7 @@ pub async fn signed_in(
     session.insert(STAFF_ID, user.id).await?;
     session.insert(SIGNED_IN_AT, now.timestamp_millis()).await?;
     session.insert(CONFIRMED_AT, now.timestamp_millis()).await?;
+    mark_active(session, now).await?;
     Ok(())
 }
 
@@ -102,7 +104,11 @@ async fn held(
     let fresh = state.app.now().timestamp_millis() - at < lifetime.num_milliseconds();
     let user = staff::find(&state.app.db, id).await?;
     match user.filter(|user| fresh && !user.disabled) {
-        Some(user) => Ok(Some((user, session, at))),
+        Some(user) => {
+            let idle = crate::web::router::STAFF_IDLE_MINUTES;
+            keep_alive(&session, state.app.now(), idle).await?;
+            Ok(Some((user, session, at)))
+        }
         None => {
             session.flush().await?;
             Ok(None)

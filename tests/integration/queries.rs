@@ -1,0 +1,95 @@
+//! The database queries of every customer page, counted by the metrics: each page runs a
+//! fixed, small number, whatever it lists. The demo's house has two meters, several services,
+//! years of readings and invoices, so a query per row would show here as a higher count.
+
+use eportal::demo::{ACCOUNT_PASSWORD, ACCOUNT_PAYER};
+use eportal::store::points;
+
+use crate::on_both_databases;
+use crate::support::{Backend, TestApp};
+
+on_both_databases!(each_customer_page_runs_a_fixed_few_queries);
+
+/// The queries of each page: the session, the customer (account and payer) and their
+/// points, then the page's own.
+const QUERIES: [(&str, u32); 13] = [
+    ("/home", 3),
+    ("/point", 7),
+    ("/readings", 5),
+    ("/readings.csv", 5),
+    ("/readings/new", 6),
+    ("/prices", 6),
+    ("/finance/invoices", 6),
+    ("/finance/invoices/{number}", 6),
+    ("/finance/invoices/{number}/pdf", 5),
+    ("/finance/open-items", 4),
+    ("/contact", 3),
+    ("/profile", 5),
+    ("/profile/data.json", 10),
+];
+
+async fn each_customer_page_runs_a_fixed_few_queries(backend: Backend) {
+    let app = TestApp::spawn_demo_with(backend, |config| {
+        config.metrics_listen = Some("127.0.0.1:0".parse().unwrap());
+    })
+    .await;
+    assert_eq!(
+        app.sign_in(ACCOUNT_PAYER, ACCOUNT_PASSWORD).await.status(),
+        303
+    );
+    let house = points::of_payer(&app.db, ACCOUNT_PAYER)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|point| point.street.as_deref() == Some("LIPOVA ULICA 12"))
+        .expect("the demo payer's house");
+    let chosen = app
+        .post_form_from(
+            "/home",
+            "/point/choose",
+            &[("point", house.code.as_str()), ("back", "/point")],
+        )
+        .await;
+    assert_eq!(chosen.status(), 303);
+    let invoices = app.get("/finance/invoices").await.text().await.unwrap();
+    let number = invoices
+        .split("href=\"/finance/invoices/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an invoice on the list")
+        .to_owned();
+
+    // Each page once, after the list above, so every count below is of one request.
+    let metrics = app.metrics_address.expect("metrics_listen is set");
+    let before = metrics_text(metrics).await;
+    for (route, _) in QUERIES {
+        let path = route.replace("{number}", &number);
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    let after = metrics_text(metrics).await;
+    let counted: Vec<(&str, u32)> = QUERIES
+        .iter()
+        .map(|(route, _)| {
+            let queries = queries_of(&after, route) - queries_of(&before, route);
+            (*route, queries)
+        })
+        .collect();
+    assert_eq!(counted, QUERIES, "queries per page");
+}
+
+async fn metrics_text(address: std::net::SocketAddr) -> String {
+    let response = reqwest::get(format!("http://{address}/metrics")).await;
+    response.unwrap().text().await.unwrap()
+}
+
+/// The queries all GET requests of `route` answered 200 ran so far, from the metrics' text.
+fn queries_of(metrics: &str, route: &str) -> u32 {
+    let series = format!(
+        r#"eportal_db_queries_per_request_sum{{method="GET",route="{route}",status="200"}} "#
+    );
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(&series))
+        .map_or(0, |value| value.parse::<f64>().expect("a number") as u32)
+}

@@ -3,6 +3,7 @@
 //! pages leave over, instead of stalling every other page (docs/performance.md measures it).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -15,11 +16,20 @@ use super::password::{HashCost, hash_password, verify_password};
 /// thread (niceness 0) gets about ten times the CPU of a hashing one when both want it.
 const HASHING_PRIORITY: u8 = 20;
 
+/// Jobs that may wait for a hashing thread, per thread: about 1.3 s of hashing each. More are
+/// refused at once (`Busy`), so a flood of sign-in forms cannot queue unbounded work and
+/// memory ahead of the customers who sign in after it.
+const WAITING_PER_THREAD: usize = 32;
+
 type Job = Box<dyn FnOnce() + Send>;
+type Outcome<T> = Result<T, Box<dyn std::any::Any + Send>>;
 
 #[derive(Clone)]
 pub struct Hasher {
     jobs: Sender<Job>,
+    /// Jobs sent and not yet taken by a thread, and how many may be.
+    waiting: Arc<AtomicUsize>,
+    most_waiting: usize,
     cost: HashCost,
     /// Verified when there is no account, so an unknown user name costs the same time as a
     /// known one and the answer's timing does not tell them apart.
@@ -30,6 +40,8 @@ pub struct Hasher {
 pub enum HasherError {
     #[error("the hashing threads are gone")]
     Closed,
+    #[error("too many passwords wait to be hashed")]
+    Busy,
     #[error("the hashing of a password panicked")]
     Panicked,
     #[error("starting a hashing thread: {0}")]
@@ -52,6 +64,8 @@ impl Hasher {
         }
         Ok(Self {
             jobs,
+            waiting: Arc::new(AtomicUsize::new(0)),
+            most_waiting: WAITING_PER_THREAD * concurrency.max(1),
             cost,
             dummy_hash: Arc::new(dummy_hash),
         })
@@ -61,8 +75,25 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HasherError> {
+        self.enqueue(work)?
+            .await
+            .map_err(|_| HasherError::Closed)?
+            .map_err(|_| HasherError::Panicked)
+    }
+
+    /// Queues `work` for a hashing thread, unless too many wait already.
+    fn enqueue<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<oneshot::Receiver<Outcome<T>>, HasherError> {
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.most_waiting {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(HasherError::Busy);
+        }
         let (done, result) = oneshot::channel();
+        let waiting = self.waiting.clone();
         let job = Box::new(move || {
+            waiting.fetch_sub(1, Ordering::SeqCst);
             // A request that went away while its job queued (the client hung up) needs no
             // hash: 40 ms of CPU saved for those still waiting.
             if done.is_closed() {
@@ -71,10 +102,7 @@ impl Hasher {
             let _ = done.send(catch_unwind(AssertUnwindSafe(work)));
         });
         self.jobs.send(job).map_err(|_| HasherError::Closed)?;
-        result
-            .await
-            .map_err(|_| HasherError::Closed)?
-            .map_err(|_| HasherError::Panicked)
+        Ok(result)
     }
 
     pub async fn hash(&self, password: String) -> Result<String, HasherError> {
@@ -146,6 +174,31 @@ mod tests {
         let after_name = niceness.rsplit_once(") ").unwrap().1;
         let nice: i32 = after_name.split(' ').nth(16).unwrap().parse().unwrap();
         assert!(nice > 0, "niceness {nice}");
+    }
+
+    #[tokio::test]
+    async fn too_many_waiting_are_refused_at_once_and_taken_again_later() {
+        let hasher = Hasher::new(1, HashCost::Test).unwrap();
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let (started, has_started) = oneshot::channel::<()>();
+        // The one thread busy until released, and every waiting place taken.
+        let busy = hasher
+            .enqueue(move || {
+                let _ = started.send(());
+                let _ = hold.recv();
+            })
+            .unwrap();
+        has_started.await.unwrap();
+        let waiting: Vec<_> = (0..WAITING_PER_THREAD)
+            .map(|_| hasher.enqueue(|| ()).unwrap())
+            .collect();
+        assert!(matches!(hasher.run(|| ()).await, Err(HasherError::Busy)));
+        release.send(()).unwrap();
+        busy.await.unwrap().unwrap();
+        for job in waiting {
+            job.await.unwrap().unwrap();
+        }
+        assert_eq!(hasher.run(|| 7).await.unwrap(), 7, "taken again");
     }
 
     #[tokio::test]

@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::app::AppError;
 use crate::app::import::ImportError;
+use crate::auth::hasher::HasherError;
 use crate::i18n::Lang;
 use crate::web::kit::lang::lang_of;
 
@@ -55,6 +56,18 @@ impl IntoResponse for WebError {
                 let retry = [(header::RETRY_AFTER, "30")];
                 return (StatusCode::SERVICE_UNAVAILABLE, retry, page).into_response();
             }
+            // More sign-ins at once than the hashing threads take: a moment later they will.
+            WebError::Hashing(HasherError::Busy)
+            | WebError::App(AppError::Hashing(HasherError::Busy)) => {
+                tracing::warn!(error = %self, "busy");
+                let page = Html(page_of(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Prav zdaj se prijavlja zelo veliko uporabnikov. Poskusite znova čez nekaj sekund.",
+                    "Very many users are signing in right now. Please try again in a few seconds.",
+                ));
+                let retry = [(header::RETRY_AFTER, "5")];
+                return (StatusCode::SERVICE_UNAVAILABLE, retry, page).into_response();
+            }
             // The framework's refusal, which `refusals_as_pages` words for the user.
             WebError::Upload(error) => {
                 tracing::info!(%error, "upload refused");
@@ -92,6 +105,10 @@ fn error_page(status: StatusCode) -> String {
             "Something went wrong. Please try again in a few minutes.",
         ),
     };
+    page_of(status, sl, en)
+}
+
+fn page_of(status: StatusCode, sl: &str, en: &str) -> String {
     format!(
         "<!doctype html><html lang=\"sl\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -1,5 +1,7 @@
 //! Meters at a point, each with its last reading.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
@@ -26,7 +28,7 @@ pub struct MeterAtPoint {
 }
 
 /// The point's meters, installed ones first, newest installation first, each with its last
-/// reading.
+/// reading: two queries however many meters the point has had.
 pub async fn at_point<C: ConnectionTrait>(
     conn: &C,
     point_code: &str,
@@ -39,42 +41,56 @@ pub async fn at_point<C: ConnectionTrait>(
         .await?;
     // A stable sort keeps the newest installation first within each group.
     meters.sort_by_key(|meter| meter.removed_on.is_some());
-    let mut listed = Vec::with_capacity(meters.len());
-    for meter in meters {
-        let last_reading = last_reading(conn, &meter.serial).await?;
-        listed.push(MeterAtPoint {
+    let mut last = last_readings(conn, meters.iter().map(|meter| meter.serial.clone())).await?;
+    Ok(meters
+        .into_iter()
+        .map(|meter| MeterAtPoint {
+            last_reading: last.remove(&meter.serial),
             meter,
-            last_reading,
-        });
-    }
-    Ok(listed)
+        })
+        .collect())
 }
 
-/// The newest reading of a meter; on a day with several, the one the sources' order puts last
-/// (a removal reading after the reader's).
-async fn last_reading<C: ConnectionTrait>(
+/// The newest reading of each of the meters; on a day with several, the one the sources' order
+/// puts last (a removal reading after the reader's).
+async fn last_readings<C: ConnectionTrait>(
     conn: &C,
-    serial: &str,
-) -> Result<Option<LastReading>, DbErr> {
+    serials: impl IntoIterator<Item = String>,
+) -> Result<HashMap<String, LastReading>, DbErr> {
+    let serials: Vec<String> = serials.into_iter().collect();
+    if serials.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let newest_days = Query::select()
+        .column(reading::Column::MeterSerial)
+        .expr(Expr::col(reading::Column::ReadOn).max())
+        .from(reading::Entity)
+        .and_where(reading::Column::MeterSerial.is_in(serials))
+        .group_by_col(reading::Column::MeterSerial)
+        .to_owned();
     let readings = reading::Entity::find()
-        .filter(reading::Column::MeterSerial.eq(serial))
         .filter(
-            reading::Column::ReadOn.in_subquery(
-                Query::select()
-                    .expr(Expr::col(reading::Column::ReadOn).max())
-                    .from(reading::Entity)
-                    .and_where(reading::Column::MeterSerial.eq(serial))
-                    .to_owned(),
-            ),
+            Expr::tuple([
+                Expr::col(reading::Column::MeterSerial),
+                Expr::col(reading::Column::ReadOn),
+            ])
+            .in_subquery(newest_days),
         )
         .all(conn)
         .await?;
-    Ok(readings
-        .into_iter()
-        .map(|reading| LastReading {
+    let mut last: HashMap<String, LastReading> = HashMap::new();
+    for reading in readings {
+        let candidate = LastReading {
             read_on: reading.read_on,
             value: Volume::from_litres(reading.litres),
             source: ReadingSource::parse(&reading.source),
-        })
-        .max_by_key(|reading| reading.source))
+        };
+        let kept = last
+            .entry(reading.meter_serial)
+            .or_insert_with(|| candidate.clone());
+        if candidate.source > kept.source {
+            *kept = candidate;
+        }
+    }
+    Ok(last)
 }

@@ -114,13 +114,7 @@ async fn import_in_memory(db: &Db, file: FileImport<'_>) -> Result<Outcome, Impo
         txn.rollback().await?;
         return Ok(outcome);
     }
-    let run = Run {
-        kind: file.kind.as_str(),
-        file_name: file.name,
-        sha256: &sha256,
-        outcome: &outcome,
-    };
-    keep(&txn, run, file.channel, Actor::System, now).await?;
+    keep_file(&txn, &file, &sha256, &outcome, now).await?;
     txn.commit().await?;
     refresh_statistics_after(db, file.kind, changes.changed()).await;
     Ok(outcome)
@@ -188,13 +182,7 @@ where
         changes: stage.apply(&txn, compared, now).await?,
         dry_run: false,
     };
-    let run = Run {
-        kind: file.kind.as_str(),
-        file_name: file.name,
-        sha256: &sha256,
-        outcome: &outcome,
-    };
-    keep(&txn, run, file.channel, Actor::System, now).await?;
+    keep_file(&txn, &file, &sha256, &outcome, now).await?;
     txn.commit().await?;
     phase("applied");
     Ok(outcome)
@@ -351,6 +339,23 @@ struct Run<'a> {
     file_name: &'a str,
     sha256: &'a str,
     outcome: &'a Outcome,
+}
+
+/// Records a file applied by the command line or the API (no staff member).
+async fn keep_file(
+    txn: &Tx,
+    file: &FileImport<'_>,
+    sha256: &str,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let run = Run {
+        kind: file.kind.as_str(),
+        file_name: file.name,
+        sha256,
+        outcome,
+    };
+    keep(txn, run, file.channel, Actor::System, now).await
 }
 
 /// Records an applied file in the import history and the audit trail.

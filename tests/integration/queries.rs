@@ -46,7 +46,7 @@ async fn each_customer_page_runs_a_fixed_few_queries(backend: Backend) {
         point.expect("a point of the demo payer").code.clone()
     };
     let (house, flat) = (at("LIPOVA ULICA 12"), at("TRŽAŠKA CESTA 215"));
-    choose(&app, &house).await;
+    app.choose_point(&house).await;
     let invoices = app.get("/finance/invoices").await.text().await.unwrap();
     let number = invoices
         .split("href=\"/finance/invoices/")
@@ -75,7 +75,7 @@ async fn each_customer_page_runs_a_fixed_few_queries(backend: Backend) {
 
     // The flat's point pages, with one meter, against the house's with two.
     let point_pages = ["/point", "/readings", "/readings/new", "/prices"];
-    choose(&app, &flat).await;
+    app.choose_point(&flat).await;
     let before = metrics_text(metrics).await;
     for path in point_pages {
         assert_eq!(app.get(path).await.status(), 200, "{path}");
@@ -89,17 +89,6 @@ async fn each_customer_page_runs_a_fixed_few_queries(backend: Backend) {
             "{route}: the flat's queries against the house's"
         );
     }
-}
-
-async fn choose(app: &TestApp, point: &str) {
-    let chosen = app
-        .post_form_from(
-            "/home",
-            "/point/choose",
-            &[("point", point), ("back", "/point")],
-        )
-        .await;
-    assert_eq!(chosen.status(), 303);
 }
 
 async fn metrics_text(address: std::net::SocketAddr) -> String {

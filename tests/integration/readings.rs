@@ -128,18 +128,6 @@ async fn records_of(app: &TestApp, point_code: &str) -> (Vec<MeterRecord>, Vec<R
     (meters, readings)
 }
 
-/// Chooses the payer's point `point_code` in the toolbar, as the user would.
-async fn choose_point(app: &TestApp, point_code: &str) {
-    let response = app
-        .post_form_from(
-            "/home",
-            "/point/choose",
-            &[("point", point_code), ("back", "/readings")],
-        )
-        .await;
-    assert_eq!(response.status(), 303);
-}
-
 /// The demo payer's point whose meter was exchanged (the house), chosen in the toolbar.
 async fn exchange_point(app: &TestApp) -> String {
     let points = eportal::store::points::of_payer(&app.db, ACCOUNT_PAYER)
@@ -153,7 +141,7 @@ async fn exchange_point(app: &TestApp) -> String {
         }
     }
     let point_code = found.expect("a point with a meter exchange");
-    choose_point(app, &point_code).await;
+    app.choose_point(&point_code).await;
     point_code
 }
 
@@ -369,7 +357,7 @@ async fn a_point_without_a_meter_has_no_readings(backend: Backend) {
         .await
         .unwrap();
     assert!(meters.is_empty());
-    choose_point(&app, &waste_only.code).await;
+    app.choose_point(&waste_only.code).await;
     let html = page(&app, "/readings").await;
     assert!(html.contains("Na tem odjemnem mestu ni vodomera"));
     assert!(!html.contains(r#"<svg class="chart"#));

@@ -444,6 +444,13 @@ impl TestApp {
     }
 
     /// Signs in through the sign-in form; returns the response to the form.
+    /// Chooses the payer's point `code` in the toolbar, as the user would.
+    pub async fn choose_point(&self, code: &str) {
+        let fields = [("point", code), ("back", "/home")];
+        let response = self.post_form_from("/home", "/point/choose", &fields).await;
+        assert_eq!(response.status(), 303, "point {code} chosen");
+    }
+
     pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
         self.post_form("/", &[("username", username), ("password", password)])
             .await

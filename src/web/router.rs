@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use super::kit::{csrf, error, headers};
+use super::kit::{auth, csrf, error, headers};
 use super::ops::metrics;
 use super::{AppState, account, ops, portal, public, staff};
 use crate::config::Config;
@@ -103,7 +103,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             csrf::protect,
         ))
-        .layer(session_layer(&state.config, https, store));
+        .layer(session_layer(&state.config, https, store))
+        .layer(axum::middleware::from_fn(auth::remember_loaded_account));
     // The back office has a session of its own, whose cookie goes only to `/staff`.
     let staff = staff::routes(Table::new())
         .router

@@ -3,8 +3,9 @@
 //! password reset voided it. Portal pages need more: the current consent and a confirmed
 //! e-mail address, else the customer is sent to give them first.
 
-use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use tower_sessions::Session;
@@ -12,7 +13,7 @@ use tower_sessions::Session;
 use crate::config::Consent;
 use crate::store::accounts::{self, Account, AccountState};
 use crate::store::payers::Payer;
-use crate::store::sessions::ACCOUNT_ID_KEY as ACCOUNT_ID;
+use crate::store::sessions::{self, ACCOUNT_ID_KEY as ACCOUNT_ID};
 use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::session::{keep_alive, mark_active};
@@ -108,6 +109,12 @@ impl OptionalFromRequestParts<AppState> for SignedIn {
     }
 }
 
+/// The layer that lets [`signed_in`] take the account its session's load read along
+/// (`store::sessions`), instead of reading it again.
+pub async fn remember_loaded_account(request: Request, next: Next) -> Response {
+    sessions::remembering_accounts(next.run(request)).await
+}
+
 /// The session's account if the session is still good; a session gone bad is ended.
 async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Option<SignedIn>, WebError> {
     let session = Session::from_request_parts(parts, state)
@@ -118,7 +125,10 @@ async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Option<SignedI
     let (Some(account_id), Some(signed_in_ms)) = (account_id, signed_in_ms) else {
         return Ok(None);
     };
-    let found = accounts::find_with_payer(&state.app.db, account_id).await?;
+    let found = match sessions::take_loaded_account(account_id) {
+        Some(found) => Some(found),
+        None => accounts::find_with_payer(&state.app.db, account_id).await?,
+    };
     let lifetime = Duration::hours(i64::from(state.config.session_absolute_hours));
     let valid = found.filter(|(account, _)| {
         account.state == AccountState::Active

@@ -14,14 +14,16 @@ use crate::domain::billing::{
     InvoiceLineRecord, InvoiceRecord, MeterRecord, PayerRecord, PointRecord, ReadingRecord,
 };
 use crate::i18n::{Arg, Lang};
-use crate::import::upload::{MAX_PDF_BYTES, PdfFile, Placed};
+use crate::import::upload::{BillingFile, MAX_PDF_BYTES, PdfFile, Placed};
 use crate::import::{
     Batches, FromRow, Kind, LineError, Lined, ParseFailure, ParsedFile, Problem, ReadError,
     Reference, Source, Survey, parse_file,
 };
 use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::billing::{self, Changes, ImportRun, KeyTable, StoredAs};
-use crate::store::import_session::{ImportSession, MAX_PROBLEMS, Stage, Staged, StagedRow};
+use crate::store::import_session::{
+    ImportSession, MAX_PROBLEMS, Stage, Staged, StagedRow, Unknown,
+};
 use crate::store::staff::StaffUser;
 use crate::store::{self, Db, StoreError, Tx, import_uploads};
 
@@ -129,11 +131,7 @@ async fn import_staged<T>(db: &Db, file: FileImport<'_>) -> Result<Outcome, Impo
 where
     T: FromRow + StoredAs + Send + 'static,
 {
-    let source = file.source.clone();
-    let survey = tokio::task::spawn_blocking(move || crate::import::survey(&source))
-        .await
-        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
-        .map_err(|error| rejected_or_unread(file.name, error))?;
+    let survey = survey_of(&file).await?;
     let session = ImportSession::open(db).await.map_err(busy_or_database)?;
     let kind = file.kind;
     let result = stage_and_apply::<T>(&session, file, survey).await;
@@ -160,13 +158,13 @@ where
         tracing::debug!(file = file.name, elapsed_ms, "import: {name}");
     };
     let sha256 = survey.sha256.clone();
-    let mut stage = session.stage::<T::Entity>().await?;
-    let problems = load::<T>(&mut stage, &file, survey, now).await?;
+    let mut stage = stage_file::<T>(session, &file, survey, now).await?;
     phase("staged");
     if !file.dry_run {
         session.wait_for_other_imports().await?;
     }
-    let compared = check(&mut stage, problems).await?;
+    let compared = stage.compare().await?;
+    refuse_unknown(stage.unknown_references().await?)?;
     phase("checked");
     let rows = stage.staged_rows();
     if file.dry_run {
@@ -186,6 +184,32 @@ where
     txn.commit().await?;
     phase("applied");
     Ok(outcome)
+}
+
+/// The file's digest and encoding, or why it cannot be read at all.
+async fn survey_of(file: &FileImport<'_>) -> Result<Survey, ImportError> {
+    let source = file.source.clone();
+    tokio::task::spawn_blocking(move || crate::import::survey(&source))
+        .await
+        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
+        .map_err(|error| rejected_or_unread(file.name, error))
+}
+
+/// Reads a file into a stage of `session`, refused for the problems of its lines or its keys
+/// found twice.
+async fn stage_file<'s, T>(
+    session: &'s ImportSession,
+    file: &FileImport<'_>,
+    survey: Survey,
+    now: DateTime<Utc>,
+) -> Result<Stage<'s, T::Entity>, ImportError>
+where
+    T: FromRow + StoredAs + Send + 'static,
+{
+    let mut stage = session.stage::<T::Entity>().await?;
+    let problems = load::<T>(&mut stage, file, survey, now).await?;
+    refuse_bad_lines(&stage, problems).await?;
+    Ok(stage)
 }
 
 /// Reads the file into `stage`, on a thread of its own a few batches ahead; the problems of
@@ -234,13 +258,11 @@ where
     Ok(problems)
 }
 
-/// Refuses the file for the problems of its rows, its keys found twice, or (for rows new or
-/// changed) what it names that the database lacks, in that order; otherwise what applying it
-/// would change.
-async fn check<E: Staged>(
-    stage: &mut Stage<'_, E>,
+/// Refuses the file for the problems of its rows or its keys found twice.
+async fn refuse_bad_lines<E: Staged>(
+    stage: &Stage<'_, E>,
     mut problems: Vec<LineError>,
-) -> Result<Changes, ImportError> {
+) -> Result<(), ImportError> {
     problems.extend(stage.duplicates().await?.into_iter().map(|duplicate| {
         LineError::new(
             duplicate.line,
@@ -256,8 +278,11 @@ async fn check<E: Staged>(
         problems.truncate(MAX_PROBLEMS as usize);
         return Err(ParseFailure::Lines(problems).into());
     }
-    let compared = stage.compare().await?;
-    let unknown = stage.unknown_references().await?;
+    Ok(())
+}
+
+/// Refuses the file for what its new or changed rows name that the database lacks.
+fn refuse_unknown(unknown: Vec<Unknown>) -> Result<(), ImportError> {
     if !unknown.is_empty() {
         let lines = unknown.into_iter().map(|unknown| {
             LineError::new(
@@ -271,7 +296,7 @@ async fn check<E: Staged>(
         });
         return Err(ParseFailure::Lines(lines.collect()).into());
     }
-    Ok(compared)
+    Ok(())
 }
 
 fn read_failed(name: &str, source: std::io::Error) -> ImportError {
@@ -767,10 +792,91 @@ pub enum UploadRun {
     Apply { upload_id: i64 },
 }
 
+/// A billing file of an upload between reading and writing: its rows staged, to be read
+/// whole in the transaction (prices and open items: a few rows), or refused.
+enum Pending<'s> {
+    Staged(Box<dyn StagedFile + 's>),
+    Whole,
+    Refused(Refusal),
+}
+
+/// A file's rows staged, whatever its kind.
+#[async_trait::async_trait]
+trait StagedFile: Send {
+    fn rows(&self) -> usize;
+
+    /// Compares the rows in `txn`, which holds the upload's earlier files, refuses the file for
+    /// what its new or changed rows name that is not there, and writes the difference.
+    async fn apply_in(&mut self, txn: &Tx, now: DateTime<Utc>) -> Result<Changes, ImportError>;
+}
+
+#[async_trait::async_trait]
+impl<E: Staged> StagedFile for Stage<'_, E> {
+    fn rows(&self) -> usize {
+        self.staged_rows()
+    }
+
+    async fn apply_in(&mut self, txn: &Tx, now: DateTime<Utc>) -> Result<Changes, ImportError> {
+        let compared = self.compare_in(txn).await?;
+        refuse_unknown(self.unknown_references_in(txn).await?)?;
+        Ok(self.apply(txn, compared, now).await?)
+    }
+}
+
+/// Reads one billing file of an upload into a stage of `session`.
+async fn stage_upload_file<'s>(
+    session: &'s ImportSession,
+    file: &BillingFile,
+    now: DateTime<Utc>,
+) -> Result<Pending<'s>, ImportError> {
+    let import = FileImport {
+        kind: file.kind,
+        name: &file.name,
+        source: Source::Bytes(std::sync::Arc::clone(&file.bytes)),
+        channel: Channel::BackOffice,
+        dry_run: true,
+    };
+    let import = &import;
+    let staged: Box<dyn StagedFile + 's> = match file.kind {
+        Kind::Prices | Kind::OpenItems => return Ok(Pending::Whole),
+        Kind::Payers => Box::new(staged::<PayerRecord>(session, import, now).await?),
+        Kind::Points => Box::new(staged::<PointRecord>(session, import, now).await?),
+        Kind::Meters => Box::new(staged::<MeterRecord>(session, import, now).await?),
+        Kind::Readings => Box::new(staged::<ReadingRecord>(session, import, now).await?),
+        Kind::Invoices => Box::new(staged::<InvoiceRecord>(session, import, now).await?),
+        Kind::InvoiceLines => Box::new(staged::<InvoiceLineRecord>(session, import, now).await?),
+    };
+    Ok(Pending::Staged(staged))
+}
+
+async fn staged<'s, T>(
+    session: &'s ImportSession,
+    file: &FileImport<'_>,
+    now: DateTime<Utc>,
+) -> Result<Stage<'s, T::Entity>, ImportError>
+where
+    T: FromRow + StoredAs + Send + 'static,
+{
+    let survey = survey_of(file).await?;
+    stage_file::<T>(session, file, survey, now).await
+}
+
+/// A file's refusal for the report; any other failure ends the upload.
+fn refused<T>(result: Result<T, ImportError>) -> Result<Result<T, Refusal>, ImportError> {
+    match result {
+        Ok(value) => Ok(Ok(value)),
+        Err(ImportError::Rejected(failure)) => Ok(Err(Refusal::File(failure))),
+        Err(ImportError::PdfsRejected(problems)) => Ok(Err(Refusal::Pdfs(problems))),
+        Err(error) => Err(error),
+    }
+}
+
 /// Imports the files of a back-office upload in import order, in one transaction: as a dry
 /// run (or when any file is refused, or the upload was applied or discarded meanwhile) nothing
 /// is stored and the report says what would happen; otherwise all of it is, recorded in the
-/// history and the audit trail as `staff`'s.
+/// history and the audit trail as `staff`'s. The files are read and staged first, on the
+/// upload's own connection, and only compared and written under the write lock, like a file
+/// of the command line.
 pub async fn import_upload(
     db: &Db,
     staff: &StaffUser,
@@ -778,7 +884,38 @@ pub async fn import_upload(
     run: UploadRun,
     now: DateTime<Utc>,
 ) -> Result<UploadReport, AppError> {
-    let txn = begin_import(db).await?;
+    let session = ImportSession::open(db).await.map_err(busy_or_database)?;
+    let report = import_staged_upload(&session, staff, placed, run, now).await;
+    session.close().await;
+    let report = report?;
+    if report.applied {
+        for (file, billing_file) in report.files.iter().zip(&placed.billing) {
+            if let Ok((_, changes)) = &file.result {
+                refresh_statistics_after(db, billing_file.kind, changes.changed()).await;
+            }
+        }
+    }
+    Ok(report)
+}
+
+async fn import_staged_upload(
+    session: &ImportSession,
+    staff: &StaffUser,
+    placed: &Placed,
+    run: UploadRun,
+    now: DateTime<Utc>,
+) -> Result<UploadReport, AppError> {
+    let mut pending = Vec::new();
+    for file in &placed.billing {
+        pending.push(
+            match refused(stage_upload_file(session, file, now).await)? {
+                Ok(pending) => pending,
+                Err(refusal) => Pending::Refused(refusal),
+            },
+        );
+    }
+    session.wait_for_other_imports().await?;
+    let txn = session.begin_write().await.map_err(busy_or_database)?;
     if let UploadRun::Apply { upload_id } = run
         && !import_uploads::delete(&txn, upload_id).await?
     {
@@ -790,11 +927,13 @@ pub async fn import_upload(
     let dry_run = run == UploadRun::DryRun;
     let mut files = Vec::new();
     let mut digests = Vec::new();
-    for file in &placed.billing {
-        let result = match stage_billing(&txn, file.kind, &file.bytes, now).await {
-            Ok(staged) => Ok(staged),
-            Err(ImportError::Rejected(failure)) => Err(Refusal::File(failure)),
-            Err(error) => return Err(error.into()),
+    for (file, pending) in placed.billing.iter().zip(pending) {
+        let result = match pending {
+            Pending::Staged(mut stage) => {
+                refused(stage.apply_in(&txn, now).await)?.map(|changes| (stage.rows(), changes))
+            }
+            Pending::Whole => refused(stage_billing(&txn, file.kind, &file.bytes, now).await)?,
+            Pending::Refused(refusal) => Err(refusal),
         };
         digests.push(sha256_hex(&file.bytes));
         files.push(FileReport {
@@ -809,11 +948,8 @@ pub async fn import_upload(
             .iter()
             .map(|pdf| (pdf.clone(), pdf.bytes.len() as u64))
             .collect();
-        let result = match stage_pdfs(&txn, &sized, now).await {
-            Ok(changes) => Ok((sized.len(), changes)),
-            Err(ImportError::PdfsRejected(problems)) => Err(Refusal::Pdfs(problems)),
-            Err(error) => return Err(error.into()),
-        };
+        let result =
+            refused(stage_pdfs(&txn, &sized, now).await)?.map(|changes| (sized.len(), changes));
         digests.push(String::new());
         files.push(FileReport {
             name: INVOICE_PDFS.to_owned(),
@@ -855,10 +991,5 @@ pub async fn import_upload(
     }
     txn.commit().await?;
     report.applied = true;
-    for (file, billing_file) in report.files.iter().zip(&placed.billing) {
-        if let Ok((_, changes)) = &file.result {
-            refresh_statistics_after(db, billing_file.kind, changes.changed()).await;
-        }
-    }
     Ok(report)
 }

@@ -41,7 +41,7 @@ impl PdfFile {
 pub struct BillingFile {
     pub kind: Kind,
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 /// What an upload holds, placed.
@@ -91,7 +91,7 @@ impl Placed {
             self.billing.push(BillingFile {
                 kind,
                 name: base_name(name).to_owned(),
-                bytes,
+                bytes: bytes.into(),
             });
         } else if let Some(pdf) = PdfFile::named(name, bytes) {
             self.pdfs.push(pdf);

@@ -3,6 +3,7 @@
 //! waits on them, and only what differs is written, in one short transaction.
 
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sqlx::pool::{Pool, PoolConnection, PoolOptions};
@@ -23,6 +24,8 @@ use crate::import::Reference;
 /// it drops them, and PostgreSQL's lock with them.
 pub struct ImportSession {
     connection: Db,
+    /// Stages made so far, which number their tables (an upload may hold two files of a kind).
+    stages: AtomicUsize,
     _slot: SemaphorePermit<'static>,
 }
 
@@ -47,6 +50,7 @@ impl ImportSession {
         };
         Ok(ImportSession {
             connection,
+            stages: AtomicUsize::new(0),
             _slot: slot,
         })
     }
@@ -86,10 +90,12 @@ impl ImportSession {
 
     /// An empty temporary table for the rows of one file to be stored in `E`'s table.
     pub async fn stage<E: Staged>(&self) -> Result<Stage<'_, E>, DbErr> {
+        let number = self.stages.fetch_add(1, Ordering::Relaxed);
         let stage = Stage {
             session: self,
-            table: format!("stage_{}", E::default().table_name()),
-            changed: format!("changed_{}", E::default().table_name()),
+            number,
+            table: format!("stage_{}_{number}", E::default().table_name()),
+            changed: format!("changed_{}_{number}", E::default().table_name()),
             rows: 0,
             copy: None,
             compared_at: None,
@@ -187,6 +193,8 @@ pub const MAX_PROBLEMS: u64 = 10_000;
 /// The rows of one file, staged in a temporary table of the import's connection.
 pub struct Stage<'s, E: Staged> {
     session: &'s ImportSession,
+    /// Which of the session's stages: its tables' names end in it.
+    number: usize,
     table: String,
     changed: String,
     rows: usize,
@@ -198,6 +206,16 @@ pub struct Stage<'s, E: Staged> {
 }
 
 impl<E: Staged> Stage<'_, E> {
+    /// The temporary table of the members the file gives.
+    fn staged_members(&self, members: Members) -> String {
+        format!("stage_{}_{}", members.table, self.number)
+    }
+
+    /// The temporary table of the owners whose members changed.
+    fn changed_members(&self, members: Members) -> String {
+        format!("changed_{}_{}", members.table, self.number)
+    }
+
     /// The file's columns, those of the key first, each with `prefix.` if given.
     fn columns(&self, prefix: Option<&str>) -> String {
         file_columns::<E>()
@@ -319,7 +337,7 @@ impl<E: Staged> Stage<'_, E> {
                 "CREATE TEMPORARY TABLE {staged_members} AS \
                  SELECT s.line, s.{owner} AS owner, CAST(j.value AS TEXT) AS member \
                  FROM {stage} s, {spread}",
-                staged_members = staged_members(members),
+                staged_members = self.staged_members(members),
                 stage = self.table,
             ))
             .await
@@ -403,8 +421,18 @@ impl<E: Staged> Stage<'_, E> {
     /// Compares the staged rows with the stored ones and keeps those that are new or differ
     /// in a table of their own: what [`Stage::apply`] writes.
     pub async fn compare(&mut self) -> Result<Changes, DbErr> {
-        let generation = newest_run(&self.session.connection, E::default().table_name()).await?;
-        let changes = self.compare_on(&self.session.connection).await?;
+        let session = self.session;
+        self.compare_then_keep(&session.connection).await
+    }
+
+    /// [`Stage::compare`] in `txn`, which may hold earlier files of the same upload.
+    pub async fn compare_in(&mut self, txn: &Tx) -> Result<Changes, DbErr> {
+        self.compare_then_keep(txn).await
+    }
+
+    async fn compare_then_keep<C: ConnectionTrait>(&mut self, conn: &C) -> Result<Changes, DbErr> {
+        let generation = newest_run(conn, E::default().table_name()).await?;
+        let changes = self.compare_on(conn).await?;
         self.compared_at = Some(generation);
         Ok(changes)
     }
@@ -470,8 +498,8 @@ impl<E: Staged> Stage<'_, E> {
         conn: &C,
         members: Members,
     ) -> Result<usize, DbErr> {
-        let staged = staged_members(members);
-        let changed = changed_members(members);
+        let staged = self.staged_members(members);
+        let changed = self.changed_members(members);
         let owner_key = key_columns::<E>().join(", ");
         let stored = format!(
             "SELECT m.{owner} AS owner, m.{member} AS member FROM {table} m \
@@ -507,14 +535,32 @@ impl<E: Staged> Stage<'_, E> {
     /// The new or changed rows that name a row of another table the database lacks (the
     /// first [`MAX_PROBLEMS`]). Unchanged rows are stored, so what they name exists.
     pub async fn unknown_references(&self) -> Result<Vec<Unknown>, DbErr> {
+        self.unknown_references_on(&self.session.connection).await
+    }
+
+    /// [`Stage::unknown_references`] in `txn`, which may hold earlier files of the same upload.
+    pub async fn unknown_references_in(&self, txn: &Tx) -> Result<Vec<Unknown>, DbErr> {
+        self.unknown_references_on(txn).await
+    }
+
+    async fn unknown_references_on<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+    ) -> Result<Vec<Unknown>, DbErr> {
         let mut unknown = Vec::new();
         for mention in E::REFERENCES {
             let column = quoted(mention.column);
-            unknown.extend(self.unknown_in(&self.changed, &column, *mention).await?);
+            unknown.extend(
+                self.unknown_in(conn, &self.changed, &column, *mention)
+                    .await?,
+            );
         }
         if let Some(members) = E::MEMBERS {
-            let staged = staged_members(members);
-            unknown.extend(self.unknown_in(&staged, "member", members.mention).await?);
+            let staged = self.staged_members(members);
+            unknown.extend(
+                self.unknown_in(conn, &staged, "member", members.mention)
+                    .await?,
+            );
         }
         // By line, each line's columns in the order of the file's kind.
         unknown.sort_by_key(|unknown| unknown.line);
@@ -523,8 +569,9 @@ impl<E: Staged> Stage<'_, E> {
     }
 
     /// The lines of the staged `rows` whose `column` names nothing in `mention`'s table.
-    async fn unknown_in(
+    async fn unknown_in<C: ConnectionTrait>(
         &self,
+        conn: &C,
         rows: &str,
         column: &str,
         mention: Mention,
@@ -538,7 +585,10 @@ impl<E: Staged> Stage<'_, E> {
             key = quoted(mention.key),
         );
         let mut unknown = Vec::new();
-        for row in self.session.query(sql).await? {
+        let found = conn
+            .query_all_raw(Statement::from_string(conn.get_database_backend(), sql))
+            .await?;
+        for row in found {
             unknown.push(Unknown {
                 line: line_of(&row, 0)?,
                 column: mention.column,
@@ -593,7 +643,7 @@ impl<E: Staged> Stage<'_, E> {
         .await?;
         if let Some(members) = E::MEMBERS {
             // After the rows, which the members' table refers to.
-            let changed = changed_members(members);
+            let changed = self.changed_members(members);
             txn.execute_unprepared(&format!(
                 "DELETE FROM {table} WHERE {owner} IN (SELECT owner FROM {changed})",
                 table = quoted(members.table),
@@ -606,7 +656,7 @@ impl<E: Staged> Stage<'_, E> {
                 table = quoted(members.table),
                 owner = quoted(members.owner),
                 member = quoted(members.member),
-                staged = staged_members(members),
+                staged = self.staged_members(members),
             ))
             .await?;
         }
@@ -640,14 +690,6 @@ fn value_columns<E: Staged>() -> Vec<String> {
         .skip(E::PrimaryKey::iter().count())
         .map(|column| quoted(column.as_str()))
         .collect()
-}
-
-fn staged_members(members: Members) -> String {
-    format!("stage_{}", members.table)
-}
-
-fn changed_members(members: Members) -> String {
-    format!("changed_{}", members.table)
 }
 
 /// The first bound value's placeholder.

@@ -20,6 +20,7 @@ use crate::support::{Backend, TestApp, location};
 on_both_databases!(
     a_whole_set_of_files_is_previewed_then_applied_once,
     bad_lines_and_unknown_files_block_the_import,
+    two_files_of_a_kind_apply_in_upload_order,
 );
 
 const HOME: &str = "/staff/import";
@@ -202,6 +203,46 @@ async fn bad_lines_and_unknown_files_block_the_import(backend: Backend) {
     assert_eq!(location(&discarded), HOME);
     assert_eq!(app.get(&preview_path).await.status(), 404);
     assert_eq!(payers(&app).await, 0);
+}
+
+/// A correction uploaded with the full file: each is staged apart and applied in order, the
+/// second compared with what the first wrote.
+async fn two_files_of_a_kind_apply_in_upload_order(backend: Backend) {
+    let (app, _) = admin_app(backend).await;
+    make_admin(&app).await;
+    let files = vec![
+        (
+            "payers.csv".to_owned(),
+            b"payer_code;name\n700900;ANA\n700901;BOR\n".to_vec(),
+        ),
+        (
+            "payers-popravek.csv".to_owned(),
+            b"payer_code;name\n700900;ANA NOVAK\n".to_vec(),
+        ),
+    ];
+    let uploaded = upload(&app, files).await;
+    let preview_path = location(&uploaded).to_owned();
+    let preview = app.get(&preview_path).await.text().await.unwrap();
+    assert!(preview.contains("vrstic 2: novih 2,"), "{preview}");
+    assert!(
+        preview.contains("vrstic 1: novih 0, spremenjenih 1,"),
+        "{preview}"
+    );
+    assert_eq!(payers(&app).await, 0, "a dry run stores nothing");
+
+    let digest = digest_in(&preview).expect("Uveljavi is offered");
+    let apply = format!("{preview_path}/apply");
+    let applied = app
+        .post_form_from(&preview_path, &apply, &[("digest", &digest)])
+        .await;
+    assert_eq!(location(&applied), HOME);
+    let ana = payer::Entity::find_by_id("700900")
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ana.name, "ANA NOVAK");
+    assert_eq!(payers(&app).await, 2);
 }
 
 /// On SQLite, a preview that cannot get the write lock within the busy timeout (another import

@@ -250,10 +250,15 @@ where
             .collect();
         stage.insert(rows).await?;
     }
-    reading
+    let read = reading
         .await
-        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))?
-        .map_err(|error| rejected_or_unread(file.name, error))?;
+        .map_err(|error| read_failed(file.name, std::io::Error::other(error)))
+        .and_then(|read| read.map_err(|error| rejected_or_unread(file.name, error)));
+    if let Err(error) = read {
+        // The connection stays usable for an upload's other files.
+        stage.abandon().await?;
+        return Err(error);
+    }
     stage.loaded().await?;
     Ok(problems)
 }
@@ -829,6 +834,7 @@ async fn stage_upload_file<'s>(
     file: &BillingFile,
     now: DateTime<Utc>,
 ) -> Result<Pending<'s>, ImportError> {
+    // Staging reads its kind, name and bytes; whether it is applied is the upload's to say.
     let import = FileImport {
         kind: file.kind,
         name: &file.name,
@@ -875,8 +881,8 @@ fn refused<T>(result: Result<T, ImportError>) -> Result<Result<T, Refusal>, Impo
 /// run (or when any file is refused, or the upload was applied or discarded meanwhile) nothing
 /// is stored and the report says what would happen; otherwise all of it is, recorded in the
 /// history and the audit trail as `staff`'s. The files are read and staged first, on the
-/// upload's own connection, and only compared and written under the write lock, like a file
-/// of the command line.
+/// upload's own connection outside the write lock; each is then compared and written in the
+/// transaction, where it sees the files before it.
 pub async fn import_upload(
     db: &Db,
     staff: &StaffUser,

@@ -1,6 +1,7 @@
 //! Billing files staged on a connection of their own: each file's rows are loaded into a
 //! temporary table, checked and compared with the stored rows there, where the portal never
-//! waits on them, and only what differs is written, in one short transaction.
+//! waits on them, and only what differs is written, in one short transaction. (An upload's
+//! files are compared in its transaction, each after the files before it are written.)
 
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -317,6 +318,17 @@ impl<E: Staged> Stage<'_, E> {
     /// Rows staged.
     pub fn staged_rows(&self) -> usize {
         self.rows
+    }
+
+    /// Ends a loading that will not be finished (the file was refused half-way), so that the
+    /// connection stays usable.
+    pub async fn abandon(&mut self) -> Result<(), DbErr> {
+        if let Some(copy) = self.copy.take() {
+            copy.abort("the file was refused")
+                .await
+                .map_err(execution_error)?;
+        }
+        Ok(())
     }
 
     /// Ends the loading once every row is in.

@@ -3,7 +3,8 @@
 //!
 //! Loading a customer's session reads its account and payer in the same query: every page of
 //! a signed-in customer needs them next, and a query fewer is a round trip fewer per page.
-//! They are kept for the request (see [`remembering_accounts`]) until the page takes them.
+//! They are kept for the request (see [`remembering_accounts`]) until the page takes them;
+//! requests that change something read the account again (`web::kit::auth`).
 
 use std::cell::RefCell;
 

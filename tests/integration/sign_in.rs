@@ -22,6 +22,7 @@ on_both_databases!(
     sessions_end_when_idle,
     a_session_in_use_is_kept_alive_once_a_minute,
     a_burst_of_sign_ins_does_not_stall_other_pages,
+    a_form_sent_while_its_sessions_were_voided_changes_nothing,
 );
 
 async fn signs_in_by_payer_code_or_email_on_a_new_session_id(backend: Backend) {
@@ -454,4 +455,49 @@ async fn a_burst_of_sign_ins_does_not_stall_other_pages(backend: Backend) {
         waited < std::time::Duration::from_millis(500),
         "other pages waited {waited:?}"
     );
+}
+
+/// A form's body may arrive long after the form-token check read its session (and with it the
+/// account): sessions voided meanwhile, as a password reset does, end this one too, and the
+/// form changes nothing.
+async fn a_form_sent_while_its_sessions_were_voided_changes_nothing(backend: Backend) {
+    use eportal::store::entity::account;
+    use futures::SinkExt;
+    use sea_orm::sea_query::Expr;
+
+    let app = TestApp::spawn(backend).await;
+    app.seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    assert_eq!(location(&app.sign_in(PAYER, PASSWORD).await), "/home");
+    let token = app.form_token("/profile").await;
+    let (mut body, chunks) = futures::channel::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
+    let sending = tokio::spawn(
+        app.client
+            .post(app.url("/profile/name"))
+            .header("origin", format!("http://{}", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(reqwest::Body::wrap_stream(chunks))
+            .send(),
+    );
+    body.send(Ok(b"display_name=Vsiljivec&phone=".to_vec()))
+        .await
+        .unwrap();
+    // The server has read the session by now and waits for the rest of the form.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::SessionsValidAfter,
+            Expr::value(chrono::Utc::now()),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    body.send(Ok(format!("&csrf_token={token}").into_bytes()))
+        .await
+        .unwrap();
+    drop(body);
+    let response = sending.await.unwrap().unwrap();
+    assert_eq!(location(&response), "/", "signed out");
+    let stored = account::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(stored.display_name, None, "the name is not saved");
 }

@@ -125,7 +125,15 @@ async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Option<SignedI
     let (Some(account_id), Some(signed_in_ms)) = (account_id, signed_in_ms) else {
         return Ok(None);
     };
-    let found = match sessions::take_loaded_account(account_id) {
+    // A page takes the account its session's load read along. A request that changes
+    // something reads it again: its body may arrive long after the form-token check loaded the
+    // session, and a password reset or a deactivation meanwhile must count.
+    let loaded = parts
+        .method
+        .is_safe()
+        .then(|| sessions::take_loaded_account(account_id))
+        .flatten();
+    let found = match loaded {
         Some(found) => Some(found),
         None => accounts::find_with_payer(&state.app.db, account_id).await?,
     };

@@ -1,10 +1,11 @@
 //! Meters at a point, each with its last reading.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoCondition, JoinType, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait,
+};
 
 use super::entity::{meter, reading};
 use crate::domain::billing::ReadingSource;
@@ -28,69 +29,64 @@ pub struct MeterAtPoint {
 }
 
 /// The point's meters, installed ones first, newest installation first, each with its last
-/// reading: two queries however many meters the point has had.
+/// reading (on a day with several, the one the sources' order puts last: a removal reading
+/// after the reader's), in one query however many meters the point has had.
 pub async fn at_point<C: ConnectionTrait>(
     conn: &C,
     point_code: &str,
 ) -> Result<Vec<MeterAtPoint>, DbErr> {
-    let mut meters = meter::Entity::find()
+    // Each meter's readings of its newest day joined to it: none for a meter never read.
+    let newest_day = reading::Relation::Meter
+        .def()
+        .rev()
+        .on_condition(|meters, readings| {
+            let newest = Alias::new("newest");
+            let day = Query::select()
+                .expr(Expr::col((newest.clone(), reading::Column::ReadOn)).max())
+                .from_as(reading::Entity, newest.clone())
+                .and_where(
+                    Expr::col((newest, reading::Column::MeterSerial))
+                        .equals((meters, meter::Column::Serial)),
+                )
+                .to_owned();
+            Expr::col((readings, reading::Column::ReadOn))
+                .in_subquery(day)
+                .into_condition()
+        });
+    let rows = meter::Entity::find()
         .filter(meter::Column::PointCode.eq(point_code))
+        .join(JoinType::LeftJoin, newest_day)
+        .select_also(reading::Entity)
         .order_by_desc(meter::Column::InstalledOn)
         .order_by_asc(meter::Column::Serial)
         .all(conn)
         .await?;
-    // A stable sort keeps the newest installation first within each group.
-    meters.sort_by_key(|meter| meter.removed_on.is_some());
-    let mut last = last_readings(conn, meters.iter().map(|meter| meter.serial.clone())).await?;
-    Ok(meters
-        .into_iter()
-        .map(|meter| MeterAtPoint {
-            last_reading: last.remove(&meter.serial),
-            meter,
-        })
-        .collect())
-}
-
-/// The newest reading of each of the meters; on a day with several, the one the sources' order
-/// puts last (a removal reading after the reader's).
-async fn last_readings<C: ConnectionTrait>(
-    conn: &C,
-    serials: impl IntoIterator<Item = String>,
-) -> Result<HashMap<String, LastReading>, DbErr> {
-    let serials: Vec<String> = serials.into_iter().collect();
-    if serials.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let newest_days = Query::select()
-        .column(reading::Column::MeterSerial)
-        .expr(Expr::col(reading::Column::ReadOn).max())
-        .from(reading::Entity)
-        .and_where(reading::Column::MeterSerial.is_in(serials))
-        .group_by_col(reading::Column::MeterSerial)
-        .to_owned();
-    let readings = reading::Entity::find()
-        .filter(
-            Expr::tuple([
-                Expr::col(reading::Column::MeterSerial),
-                Expr::col(reading::Column::ReadOn),
-            ])
-            .in_subquery(newest_days),
-        )
-        .all(conn)
-        .await?;
-    let mut last: HashMap<String, LastReading> = HashMap::new();
-    for reading in readings {
-        let candidate = LastReading {
+    let mut meters: Vec<MeterAtPoint> = Vec::new();
+    for (meter, reading) in rows {
+        let candidate = reading.map(|reading| LastReading {
             read_on: reading.read_on,
             value: Volume::from_litres(reading.litres),
             source: ReadingSource::parse(&reading.source),
-        };
-        let kept = last
-            .entry(reading.meter_serial)
-            .or_insert_with(|| candidate.clone());
-        if candidate.source > kept.source {
-            *kept = candidate;
+        });
+        match meters.last_mut() {
+            // The same meter again: another source's reading of the same day.
+            Some(kept) if kept.meter.serial == meter.serial => {
+                if let Some(candidate) = candidate
+                    && kept
+                        .last_reading
+                        .as_ref()
+                        .is_none_or(|last| candidate.source > last.source)
+                {
+                    kept.last_reading = Some(candidate);
+                }
+            }
+            _ => meters.push(MeterAtPoint {
+                meter,
+                last_reading: candidate,
+            }),
         }
     }
-    Ok(last)
+    // A stable sort keeps the newest installation first within each group.
+    meters.sort_by_key(|at| at.meter.removed_on.is_some());
+    Ok(meters)
 }

@@ -20,6 +20,7 @@ on_both_databases!(
     the_price_list_shows_todays_prices_with_vat_the_points_first,
     a_future_price_is_announced_not_current,
     the_pages_need_a_signed_in_customer,
+    each_meters_last_reading_is_of_its_newest_day_and_last_source,
 );
 
 /// The demo, signed in as its payer with an account; the payer's points.
@@ -290,4 +291,68 @@ async fn the_pages_need_a_signed_in_customer(backend: Backend) {
         assert_eq!(response.status(), 303, "{path}");
         assert_eq!(response.headers()["location"], "/", "{path}");
     }
+}
+
+/// A point's meters with their last readings, read in one query: of two readings on a meter's
+/// newest day the one the sources' order puts last (the removal), none for a meter never read.
+async fn each_meters_last_reading_is_of_its_newest_day_and_last_source(backend: Backend) {
+    use eportal::domain::billing::ReadingSource;
+    use eportal::domain::quantity::Volume;
+    use eportal::store::entity::{meter, reading};
+    use eportal::store::meters::{LastReading, at_point};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+
+    let (app, points) = demo_signed_in(backend).await;
+    let house = house(&points);
+    let existing = meter::Entity::find()
+        .filter(meter::Column::PointCode.eq(&house.code))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for serial in ["T-READ", "T-NEVER"] {
+        let mut added = existing.clone().into_active_model();
+        added.serial = Set(serial.to_owned());
+        added.removed_on = Set(None);
+        added.insert(&app.db).await.unwrap();
+    }
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    let readings = [
+        (day - Duration::days(30), ReadingSource::Reader, 1_000),
+        (day, ReadingSource::Removal, 2_500),
+        (day, ReadingSource::Reader, 2_000),
+    ];
+    for (read_on, source, litres) in readings {
+        reading::ActiveModel {
+            meter_serial: Set("T-READ".to_owned()),
+            read_on: Set(read_on),
+            source: Set(source.as_str().to_owned()),
+            litres: Set(litres),
+            updated_at: Set(Utc::now()),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+
+    let meters = at_point(&app.db, &house.code).await.unwrap();
+    assert_eq!(meters.len(), 4, "the house's two and the two added");
+    let last_of = |serial: &str| {
+        meters
+            .iter()
+            .find(|at| at.meter.serial == serial)
+            .unwrap()
+            .last_reading
+            .clone()
+    };
+    assert_eq!(
+        last_of("T-READ"),
+        Some(LastReading {
+            read_on: day,
+            value: Volume::from_litres(2_500),
+            source: Some(ReadingSource::Removal),
+        })
+    );
+    assert_eq!(last_of("T-NEVER"), None);
+    assert!(last_of(&existing.serial).is_some());
 }

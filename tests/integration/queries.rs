@@ -15,7 +15,7 @@ on_both_databases!(each_customer_page_runs_a_fixed_few_queries);
 /// points, then the page's own.
 const QUERIES: [(&str, u32); 13] = [
     ("/home", 2),
-    ("/point", 5),
+    ("/point", 4),
     ("/readings", 4),
     ("/readings.csv", 4),
     ("/readings/new", 5),

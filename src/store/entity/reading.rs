@@ -15,6 +15,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::meter::Entity",
+        from = "Column::MeterSerial",
+        to = "super::meter::Column::Serial"
+    )]
+    Meter,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -59,17 +59,23 @@ pub async fn claim_due(
     lease: Duration,
     limit: u64,
 ) -> Result<Vec<Model>, DbErr> {
+    let due = || {
+        outbox_message::Entity::find()
+            .filter(outbox_message::Column::Status.eq(OutboxStatus::Queued))
+            .filter(outbox_message::Column::NextAttemptAt.lte(now))
+            .filter(
+                Condition::any()
+                    .add(outbox_message::Column::ClaimedUntil.is_null())
+                    .add(outbox_message::Column::ClaimedUntil.lt(now)),
+            )
+    };
+    // Workers poll twice a second: most polls find nothing, and need not take SQLite's write
+    // lock (nor a transaction on PostgreSQL) to find it.
+    if due().one(db).await?.is_none() {
+        return Ok(Vec::new());
+    }
     let txn = begin_write(db).await?;
-    let mut due = outbox_message::Entity::find()
-        .filter(outbox_message::Column::Status.eq(OutboxStatus::Queued))
-        .filter(outbox_message::Column::NextAttemptAt.lte(now))
-        .filter(
-            Condition::any()
-                .add(outbox_message::Column::ClaimedUntil.is_null())
-                .add(outbox_message::Column::ClaimedUntil.lt(now)),
-        )
-        .order_by_asc(outbox_message::Column::Id)
-        .limit(limit);
+    let mut due = due().order_by_asc(outbox_message::Column::Id).limit(limit);
     if txn.get_database_backend() == DbBackend::Postgres {
         due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }

@@ -23,6 +23,7 @@ on_both_databases!(
     a_rolled_back_change_sends_nothing,
     queued_mail_survives_a_restart,
     claims_never_overlap,
+    a_poll_that_finds_nothing_takes_no_write_lock,
 );
 
 fn mail(to: &str, subject: &str) -> OutgoingMail {
@@ -287,4 +288,22 @@ async fn claims_never_overlap(backend: Backend) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// The workers poll twice a second; a poll with nothing due must not wait for the write lock
+/// that a long write holds (SQLite) nor take it from the portal.
+async fn a_poll_that_finds_nothing_takes_no_write_lock(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let held = store::begin_write(&db).await.unwrap();
+    let lease = chrono::Duration::minutes(5);
+    let polled = tokio::time::timeout(
+        Duration::from_secs(3),
+        outbox::claim_due(&db, Utc::now(), lease, 10),
+    )
+    .await
+    .expect("the poll does not wait for the write lock")
+    .unwrap();
+    assert!(polled.is_empty());
+    held.rollback().await.unwrap();
 }

@@ -83,14 +83,18 @@ pub struct FileImport<'a> {
 
 /// Imports one billing file (the command line's `eportal import`, the API's upserts).
 pub async fn import_file(db: &Db, file: FileImport<'_>) -> Result<Outcome, ImportError> {
-    match file.kind {
-        Kind::Payers => import_staged::<PayerRecord>(db, file).await,
-        Kind::Meters => import_staged::<MeterRecord>(db, file).await,
-        Kind::Readings => import_staged::<ReadingRecord>(db, file).await,
-        Kind::Points => import_staged::<PointRecord>(db, file).await,
-        Kind::Invoices => import_staged::<InvoiceRecord>(db, file).await,
-        Kind::InvoiceLines => import_staged::<InvoiceLineRecord>(db, file).await,
-        Kind::Prices | Kind::OpenItems => import_in_memory(db, file).await,
+    let survey = survey_of(&file).await?;
+    let session = ImportSession::open(db).await.map_err(busy_or_database)?;
+    let result = stage_and_apply(&session, &file, survey).await;
+    session.close().await;
+    match result? {
+        Some(outcome) => {
+            if !outcome.dry_run {
+                refresh_statistics_after(db, file.kind, outcome.changes.changed()).await;
+            }
+            Ok(outcome)
+        }
+        None => import_in_memory(db, file).await,
     }
 }
 
@@ -126,31 +130,12 @@ async fn import_in_memory(db: &Db, file: FileImport<'_>) -> Result<Outcome, Impo
 const BATCH_ROWS: usize = 1_000;
 
 /// Imports a file through a stage of its own: the rows loaded and compared outside the
-/// write lock, only the difference written under it.
-async fn import_staged<T>(db: &Db, file: FileImport<'_>) -> Result<Outcome, ImportError>
-where
-    T: FromRow + StoredAs + Send + 'static,
-{
-    let survey = survey_of(&file).await?;
-    let session = ImportSession::open(db).await.map_err(busy_or_database)?;
-    let kind = file.kind;
-    let result = stage_and_apply::<T>(&session, file, survey).await;
-    session.close().await;
-    let outcome = result?;
-    if !outcome.dry_run {
-        refresh_statistics_after(db, kind, outcome.changes.changed()).await;
-    }
-    Ok(outcome)
-}
-
-async fn stage_and_apply<T>(
+/// write lock, only the difference written under it; `None` for the kinds read whole.
+async fn stage_and_apply(
     session: &ImportSession,
-    file: FileImport<'_>,
+    file: &FileImport<'_>,
     survey: Survey,
-) -> Result<Outcome, ImportError>
-where
-    T: FromRow + StoredAs + Send + 'static,
-{
+) -> Result<Option<Outcome>, ImportError> {
     let now = Utc::now();
     let started = std::time::Instant::now();
     let phase = |name: &str| {
@@ -158,21 +143,22 @@ where
         tracing::debug!(file = file.name, elapsed_ms, "import: {name}");
     };
     let sha256 = survey.sha256.clone();
-    let mut stage = stage_file::<T>(session, &file, survey, now).await?;
+    let Some(mut stage) = stage_of_kind(session, file, survey, now).await? else {
+        return Ok(None);
+    };
     phase("staged");
     if !file.dry_run {
         session.wait_for_other_imports().await?;
     }
-    let compared = stage.compare().await?;
-    refuse_unknown(stage.unknown_references().await?)?;
+    let compared = stage.check().await?;
     phase("checked");
-    let rows = stage.staged_rows();
+    let rows = stage.rows();
     if file.dry_run {
-        return Ok(Outcome {
+        return Ok(Some(Outcome {
             rows,
             changes: compared,
             dry_run: true,
-        });
+        }));
     }
     let txn = session.begin_write().await.map_err(busy_or_database)?;
     let outcome = Outcome {
@@ -180,10 +166,10 @@ where
         changes: stage.apply(&txn, compared, now).await?,
         dry_run: false,
     };
-    keep_file(&txn, &file, &sha256, &outcome, now).await?;
+    keep_file(&txn, file, &sha256, &outcome, now).await?;
     txn.commit().await?;
     phase("applied");
-    Ok(outcome)
+    Ok(Some(outcome))
 }
 
 /// The file's digest and encoding, or why it cannot be read at all.
@@ -196,20 +182,38 @@ async fn survey_of(file: &FileImport<'_>) -> Result<Survey, ImportError> {
 }
 
 /// Reads a file into a stage of `session`, refused for the problems of its lines or its keys
-/// found twice.
-async fn stage_file<'s, T>(
+/// found twice; `None` for prices and open items, a few rows each, compared in memory.
+async fn stage_of_kind<'s>(
     session: &'s ImportSession,
     file: &FileImport<'_>,
     survey: Survey,
     now: DateTime<Utc>,
-) -> Result<Stage<'s, T::Entity>, ImportError>
+) -> Result<Option<Box<dyn StagedFile + 's>>, ImportError> {
+    let s = session;
+    Ok(Some(match file.kind {
+        Kind::Prices | Kind::OpenItems => return Ok(None),
+        Kind::Payers => staged::<PayerRecord>(s, file, survey, now).await?,
+        Kind::Points => staged::<PointRecord>(s, file, survey, now).await?,
+        Kind::Meters => staged::<MeterRecord>(s, file, survey, now).await?,
+        Kind::Readings => staged::<ReadingRecord>(s, file, survey, now).await?,
+        Kind::Invoices => staged::<InvoiceRecord>(s, file, survey, now).await?,
+        Kind::InvoiceLines => staged::<InvoiceLineRecord>(s, file, survey, now).await?,
+    }))
+}
+
+async fn staged<'s, T>(
+    session: &'s ImportSession,
+    file: &FileImport<'_>,
+    survey: Survey,
+    now: DateTime<Utc>,
+) -> Result<Box<dyn StagedFile + 's>, ImportError>
 where
     T: FromRow + StoredAs + Send + 'static,
 {
     let mut stage = session.stage::<T::Entity>().await?;
     let problems = load::<T>(&mut stage, file, survey, now).await?;
     refuse_bad_lines(&stage, problems).await?;
-    Ok(stage)
+    Ok(Box::new(stage))
 }
 
 /// Reads the file into `stage`, on a thread of its own a few batches ahead; the problems of
@@ -810,8 +814,20 @@ enum Pending<'s> {
 trait StagedFile: Send {
     fn rows(&self) -> usize;
 
-    /// Compares the rows in `txn`, which holds the upload's earlier files, refuses the file for
-    /// what its new or changed rows name that is not there, and writes the difference.
+    /// Compares the rows with the stored ones outside the write lock and refuses the file for
+    /// what its new or changed rows name that the database lacks; what applying it would change.
+    async fn check(&mut self) -> Result<Changes, ImportError>;
+
+    /// Writes the difference [`StagedFile::check`] found in `txn`.
+    async fn apply(
+        &self,
+        txn: &Tx,
+        compared: Changes,
+        now: DateTime<Utc>,
+    ) -> Result<Changes, ImportError>;
+
+    /// Checks the rows in `txn`, which holds an upload's earlier files, and writes the
+    /// difference.
     async fn apply_in(&mut self, txn: &Tx, now: DateTime<Utc>) -> Result<Changes, ImportError>;
 }
 
@@ -821,10 +837,25 @@ impl<E: Staged> StagedFile for Stage<'_, E> {
         self.staged_rows()
     }
 
+    async fn check(&mut self) -> Result<Changes, ImportError> {
+        let compared = self.compare().await?;
+        refuse_unknown(self.unknown_references().await?)?;
+        Ok(compared)
+    }
+
+    async fn apply(
+        &self,
+        txn: &Tx,
+        compared: Changes,
+        now: DateTime<Utc>,
+    ) -> Result<Changes, ImportError> {
+        Ok(Stage::apply(self, txn, compared, now).await?)
+    }
+
     async fn apply_in(&mut self, txn: &Tx, now: DateTime<Utc>) -> Result<Changes, ImportError> {
         let compared = self.compare_in(txn).await?;
         refuse_unknown(self.unknown_references_in(txn).await?)?;
-        Ok(self.apply(txn, compared, now).await?)
+        Ok(Stage::apply(self, txn, compared, now).await?)
     }
 }
 
@@ -842,29 +873,11 @@ async fn stage_upload_file<'s>(
         channel: Channel::BackOffice,
         dry_run: true,
     };
-    let import = &import;
-    let staged: Box<dyn StagedFile + 's> = match file.kind {
-        Kind::Prices | Kind::OpenItems => return Ok(Pending::Whole),
-        Kind::Payers => Box::new(staged::<PayerRecord>(session, import, now).await?),
-        Kind::Points => Box::new(staged::<PointRecord>(session, import, now).await?),
-        Kind::Meters => Box::new(staged::<MeterRecord>(session, import, now).await?),
-        Kind::Readings => Box::new(staged::<ReadingRecord>(session, import, now).await?),
-        Kind::Invoices => Box::new(staged::<InvoiceRecord>(session, import, now).await?),
-        Kind::InvoiceLines => Box::new(staged::<InvoiceLineRecord>(session, import, now).await?),
-    };
-    Ok(Pending::Staged(staged))
-}
-
-async fn staged<'s, T>(
-    session: &'s ImportSession,
-    file: &FileImport<'_>,
-    now: DateTime<Utc>,
-) -> Result<Stage<'s, T::Entity>, ImportError>
-where
-    T: FromRow + StoredAs + Send + 'static,
-{
-    let survey = survey_of(file).await?;
-    stage_file::<T>(session, file, survey, now).await
+    let survey = survey_of(&import).await?;
+    Ok(match stage_of_kind(session, &import, survey, now).await? {
+        Some(stage) => Pending::Staged(stage),
+        None => Pending::Whole,
+    })
 }
 
 /// A file's refusal for the report; any other failure ends the upload.

@@ -17,8 +17,9 @@ use url::Url;
 
 use crate::auth::password::HashCost;
 use crate::domain::email::EmailAddress;
+use crate::domain::money::Cents;
 use crate::domain::reading_check::ReadingWindow;
-use crate::domain::upn::{Bic, PurposeCode};
+use crate::domain::upn::{Bic, PurposeCode, Reference, UpnPayment};
 use crate::i18n::Lang;
 
 /// The company profile of the demo (the manual's utility): data, not code, and used only by
@@ -66,6 +67,8 @@ pub struct Config {
     pub reading_window: Option<ReadingWindow>,
     /// Where `/metrics` is served, apart from the pages; unset, nowhere.
     pub metrics_listen: Option<SocketAddr>,
+    /// Seconds between two looks for notifications due (new invoices, reminders, notices).
+    pub notification_interval_seconds: NonZeroU32,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -103,6 +106,48 @@ pub struct Company {
     /// The UPN purpose code, e.g. `OTHR`.
     #[serde(deserialize_with = "purpose_code")]
     pub payment_purpose_code: PurposeCode,
+}
+
+/// What a bill asks the payer to pay, for its UPN QR code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bill {
+    pub amount: Cents,
+    pub reference: Reference,
+    pub purpose: String,
+    pub due_date: Option<chrono::NaiveDate>,
+}
+
+impl Company {
+    /// The payment of `bill` to the company by the payer named and addressed so.
+    pub fn upn_payment(&self, payer: &PayerAddress<'_>, bill: Bill) -> UpnPayment {
+        UpnPayment {
+            payer_name: payer.name.to_owned(),
+            payer_street: payer.street.unwrap_or_default().to_owned(),
+            payer_city: [payer.postal_code, payer.city]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+            amount: bill.amount,
+            purpose_code: self.payment_purpose_code.clone(),
+            purpose: bill.purpose,
+            due_date: bill.due_date,
+            recipient_iban: self.iban,
+            recipient_reference: bill.reference,
+            recipient_name: self.short_name.clone(),
+            recipient_street: self.street.clone(),
+            recipient_city: format!("{} {}", self.postal_code, self.city),
+        }
+    }
+}
+
+/// Whom a UPN names as the payer.
+#[derive(Debug, Clone, Copy)]
+pub struct PayerAddress<'a> {
+    pub name: &'a str,
+    pub street: Option<&'a str>,
+    pub postal_code: Option<&'a str>,
+    pub city: Option<&'a str>,
 }
 
 /// Reads a text setting with `parse`, turning its refusal into the setting's error.
@@ -194,6 +239,7 @@ struct Defaults {
     api_requests_per_minute: u32,
     language: Lang,
     test_cheap_password_hashes: bool,
+    notification_interval_seconds: u32,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -210,6 +256,7 @@ const DEFAULTS: Defaults = Defaults {
     api_requests_per_minute: 600,
     language: Lang::Sl,
     test_cheap_password_hashes: false,
+    notification_interval_seconds: 60,
 };
 
 #[derive(Debug, thiserror::Error)]

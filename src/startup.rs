@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::Services;
 use crate::app::clock::Clock;
+use crate::app::notifications::{self, Queued};
 use crate::auth::hasher::Hasher;
 use crate::config::Config;
 use crate::mail::worker::MailWorker;
@@ -24,6 +25,7 @@ pub struct Application {
     db: Db,
     router: axum::Router,
     worker: MailWorker,
+    notifier: Notifier,
 }
 
 impl Application {
@@ -52,7 +54,16 @@ impl Application {
         let site = config.site(address)?;
         let worker = MailWorker::new(db.clone(), &config, &site.company)?;
         let hasher = Hasher::new(config.password_hash_concurrency, config.hash_cost())?;
-        let state = AppState::new(Services::new(db.clone(), site, hasher, clock), config);
+        let services = Services::new(db.clone(), site, hasher, clock);
+        let notifier = Notifier {
+            services: services.clone(),
+            window: config.reading_window,
+            every: std::time::Duration::from_secs(
+                config.notification_interval_seconds.get().into(),
+            ),
+            holder: uuid::Uuid::new_v4().to_string(),
+        };
+        let state = AppState::new(services, config);
         let router = web::router(state.clone());
         let metrics = metrics_listener.map(|listener| (listener, web::metrics_router(state)));
         Ok(Self {
@@ -62,6 +73,7 @@ impl Application {
             db,
             router,
             worker,
+            notifier,
         })
     }
 
@@ -89,6 +101,7 @@ impl Application {
         let stop = CancellationToken::new();
         let worker = tokio::spawn(self.worker.run(stop.child_token()));
         let sweeper = tokio::spawn(sweep_sessions(self.db.clone(), stop.child_token()));
+        let notifier = tokio::spawn(self.notifier.run(stop.child_token()));
         let metrics = self.metrics.map(|(listener, router)| {
             let stopping = stop.child_token();
             tracing::info!(address = ?listener.local_addr().ok(), "metrics listening");
@@ -108,6 +121,7 @@ impl Application {
         stop.cancel();
         worker.await?;
         sweeper.await?;
+        notifier.await?;
         if let Some(metrics) = metrics {
             metrics.await??;
         }
@@ -151,6 +165,35 @@ pub async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// The scheduled sends of notifications (`app::notifications::run_due`), in this instance.
+struct Notifier {
+    services: Services,
+    window: Option<crate::domain::reading_check::ReadingWindow>,
+    every: std::time::Duration,
+    /// This instance, as the lease names it.
+    holder: String,
+}
+
+impl Notifier {
+    /// Looks for notifications due at start (catching up on what a stop left) and then every
+    /// `every`, until `stop` is cancelled.
+    async fn run(self, stop: CancellationToken) {
+        loop {
+            match notifications::run_due(&self.services, self.window, &self.holder).await {
+                Ok(Some(queued)) if queued != Queued::default() => {
+                    tracing::info!(?queued, "notifications queued");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "cannot queue notifications"),
+            }
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(self.every) => {}
+            }
+        }
+    }
 }
 
 /// Deletes expired sessions every ten minutes.

@@ -72,3 +72,6 @@ audit-action-account_sessions_ended = all sessions of an account ended
 audit-action-account_deleted = account deleted
 audit-action-api_token_created = API token created
 audit-action-api_token_revoked = API token revoked
+audit-action-notifications_changed = notifications changed
+audit-action-unsubscribed = unsubscribed
+audit-action-notice_published = notice published

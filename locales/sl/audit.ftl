@@ -72,3 +72,6 @@ audit-action-account_sessions_ended = končanje vseh sej uporabnika
 audit-action-account_deleted = izbris uporabniškega računa
 audit-action-api_token_created = nov žeton API
 audit-action-api_token_revoked = preklic žetona API
+audit-action-notifications_changed = sprememba obveščanja
+audit-action-unsubscribed = odjava od obveščanja
+audit-action-notice_published = objava obvestila

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod billing;
 mod kinds;
+pub mod notifications;
 pub mod problem;
 pub mod readings;
 
@@ -116,6 +117,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(billing::upsert))
         .routes(routes!(billing::invoice_pdf))
+        .routes(routes!(notifications::invoice_email_payers))
         .routes(routes!(readings::feed))
         .routes(routes!(readings::verdict))
         .split_for_parts();

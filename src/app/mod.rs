@@ -14,6 +14,8 @@ pub mod contact;
 pub mod contact_admin;
 pub mod email;
 pub mod import;
+pub mod notices;
+pub mod notifications;
 pub mod outbox;
 pub mod password;
 pub mod profile;

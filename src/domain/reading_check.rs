@@ -53,6 +53,78 @@ impl ReadingWindow {
     }
 }
 
+/// The reminder of the reading window due on a day (SPEC §3.15): when the window opens, and
+/// two days before it closes. A run that starts late (after a restart) sends the one due then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReminderDue {
+    Opening { opened_on: NaiveDate },
+    Closing { opened_on: NaiveDate },
+}
+
+impl ReminderDue {
+    /// The window's first day, from which on a submission counts.
+    pub fn opened_on(self) -> NaiveDate {
+        match self {
+            ReminderDue::Opening { opened_on } | ReminderDue::Closing { opened_on } => opened_on,
+        }
+    }
+
+    /// What makes the reminder one of its own, e.g. `2026-11-25:closing`.
+    pub fn occasion(self) -> String {
+        match self {
+            ReminderDue::Opening { opened_on } => format!("{opened_on}:opening"),
+            ReminderDue::Closing { opened_on } => format!("{opened_on}:closing"),
+        }
+    }
+}
+
+/// How many days before its last the window's second reminder goes.
+const CLOSING_REMINDER_DAYS: i64 = 2;
+
+impl ReadingWindow {
+    /// The first and the last day of the window `day` lies in; `None` outside one.
+    pub fn around(self, day: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        if !self.contains(day) {
+            return None;
+        }
+        let first_of_month = super::consumption::first_of_month(day);
+        let opened_in = if self.wraps() && day.day() <= self.to_day {
+            first_of_month - Months::new(1)
+        } else {
+            first_of_month
+        };
+        let closed_in = if self.wraps() {
+            opened_in + Months::new(1)
+        } else {
+            opened_in
+        };
+        Some((
+            day_of_month(opened_in, self.from_day),
+            day_of_month(closed_in, self.to_day),
+        ))
+    }
+
+    /// The reminder due on `today`, if the window is open: the closing one from two days
+    /// before its last day (when that is after its first), else the opening one.
+    pub fn reminder_due(self, today: NaiveDate) -> Option<ReminderDue> {
+        let (opened_on, closes_on) = self.around(today)?;
+        let closing_from = closes_on - chrono::Duration::days(CLOSING_REMINDER_DAYS);
+        if closing_from > opened_on && today >= closing_from {
+            Some(ReminderDue::Closing { opened_on })
+        } else {
+            Some(ReminderDue::Opening { opened_on })
+        }
+    }
+}
+
+/// Day `day` of the month beginning `first_of_month`, or its last day when it is shorter.
+fn day_of_month(first_of_month: NaiveDate, day: u32) -> NaiveDate {
+    let last = (first_of_month + Months::new(1))
+        .pred_opt()
+        .unwrap_or(first_of_month);
+    first_of_month.with_day(day.min(last.day())).unwrap_or(last)
+}
+
 /// What the checks need to know besides the submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SubmissionContext {
@@ -642,6 +714,60 @@ mod tests {
         assert!(from_the_31st.contains(date(2024, 4, 30)));
         assert!(!from_the_31st.contains(date(2024, 5, 30)));
         assert!(from_the_31st.contains(date(2024, 5, 31)));
+    }
+
+    #[test]
+    fn the_window_around_a_day() {
+        let month_end = ReadingWindow::new(25, 5).unwrap();
+        assert_eq!(
+            month_end.around(date(2024, 1, 27)),
+            Some((date(2024, 1, 25), date(2024, 2, 5)))
+        );
+        assert_eq!(
+            month_end.around(date(2024, 1, 3)),
+            Some((date(2023, 12, 25), date(2024, 1, 5)))
+        );
+        assert_eq!(month_end.around(date(2024, 1, 10)), None);
+        let from_the_30th = ReadingWindow::new(30, 5).unwrap();
+        assert_eq!(
+            from_the_30th.around(date(2023, 3, 2)),
+            Some((date(2023, 2, 28), date(2023, 3, 5)))
+        );
+        let to_the_31st = ReadingWindow::new(20, 31).unwrap();
+        assert_eq!(
+            to_the_31st.around(date(2024, 2, 21)),
+            Some((date(2024, 2, 20), date(2024, 2, 29)))
+        );
+    }
+
+    #[test]
+    fn the_reminder_due_on_a_day() {
+        let month_end = ReadingWindow::new(25, 5).unwrap();
+        let opened_on = date(2024, 1, 25);
+        let opening = Some(ReminderDue::Opening { opened_on });
+        let closing = Some(ReminderDue::Closing { opened_on });
+        assert_eq!(month_end.reminder_due(date(2024, 1, 24)), None);
+        assert_eq!(month_end.reminder_due(date(2024, 1, 25)), opening);
+        assert_eq!(month_end.reminder_due(date(2024, 2, 2)), opening);
+        assert_eq!(month_end.reminder_due(date(2024, 2, 3)), closing);
+        assert_eq!(month_end.reminder_due(date(2024, 2, 5)), closing);
+        assert_eq!(month_end.reminder_due(date(2024, 2, 6)), None);
+        assert_eq!(
+            ReminderDue::Closing { opened_on }.occasion(),
+            "2024-01-25:closing"
+        );
+        assert_eq!(
+            ReminderDue::Opening { opened_on }.occasion(),
+            "2024-01-25:opening"
+        );
+        // Too short a window for a second reminder.
+        let two_days = ReadingWindow::new(1, 2).unwrap();
+        assert_eq!(
+            two_days.reminder_due(date(2024, 3, 2)),
+            Some(ReminderDue::Opening {
+                opened_on: date(2024, 3, 1)
+            })
+        );
     }
 
     #[test]

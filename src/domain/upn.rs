@@ -160,6 +160,8 @@ pub enum UpnError {
     AmountTooLarge,
     #[error("the payment does not fit a QR code of version 15 at level M")]
     Symbol,
+    #[error("the QR code cannot be encoded as a PNG image")]
+    Image,
 }
 
 /// The purpose code of a payment (ISO 20022 external purpose code), 4 capital letters such as
@@ -298,14 +300,23 @@ impl UpnPayment {
     /// The symbol as a plain SVG, black on white with its quiet zone, one unit per module
     /// and no size of its own: whoever shows it sizes it and gives it a title.
     pub fn qr_svg(&self) -> Result<String, UpnError> {
+        Ok(svg(&self.symbol()?))
+    }
+
+    /// The symbol as a black-on-white PNG image with its quiet zone, `scale` pixels a module
+    /// (for an e-mail, where an SVG is not shown).
+    pub fn qr_png(&self, scale: usize) -> Result<Vec<u8>, UpnError> {
+        png(&self.symbol()?, scale.max(1)).map_err(|_| UpnError::Image)
+    }
+
+    fn symbol(&self) -> Result<QrCode, UpnError> {
         let payload = self.payload()?;
         let (latin2, _, unmappable) = ISO_8859_2.encode(&payload);
         debug_assert!(!unmappable, "text_field keeps to ISO-8859-2");
         // A payload of at most 411 bytes always fits version 15 at level M.
-        let code = upn_bits(&latin2)
+        upn_bits(&latin2)
             .and_then(|bits| QrCode::with_bits(bits, EcLevel::M))
-            .map_err(|_| UpnError::Symbol)?;
-        Ok(svg(&code))
+            .map_err(|_| UpnError::Symbol)
     }
 }
 
@@ -375,6 +386,33 @@ fn svg(code: &QrCode) -> String {
         size = size,
         path = path,
     )
+}
+
+/// The symbol in 8-bit greys, each module a `scale`-pixel square.
+fn png(code: &QrCode, scale: usize) -> Result<Vec<u8>, png::EncodingError> {
+    let width = code.width();
+    let side = (width + 2 * QUIET_ZONE_MODULES) * scale;
+    let mut pixels = vec![0xff_u8; side * side];
+    for (row, colors) in code.to_colors().chunks(width).enumerate() {
+        for (column, color) in colors.iter().enumerate() {
+            if *color != Color::Dark {
+                continue;
+            }
+            let left = (column + QUIET_ZONE_MODULES) * scale;
+            for y in (row + QUIET_ZONE_MODULES) * scale..(row + QUIET_ZONE_MODULES + 1) * scale {
+                pixels[y * side + left..y * side + left + scale].fill(0);
+            }
+        }
+    }
+    let side = u32::try_from(side).unwrap_or(u32::MAX);
+    let mut image = Vec::new();
+    let mut encoder = png::Encoder::new(&mut image, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&pixels)?;
+    writer.finish()?;
+    Ok(image)
 }
 
 #[cfg(test)]
@@ -504,6 +542,27 @@ mod tests {
             assert!(!malformed);
             text.into_owned()
         });
+        assert_eq!(text, payment.payload().unwrap());
+    }
+
+    #[test]
+    fn the_png_image_decodes_to_the_payload() {
+        let payment = payment();
+        let png = payment.qr_png(4).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let mut reader = decoder.read_info().unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut pixels).unwrap();
+        assert_eq!((frame.width, frame.height), (85 * 4, 85 * 4));
+        let side = frame.width as usize;
+        let mut image =
+            rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| pixels[y * side + x]);
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let mut bytes = Vec::new();
+        grids[0].decode_to(&mut bytes).unwrap();
+        let (text, _, malformed) = ISO_8859_2.decode(&bytes);
+        assert!(!malformed);
         assert_eq!(text, payment.payload().unwrap());
     }
 

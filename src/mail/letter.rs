@@ -56,6 +56,14 @@ impl Letter {
         }
     }
 
+    /// A letter whose subject has arguments, already put in.
+    pub fn titled(lang: Lang, subject: String) -> Self {
+        Self {
+            subject,
+            ..Self::new(lang, "mail-greeting")
+        }
+    }
+
     pub fn paragraph(mut self, text: impl Into<String>) -> Self {
         self.paragraphs.push(text.into());
         self
@@ -100,6 +108,7 @@ impl Letter {
             subject: self.subject.clone(),
             text,
             html: Some(html),
+            ..OutgoingMail::default()
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Outgoing mail: messages go into the outbox in the caller's transaction; the worker delivers.
 
+pub mod invoice;
 pub mod letter;
 pub mod worker;
 
@@ -10,12 +11,16 @@ use crate::store::outbox::{self, NewMessage};
 use crate::store::{StoreError, Tx};
 
 /// A message to one recipient, in plain text and optionally HTML.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// A notification's one-click unsubscribe link (RFC 8058).
+    pub list_unsubscribe: Option<String>,
+    /// The invoice whose PDF and UPN QR code the worker attaches when it sends the message.
+    pub invoice_number: Option<String>,
 }
 
 /// Queues `mail` in `tx`, the transaction of the change that causes it, so the message exists
@@ -32,6 +37,8 @@ pub async fn enqueue(
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        list_unsubscribe: mail.list_unsubscribe,
+        invoice_number: mail.invoice_number,
     };
     outbox::enqueue(tx, message, now).await
 }

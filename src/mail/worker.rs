@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio_util::sync::CancellationToken;
 
@@ -53,6 +53,8 @@ pub struct MailWorker {
     transport: Transport,
     from: Mailbox,
     max_attempts: u32,
+    /// Whom an invoice's UPN QR code pays.
+    company: Company,
 }
 
 impl MailWorker {
@@ -85,6 +87,7 @@ impl MailWorker {
             transport,
             from,
             max_attempts: config.mail_max_attempts.max(1),
+            company: company.clone(),
         })
     }
 
@@ -141,7 +144,7 @@ impl MailWorker {
     }
 
     async fn send(&self, stored: &OutboxMessage) -> Result<(), Failure> {
-        let message = self.compose(stored)?;
+        let message = self.compose(stored).await?;
         match &self.transport {
             Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|error| {
                 if error.is_permanent() {
@@ -158,31 +161,110 @@ impl MailWorker {
         }
     }
 
-    fn compose(&self, stored: &OutboxMessage) -> Result<Message, Failure> {
+    async fn compose(&self, stored: &OutboxMessage) -> Result<Message, Failure> {
         let to: Mailbox = stored
             .to_addr
             .parse()
             .map_err(|error| Failure::Permanent(format!("recipient address: {error}")))?;
-        let builder = Message::builder()
+        let mut builder = Message::builder()
             .message_id(Some(format!("<{}>", stored.message_id)))
             .from(self.from.clone())
             .to(to)
             .date(stored.created_at.into())
             .subject(stored.subject.clone());
+        if let Some(link) = &stored.list_unsubscribe {
+            builder = builder
+                .header(ListUnsubscribe(link.clone()))
+                .header(ListUnsubscribePost);
+        }
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
             .body(stored.body_text.clone());
-        let built = match &stored.body_html {
-            Some(html) => builder.multipart(
-                MultiPart::alternative().singlepart(text).singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(html.clone()),
-                ),
-            ),
-            None => builder.singlepart(text),
+        let built = match (&stored.body_html, &stored.invoice_number) {
+            (None, None) => builder.singlepart(text),
+            (html, invoice) => {
+                let body = match html {
+                    Some(html) => MultiPart::alternative().singlepart(text).singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(html.clone()),
+                    ),
+                    None => MultiPart::mixed().singlepart(text),
+                };
+                let body = match invoice {
+                    Some(number) => self.with_invoice(body, number).await?,
+                    None => body,
+                };
+                builder.multipart(body)
+            }
         };
         built.map_err(|error| Failure::Permanent(format!("message: {error}")))
+    }
+
+    /// The message's body with invoice `number`'s PDF and UPN QR code attached.
+    async fn with_invoice(&self, body: MultiPart, number: &str) -> Result<MultiPart, Failure> {
+        let files = crate::mail::invoice::files(&self.db, &self.company, number)
+            .await
+            .map_err(|error| Failure::Transient(format!("invoice {number}: {error}")))?
+            .ok_or_else(|| Failure::Permanent(format!("invoice {number} or its PDF is gone")))?;
+        let name: String = number
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let pdf_type = ContentType::parse("application/pdf")
+            .map_err(|error| Failure::Permanent(format!("content type: {error}")))?;
+        let mut mixed = MultiPart::mixed()
+            .multipart(body)
+            .singlepart(Attachment::new(format!("racun-{name}.pdf")).body(files.pdf, pdf_type));
+        if let Some(png) = files.qr_png {
+            let png_type = ContentType::parse("image/png")
+                .map_err(|error| Failure::Permanent(format!("content type: {error}")))?;
+            mixed =
+                mixed.singlepart(Attachment::new(format!("upn-qr-{name}.png")).body(png, png_type));
+        }
+        Ok(mixed)
+    }
+}
+
+/// `List-Unsubscribe: <link>` (RFC 2369): where the reader's mail program unsubscribes.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(text: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(
+            text.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned(),
+        ))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the link unsubscribes by a
+/// POST, so a scanner that follows links changes nothing.
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }
 

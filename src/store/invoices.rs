@@ -132,3 +132,15 @@ pub async fn pdf_of_payer<C: ConnectionTrait>(
         .await?;
     Ok(unique_row(pdfs).map(|pdf| pdf.content))
 }
+
+/// An invoice with its payer, for the message that sends it.
+pub async fn with_payer<C: ConnectionTrait>(
+    conn: &C,
+    number: &str,
+) -> Result<Option<(Invoice, super::payers::Payer)>, DbErr> {
+    let found = invoice::Entity::find_by_id(number.to_owned())
+        .find_also_related(super::entity::payer::Entity)
+        .one(conn)
+        .await?;
+    Ok(found.and_then(|(invoice, payer)| payer.map(|payer| (invoice, payer))))
+}

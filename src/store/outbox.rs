@@ -24,6 +24,8 @@ pub struct NewMessage {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    pub list_unsubscribe: Option<String>,
+    pub invoice_number: Option<String>,
 }
 
 pub async fn enqueue<C: ConnectionTrait>(
@@ -44,6 +46,8 @@ pub async fn enqueue<C: ConnectionTrait>(
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        list_unsubscribe: Set(message.list_unsubscribe),
+        invoice_number: Set(message.invoice_number),
         ..Default::default()
     }
     .insert(conn)

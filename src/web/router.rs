@@ -47,6 +47,7 @@ fn pages(demo: bool) -> Table {
 /// all of them.
 pub fn route_paths(demo: bool) -> Vec<&'static str> {
     let mut paths = pages(demo).paths;
+    paths.extend(public::mail_links(Table::new()).paths);
     paths.extend(staff::routes(Table::new()).paths);
     paths.extend(ops::probes(Table::new()).paths);
     paths
@@ -105,6 +106,17 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(session_layer(&state.config, https, store))
         .layer(axum::middleware::from_fn(auth::remember_loaded_account));
+    // The session gives these pages their language; no form token, whose absence is the
+    // point (`public::mail_links`).
+    let mail_links = public::mail_links(Table::new())
+        .router
+        .route_layer(mark_route.clone())
+        .layer(DefaultBodyLimit::max(csrf::FORM_BODY_LIMIT))
+        .layer(session_layer(
+            &state.config,
+            https,
+            DbSessionStore::new(state.app.db.clone()),
+        ));
     // The back office has a session of its own, whose cookie goes only to `/staff`.
     let staff = staff::routes(Table::new())
         .router
@@ -124,6 +136,7 @@ pub fn router(state: AppState) -> Router {
     let probes = ops::probes(Table::new()).router.route_layer(mark_route);
     probes
         .merge(pages)
+        .merge(mail_links)
         .merge(staff)
         .merge(api)
         .with_state(state.clone())

@@ -32,7 +32,7 @@ on_both_databases!(
     the_files_sent_as_upserts_give_the_same_database_as_imported,
 );
 
-async fn make_token(
+pub(crate) async fn make_token(
     app: &TestApp,
     scopes: &[Scope],
     expires_in: Option<Duration>,
@@ -428,7 +428,12 @@ async fn concurrent_submissions_are_never_skipped(backend: Backend) {
     assert_eq!(unique, written, "every one");
 }
 
-async fn put(app: &TestApp, token: &str, path: &str, items: &Value) -> reqwest::Response {
+pub(crate) async fn put(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    items: &Value,
+) -> reqwest::Response {
     app.client
         .put(app.url(path))
         .bearer_auth(token)
@@ -653,7 +658,12 @@ async fn token_id_of(app: &TestApp, token: &str) -> i64 {
         .id
 }
 
-async fn put_pdf(app: &TestApp, token: &str, number: &str, body: Vec<u8>) -> reqwest::Response {
+pub(crate) async fn put_pdf(
+    app: &TestApp,
+    token: &str,
+    number: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
     app.client
         .put(app.url(&format!("/api/v1/invoices/{number}/pdf")))
         .bearer_auth(token)

@@ -32,6 +32,7 @@ fn mail(to: &str, subject: &str) -> OutgoingMail {
         subject: subject.to_owned(),
         text: "Pozdravljeni,\n\nto je preskusno sporočilo: č š ž.\n".to_owned(),
         html: Some("<p>Pozdravljeni, <b>č š ž</b>.</p>".to_owned()),
+        ..Default::default()
     }
 }
 

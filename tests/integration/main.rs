@@ -15,6 +15,7 @@ mod email_first;
 mod finance;
 mod import;
 mod mail;
+mod notifications;
 mod pages;
 mod password_reset;
 mod point_and_prices;

@@ -144,6 +144,7 @@ async fn metrics_count_requests_and_the_outbox(backend: Backend) {
         subject: "Preskus".into(),
         text: "Preskus.".into(),
         html: None,
+        ..Default::default()
     };
     let tx = eportal::store::begin_write(&app.db).await.unwrap();
     eportal::mail::enqueue(&tx, &site, mail, chrono::Utc::now())

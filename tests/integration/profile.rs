@@ -80,10 +80,12 @@ async fn the_page_has_the_manuals_three_forms(backend: Backend) {
         "Preklic soglasja".to_owned(),
         "Prenos mojih podatkov".to_owned(),
         "Zadnje prijave".to_owned(),
+        "Obveščanje".to_owned(),
     ] {
         assert!(page.contains(&text), "{text} on the page");
     }
-    assert_eq!(page.matches(">Shrani</button>").count(), 2);
+    // The name's, the password's and the notifications' forms.
+    assert_eq!(page.matches(">Shrani</button>").count(), 3);
     assert!(page.contains(&format!("<dd>{EMAIL}</dd>")));
     assert!(page.contains(r#"aria-current="page""#) && page.contains("Moj profil"));
 }

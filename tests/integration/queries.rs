@@ -14,7 +14,7 @@ on_both_databases!(each_customer_page_runs_a_fixed_few_queries);
 /// The queries of each page: the session with the customer (account and payer), their
 /// points, then the page's own.
 const QUERIES: [(&str, u32); 13] = [
-    ("/home", 2),
+    ("/home", 3),
     ("/point", 4),
     ("/readings", 4),
     ("/readings.csv", 4),
@@ -25,7 +25,7 @@ const QUERIES: [(&str, u32); 13] = [
     ("/finance/invoices/{number}/pdf", 4),
     ("/finance/open-items", 3),
     ("/contact", 2),
-    ("/profile", 4),
+    ("/profile", 5),
     ("/profile/data.json", 9),
 ];
 

@@ -254,6 +254,7 @@ async fn a_failed_message_is_listed_read_and_sent_again(backend: Backend) {
         subject: "Nedostavljivo".into(),
         text: "Besedilo <b>sporočila</b>.".into(),
         html: None,
+        ..Default::default()
     };
     // Due tomorrow, so the app's own mail worker leaves it alone while the test fails it.
     let tomorrow = Utc::now() + chrono::Duration::days(1);

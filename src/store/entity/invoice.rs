@@ -20,6 +20,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::payer::Entity",
+        from = "Column::PayerCode",
+        to = "super::payer::Column::Code"
+    )]
+    Payer,
+}
+
+impl Related<super::payer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Payer.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,3 +20,15 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The payer as a UPN names them.
+    pub fn upn_address(&self) -> crate::config::PayerAddress<'_> {
+        crate::config::PayerAddress {
+            name: &self.name,
+            street: self.street.as_deref(),
+            postal_code: self.postal_code.as_deref(),
+            city: self.city.as_deref(),
+        }
+    }
+}

@@ -127,4 +127,24 @@ stored_as!(AuditAction {
     AccountDeleted => "account_deleted",
     ApiTokenCreated => "api_token_created",
     ApiTokenRevoked => "api_token_revoked",
+    NotificationsChanged => "notifications_changed",
+    Unsubscribed => "unsubscribed",
+    NoticePublished => "notice_published",
+});
+
+stored_as!(NotificationKind {
+    /// Each new invoice's PDF by e-mail ("Račun po e-pošti").
+    InvoiceEmail => "invoice_email",
+    /// When the reading window opens, and two days before it closes.
+    ReadingReminder => "reading_reminder",
+    /// Notices of works and outages for one's points ("Obvestila").
+    Notice => "notice",
+});
+
+stored_as!(NoticeArea {
+    Everyone => "everyone",
+    Settlement => "settlement",
+    Street => "street",
+    /// The points the notice lists.
+    Points => "points",
 });

@@ -14,6 +14,7 @@ mod m0009_verdict_reason_codes;
 mod m0010_reading_feed;
 mod m0011_idempotency_keys;
 mod m0012_import_run_deleted;
+mod m0013_notifications;
 
 pub struct Migrator;
 
@@ -120,6 +121,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_reading_feed::Migration),
             Box::new(m0011_idempotency_keys::Migration),
             Box::new(m0012_import_run_deleted::Migration),
+            Box::new(m0013_notifications::Migration),
         ]
     }
 }

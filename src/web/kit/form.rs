@@ -7,7 +7,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::captcha;
-use crate::domain::dates::parse_date;
+use crate::domain::dates::{DateError, parse_date};
 use crate::domain::email::{EmailAddress, EmailProblem};
 use crate::domain::throttle::ThrottleKey;
 use crate::i18n::Lang;
@@ -129,7 +129,7 @@ impl DateRange<'_> {
             if text.trim().is_empty() {
                 return Some(None);
             }
-            match parse_date(text) {
+            match typed_date(text) {
                 Ok(day) => Some(Some(day)),
                 Err(_) => {
                     errors.add(field, lang.t("staff-date-invalid"));
@@ -147,6 +147,11 @@ impl DateRange<'_> {
         }
         Some((from, to))
     }
+}
+
+/// A day as people type it: `31. 1. 2026` (spaces after the dots), `31.1.2026`, `2026-01-31`.
+pub fn typed_date(text: &str) -> Result<NaiveDate, DateError> {
+    parse_date(&text.replace(' ', ""))
 }
 
 /// The page of a list a link asks for (`?page=2`); the first when absent.

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::app::Origin;
 use crate::app::audit::{self, ObjectKind};
+use crate::config::Bill;
 use crate::domain::dates::format_sl;
 use crate::domain::money::{Cents, UnitPrice};
 use crate::domain::quantity::Quantity;
@@ -349,25 +350,17 @@ fn payment(
     let reference = Reference::si12(&payer.code)
         .inspect_err(|error| tracing::error!(%error, payer = %payer.code, "no UPN reference"))
         .ok()?;
-    let join = |parts: [Option<&str>; 2]| parts.into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let upn = UpnPayment {
-        payer_name: payer.name.clone(),
-        payer_street: payer.street.clone().unwrap_or_default(),
-        payer_city: join([payer.postal_code.as_deref(), payer.city.as_deref()]),
+    let bill = Bill {
         amount: balance,
-        purpose_code: company.payment_purpose_code.clone(),
+        reference,
         // The purpose reaches the company's books, so it is always in Slovenian.
         purpose: Lang::Sl.t_with(
             "finance-upn-purpose",
             &[("payer", Arg::Text(payer.code.clone()))],
         ),
         due_date: None,
-        recipient_iban: company.iban,
-        recipient_reference: reference,
-        recipient_name: company.short_name.clone(),
-        recipient_street: company.street.clone(),
-        recipient_city: format!("{} {}", company.postal_code, company.city),
     };
+    let upn = company.upn_payment(&payer.upn_address(), bill);
     let svg = codes
         .svg(&upn)
         .inspect_err(|error| tracing::error!(%error, "no UPN QR code for the balance"))

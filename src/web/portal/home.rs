@@ -2,11 +2,22 @@
 //! cards, each with a line from the manual's list of what the portal offers.
 
 use askama::Template;
+use axum::extract::State;
 use axum::response::Html;
 
-use crate::web::WebError;
+use crate::domain::dates::format_sl;
+use crate::i18n::Arg;
+use crate::store::notices;
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::portal::frame::{Portal, Tab};
+use crate::web::{AppState, WebError};
+
+/// A notice of works or an outage at one of the customer's points, valid today.
+struct NoticeShown {
+    title: String,
+    valid: String,
+    paragraphs: Vec<String>,
+}
 
 /// A place of the toolbar as a card.
 struct Card {
@@ -25,6 +36,7 @@ struct HomePage {
     payer_code: String,
     /// The chosen point in one line.
     point: Option<String>,
+    notices: Vec<NoticeShown>,
     cards: Vec<Card>,
 }
 
@@ -41,7 +53,32 @@ fn explanation_key(tab: Tab) -> &'static str {
     }
 }
 
-pub async fn show(frame: Frame, portal: Portal) -> Result<Html<String>, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    frame: Frame,
+    portal: Portal,
+) -> Result<Html<String>, WebError> {
+    let notices = notices::valid_for_payer(&state.app.db, &portal.payer.code, state.app.today())
+        .await?
+        .into_iter()
+        .map(|notice| NoticeShown {
+            valid: frame.lang.t_with(
+                "home-notice-valid",
+                &[
+                    ("from", Arg::Text(format_sl(notice.valid_from))),
+                    ("to", Arg::Text(format_sl(notice.valid_to))),
+                ],
+            ),
+            paragraphs: notice
+                .body
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|paragraph| !paragraph.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            title: notice.title,
+        })
+        .collect();
     let page = portal.chrome(&frame, "home-title", None);
     let cards = page
         .toolbar
@@ -73,6 +110,7 @@ pub async fn show(frame: Frame, portal: Portal) -> Result<Html<String>, WebError
         name: portal.user_name(),
         payer_code: portal.payer.code.clone(),
         point,
+        notices,
         cards,
     })
 }

@@ -38,6 +38,7 @@ pub(super) fn routes(table: Table) -> Table {
         .route("/profile/name", post(profile::save_name))
         .route("/profile/email", post(profile::change_email))
         .route("/profile/password", post(profile::change_password))
+        .route("/profile/notifications", post(profile::save_notifications))
         .route("/profile/consent/withdraw", post(profile::withdraw_consent))
         .route("/profile/data.json", get(profile::download_data))
 }

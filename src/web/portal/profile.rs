@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::app::email::{self, LinkRequested};
+use crate::app::notifications as notifications_app;
 use crate::app::password::{self, CurrentPassword};
 use crate::app::profile::{self, Details};
 use crate::app::{Origin, consent};
@@ -17,6 +18,7 @@ use crate::domain::email::EmailAddress;
 use crate::i18n::{Arg, format_date_time_sl};
 use crate::store::accounts::ConsentDecision;
 use crate::store::audit::{self, AuditAction};
+use crate::store::notifications::{self, NotificationKind};
 use crate::store::tokens::{self, Purpose};
 use crate::web::AppState;
 use crate::web::WebError;
@@ -34,7 +36,15 @@ const MAX_PHONE_CHARS: usize = 40;
 const SIGN_INS_SHOWN: u64 = 10;
 
 /// What the page says was saved, by the form that saved it.
-const SAVED: [&str; 3] = ["name", "email", "password"];
+const SAVED: [&str; 4] = ["name", "email", "password", "notifications"];
+
+/// One notification of "Obveščanje", ticked when the customer gets it.
+struct NotificationChoice {
+    value: &'static str,
+    label: String,
+    hint: String,
+    chosen: bool,
+}
 
 /// One line of "Zadnje prijave".
 struct SignInRow {
@@ -58,6 +68,7 @@ struct ProfilePage {
     new_email: String,
     /// The new address a link went to that still works, if any.
     pending_email: Option<String>,
+    notifications: Vec<NotificationChoice>,
     sign_ins: Vec<SignInRow>,
 }
 
@@ -85,6 +96,20 @@ impl ProfilePage {
             client_addr: event.client_addr.unwrap_or_default(),
         })
         .collect();
+        let chosen = notifications::kinds_of(&state.app.db, account.id).await?;
+        let notifications = NotificationKind::ALL
+            .iter()
+            .map(|&kind| NotificationChoice {
+                value: kind.as_str(),
+                label: frame
+                    .lang
+                    .t(&format!("notification-kind-{}", kind.as_str())),
+                hint: frame
+                    .lang
+                    .t(&format!("notification-hint-{}", kind.as_str())),
+                chosen: chosen.contains(&kind),
+            })
+            .collect();
         Ok(Self {
             page: portal.chrome(frame, "profile-title", Some(Tab::Profile)),
             errors: FormErrors::default(),
@@ -99,6 +124,7 @@ impl ProfilePage {
             current_email: account.email.clone().unwrap_or_default(),
             new_email: String::new(),
             pending_email: pending,
+            notifications,
             sign_ins,
         })
     }
@@ -274,6 +300,27 @@ pub async fn change_password(
     // Every session signed in until now ended, this one too: it signs in again.
     auth::sign_in(&frame.session, account.id, at).await?;
     Ok(saved("password"))
+}
+
+/// "Obveščanje": a `kind` field for each notification ticked.
+pub async fn save_notifications(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    portal: Portal,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let wanted: Vec<NotificationKind> = fields
+        .iter()
+        .filter(|(name, _)| name == "kind")
+        .filter_map(|(_, value)| {
+            NotificationKind::ALL
+                .iter()
+                .copied()
+                .find(|kind| kind.as_str() == value)
+        })
+        .collect();
+    notifications_app::choose(&state.app, &Origin::web(addr), &portal.account, &wanted).await?;
+    Ok(saved("notifications"))
 }
 
 pub async fn withdraw_consent(

@@ -10,6 +10,7 @@ pub mod password_forgot;
 pub mod password_reset;
 pub mod register;
 pub mod sign_in;
+pub mod unsubscribe;
 
 use axum::routing::{get, post};
 
@@ -50,4 +51,13 @@ pub(super) fn routes(table: Table) -> Table {
         .route("/static/{name}", get(assets::serve))
         .route("/captcha/image", get(captcha::image))
         .route("/captcha/audio", get(captcha::audio))
+}
+
+/// Links in e-mails that act by their secret alone, without the form token: a mail program's
+/// one-click unsubscribe (RFC 8058) posts from outside any page of ours.
+pub(super) fn mail_links(table: Table) -> Table {
+    table.route(
+        "/unsubscribe",
+        get(unsubscribe::show).post(unsubscribe::submit),
+    )
 }

@@ -7,8 +7,10 @@ pub mod audit;
 pub mod auth;
 pub mod home;
 pub mod import;
+pub mod invoice_email;
 pub mod mail;
 pub mod messages;
+pub mod notices;
 pub mod readings;
 pub mod sign_in;
 pub mod staff_users;
@@ -92,6 +94,9 @@ pub(super) fn routes(table: Table) -> Table {
         .route("/staff/import/{id}", get(import::preview))
         .route("/staff/import/{id}/apply", post(import::apply))
         .route("/staff/import/{id}/discard", post(import::discard))
+        .route("/staff/notices", get(notices::list).post(notices::publish))
+        .route("/staff/invoice-email", get(invoice_email::list))
+        .route("/staff/invoice-email.csv", get(invoice_email::export))
         .route("/staff/mail", get(mail::list))
         .route("/staff/mail/{id}", get(mail::show))
         .route("/staff/mail/{id}/retry", post(mail::retry))

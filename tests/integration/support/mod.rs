@@ -456,6 +456,24 @@ impl TestApp {
             .await
     }
 
+    /// The use cases as this instance runs them, going by `clock`.
+    pub fn services(&self, clock: Clock) -> eportal::app::Services {
+        self.services_on(self.db.clone(), clock)
+    }
+
+    /// The use cases on `db` (e.g. a second pool, as another instance would have).
+    pub fn services_on(&self, db: Db, clock: Clock) -> eportal::app::Services {
+        let site = self.config.site(self.address).unwrap();
+        let hasher =
+            eportal::auth::hasher::Hasher::new(1, eportal::auth::password::HashCost::Test).unwrap();
+        eportal::app::Services::new(db, site, hasher, clock)
+    }
+
+    /// A pool of connections of its own to the app's database.
+    pub async fn another_pool(&self) -> Db {
+        store::connect(&self.config.database_url).await.unwrap()
+    }
+
     /// Messages queued for `to`, oldest first.
     pub async fn mail_to(&self, to: &str) -> Vec<eportal::store::outbox::OutboxMessage> {
         let mut messages: Vec<_> = eportal::store::outbox::recent(&self.db, 1000)

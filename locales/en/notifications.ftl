@@ -1,0 +1,93 @@
+## Notifications (SPEC §3.15): "Obveščanje" in "Moj profil", the one-click unsubscribe, the
+## messages, the home page's notices.
+
+profile-notifications-title = Notifications
+profile-notifications-legend = Send me by e-mail
+profile-notifications-hint = We send them to your e-mail address. You can turn each off at any time here or with the link in the message.
+profile-notifications-saved = Your choice of notifications is saved.
+notification-kind-invoice_email = Invoice by e-mail
+notification-hint-invoice_email = Each new invoice by e-mail as a PDF, with the payment details and a UPN QR code.
+notification-kind-reading_reminder = Meter reading reminder
+notification-hint-reading_reminder = When the period for entering meter readings opens, and two days before it ends if you have not entered a reading yet.
+notification-kind-notice = Notices of works and outages
+notification-hint-notice = Notices of works and supply interruptions at your consumption points. They are always shown on the ePortal home page.
+
+unsubscribe-title = Unsubscribe
+unsubscribe-question = Do you no longer want to receive "{ $kind }" by e-mail?
+unsubscribe-submit = Unsubscribe me
+unsubscribe-done = You are unsubscribed. We will no longer send you "{ $kind }".
+unsubscribe-unknown = This unsubscribe link is no longer valid. You may have unsubscribed already, or turned the notification on again since.
+unsubscribe-profile-hint = You can turn notifications on or off at any time in My profile, under Notifications.
+unsubscribe-to-profile = My profile
+
+notification-mail-unsubscribe = No longer want these messages? Unsubscribe in one click: { $link }
+invoice-mail-subject = Invoice { $number }
+invoice-mail-text = Here is invoice no. { $number } of { $date }. You will find it attached to this message and on ePortal.
+invoice-mail-amount = Amount to pay: { $amount }, due by { $due }.
+invoice-mail-payment = Payment details: payee { $recipient }, IBAN { $iban }, reference { $reference }, purpose "{ $purpose }".
+invoice-mail-qr = You can also pay with the attached UPN QR code: open it in your mobile banking app or scan it from the screen.
+invoice-mail-nothing-to-pay = There is nothing to pay on this invoice.
+invoice-mail-action = Open the invoice on ePortal
+invoice-mail-upn-purpose = Payment of invoice { $number }
+reminder-mail-opening-subject = Time to enter your meter reading
+reminder-mail-opening-text = From { $from } to { $to } you can enter your water meter reading on ePortal, so that your bill follows your actual consumption.
+reminder-mail-closing-subject = Two days left to enter your meter reading
+reminder-mail-closing-text = You have not entered your water meter reading for this period yet. You can enter it until { $to }.
+reminder-mail-action = Enter a meter reading
+notice-mail-subject = Notice: { $title }
+notice-mail-when = Valid from { $from } to { $to }.
+notice-mail-action = Open ePortal
+
+home-notices-title = Notices
+home-notice-valid = Valid from { $from } to { $to }
+
+staff-notices-nav = Notices
+staff-notices-title = Notices of works and outages
+staff-notices-lead = Customers with a consumption point in the chosen area see the notice on their home page while it is valid. Those who turned notifications on also get it by e-mail when it is published.
+staff-notices-none = No notices yet.
+staff-notices-valid = Valid
+staff-notices-published = Published
+staff-notices-mailed = Sent by e-mail
+staff-notices-new = New notice
+staff-notice-title = Title
+staff-notice-body = Text
+staff-notice-body-hint = An empty line starts a new paragraph.
+staff-notice-valid-from = Valid from
+staff-notice-valid-to = Valid to
+staff-notice-date-hint = For example 31. 1. 2027.
+staff-notice-area = Area
+staff-notice-area-everyone = All customers
+staff-notice-area-settlement = Settlement
+staff-notice-area-street = Street in a settlement
+staff-notice-area-points = Listed consumption points
+staff-notice-settlement = Settlement
+staff-notice-settlement-hint = For the areas "Settlement" and "Street in a settlement".
+staff-notice-settlement-none = (choose a settlement)
+staff-notice-street = Street
+staff-notice-street-hint = For the area "Street in a settlement": the street's name without a house number, as billing has it, for example STARA ULICA.
+staff-notice-points = Consumption points
+staff-notice-points-hint = For the area "Listed consumption points": their codes, separated by spaces or commas.
+staff-notice-publish = Publish
+staff-notice-published = The notice is published. Customers of the area who turned notifications on will get it by e-mail within minutes.
+staff-notice-title-missing = Enter the notice's title.
+staff-notice-body-missing = Enter the notice's text.
+staff-notice-date-invalid = Enter a date, for example 31. 1. 2027.
+staff-notice-dates-order = "Valid to" must not be before "Valid from".
+staff-notice-area-missing = Choose an area.
+staff-notice-settlement-missing = Choose a settlement.
+staff-notice-street-missing = Enter the street.
+staff-notice-points-missing = Enter at least one consumption point.
+staff-notice-points-too-many = You can list at most { $max } consumption points.
+staff-notice-points-unknown = These consumption points do not exist: { $points }.
+staff-notice-no-points = There is no active consumption point in this area. Check the settlement and the street.
+
+staff-invoice-email-nav = Invoice by e-mail
+staff-invoice-email-title = Payers who get invoices by e-mail
+staff-invoice-email-lead = These payers' invoices need not be printed: each new invoice with its PDF goes to them by e-mail. The API offers the same list (GET /api/v1/invoice-email-payers).
+staff-invoice-email-export = Export the list (CSV)
+staff-invoice-email-none = No payer gets invoices by e-mail yet.
+staff-invoice-email-count = Payers:
+staff-invoice-email-payer = Payer
+staff-invoice-email-name = Name
+staff-invoice-email-email = E-mail address
+staff-invoice-email-since = Since

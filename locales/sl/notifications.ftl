@@ -1,0 +1,93 @@
+## Notifications (SPEC §3.15): "Obveščanje" in "Moj profil", the one-click unsubscribe, the
+## messages, the home page's notices.
+
+profile-notifications-title = Obveščanje
+profile-notifications-legend = Po e-pošti želim prejemati
+profile-notifications-hint = Sporočila pošiljamo na vaš elektronski naslov. Vsako lahko kadar koli izklopite tukaj ali s povezavo v sporočilu.
+profile-notifications-saved = Izbira obveščanja je shranjena.
+notification-kind-invoice_email = Račun po e-pošti
+notification-hint-invoice_email = Vsak nov račun prejmete po e-pošti kot PDF, s podatki za plačilo in kodo UPN QR.
+notification-kind-reading_reminder = Opomnik za vnos števnega stanja
+notification-hint-reading_reminder = Ko se odpre obdobje za vnos števnega stanja, in dva dni pred njegovim koncem, če stanja še niste vnesli.
+notification-kind-notice = Obvestila o delih in motnjah
+notification-hint-notice = Obvestila o delih in prekinitvah dobave na vaših odjemnih mestih. Na začetni strani ePortala so prikazana v vsakem primeru.
+
+unsubscribe-title = Odjava od obveščanja
+unsubscribe-question = Ne želite več prejemati sporočil »{ $kind }« po e-pošti?
+unsubscribe-submit = Odjavi me
+unsubscribe-done = Odjavljeni ste. Sporočil »{ $kind }« vam ne bomo več pošiljali.
+unsubscribe-unknown = Ta povezava za odjavo ne velja več. Morda ste se že odjavili ali pa ste obveščanje medtem znova vklopili.
+unsubscribe-profile-hint = Obveščanje lahko kadar koli vklopite ali izklopite v Mojem profilu, v razdelku Obveščanje.
+unsubscribe-to-profile = Moj profil
+
+notification-mail-unsubscribe = Teh sporočil ne želite več prejemati? Odjava z enim klikom: { $link }
+invoice-mail-subject = Račun { $number }
+invoice-mail-text = Pošiljamo vam račun št. { $number } z dne { $date }. Najdete ga v priponki tega sporočila in v ePortalu.
+invoice-mail-amount = Znesek za plačilo: { $amount }, rok plačila: { $due }.
+invoice-mail-payment = Podatki za plačilo: prejemnik { $recipient }, IBAN { $iban }, referenca { $reference }, namen plačila »{ $purpose }«.
+invoice-mail-qr = Račun lahko plačate tudi s kodo UPN QR v priponki: odprite jo v mobilni banki ali jo skenirajte z zaslona.
+invoice-mail-nothing-to-pay = Po tem računu vam ni treba ničesar plačati.
+invoice-mail-action = Odpri račun v ePortalu
+invoice-mail-upn-purpose = Plačilo računa { $number }
+reminder-mail-opening-subject = Čas je za vnos števnega stanja
+reminder-mail-opening-text = Od { $from } do { $to } lahko v ePortalu vnesete stanje svojega vodomera. Tako bo obračun narejen po dejanski porabi.
+reminder-mail-closing-subject = Še dva dni za vnos števnega stanja
+reminder-mail-closing-text = Stanja vodomera za to obdobje še niste vnesli. Vnesete ga lahko do { $to }.
+reminder-mail-action = Vnos števnega stanja
+notice-mail-subject = Obvestilo: { $title }
+notice-mail-when = Velja od { $from } do { $to }.
+notice-mail-action = Odpri ePortal
+
+home-notices-title = Obvestila
+home-notice-valid = Velja od { $from } do { $to }
+
+staff-notices-nav = Obvestila
+staff-notices-title = Obvestila o delih in motnjah
+staff-notices-lead = Obvestilo vidijo na začetni strani odjemalci z odjemnim mestom na izbranem območju, dokler velja. Kdor je vklopil obveščanje, ga ob objavi prejme tudi po e-pošti.
+staff-notices-none = Obvestil še ni.
+staff-notices-valid = Velja
+staff-notices-published = Objavljeno
+staff-notices-mailed = Poslano po e-pošti
+staff-notices-new = Novo obvestilo
+staff-notice-title = Naslov
+staff-notice-body = Besedilo
+staff-notice-body-hint = Prazna vrstica začne nov odstavek.
+staff-notice-valid-from = Velja od
+staff-notice-valid-to = Velja do
+staff-notice-date-hint = Na primer 31. 1. 2027.
+staff-notice-area = Območje
+staff-notice-area-everyone = Vsi odjemalci
+staff-notice-area-settlement = Naselje
+staff-notice-area-street = Ulica v naselju
+staff-notice-area-points = Našteta odjemna mesta
+staff-notice-settlement = Naselje
+staff-notice-settlement-hint = Za območje »Naselje« in »Ulica v naselju«.
+staff-notice-settlement-none = (izberite naselje)
+staff-notice-street = Ulica
+staff-notice-street-hint = Za območje »Ulica v naselju«: ime ulice brez hišne številke, kot ga ima obračun, na primer STARA ULICA.
+staff-notice-points = Odjemna mesta
+staff-notice-points-hint = Za območje »Našteta odjemna mesta«: šifre, ločene s presledki ali vejicami.
+staff-notice-publish = Objavi
+staff-notice-published = Obvestilo je objavljeno. Po e-pošti ga bodo v nekaj minutah prejeli odjemalci z območja, ki so vklopili obveščanje.
+staff-notice-title-missing = Vpišite naslov obvestila.
+staff-notice-body-missing = Vpišite besedilo obvestila.
+staff-notice-date-invalid = Vpišite datum, na primer 31. 1. 2027.
+staff-notice-dates-order = Datum »Velja do« ne sme biti pred datumom »Velja od«.
+staff-notice-area-missing = Izberite območje.
+staff-notice-settlement-missing = Izberite naselje.
+staff-notice-street-missing = Vpišite ulico.
+staff-notice-points-missing = Vpišite vsaj eno odjemno mesto.
+staff-notice-points-too-many = Naštejete lahko največ { $max } odjemnih mest.
+staff-notice-points-unknown = Teh odjemnih mest ni: { $points }.
+staff-notice-no-points = Na tem območju ni nobenega aktivnega odjemnega mesta. Preverite naselje in ulico.
+
+staff-invoice-email-nav = Račun po e-pošti
+staff-invoice-email-title = Plačniki, ki prejemajo račune po e-pošti
+staff-invoice-email-lead = Tem plačnikom računov ni treba tiskati: vsak nov račun s PDF prejmejo po e-pošti. Enak seznam ponuja API (GET /api/v1/invoice-email-payers).
+staff-invoice-email-export = Izvozi seznam (CSV)
+staff-invoice-email-none = Noben plačnik še ne prejema računov po e-pošti.
+staff-invoice-email-count = Plačnikov:
+staff-invoice-email-payer = Plačnik
+staff-invoice-email-name = Ime
+staff-invoice-email-email = Elektronski naslov
+staff-invoice-email-since = Od

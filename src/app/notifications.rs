@@ -1,0 +1,357 @@
+//! Notifications (SPEC §3.15): a customer's choice of them, the one-click unsubscribe, and the
+//! scheduled run that queues what is due — new invoices by e-mail, the reading window's
+//! reminders, published notices — in small batches, each customer and occasion once.
+
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+
+use super::{AppError, Origin, Services};
+use crate::auth::secret::new_token;
+use crate::domain::dates::format_sl;
+use crate::domain::money::Cents;
+use crate::domain::reading_check::{ReadingWindow, ReminderDue};
+use crate::i18n::{Arg, Lang};
+use crate::mail::letter::Letter;
+use crate::mail::{self, OutgoingMail};
+use crate::store::accounts::Account;
+use crate::store::audit::{self, AuditAction, Event};
+use crate::store::notices::{self, Notice};
+use crate::store::notifications::{self, NotificationKind, Recipient};
+use crate::store::{Tx, begin_write, invoices, scheduler};
+
+/// The lease of the scheduled run: how long another instance waits before taking over from
+/// one that stopped without giving it up.
+const LEASE: Duration = Duration::minutes(5);
+const JOB: &str = "notifications";
+/// Messages queued in one transaction: small enough that SQLite's write lock is held for
+/// milliseconds, so pages' writes slip in between batches.
+const BATCH: u64 = 100;
+
+/// Turns on the kinds in `wanted` and off the others; the change is audited. Each kind turned
+/// on gets a new secret for its unsubscribe links.
+pub async fn choose(
+    services: &Services,
+    origin: &Origin,
+    account: &Account,
+    wanted: &[NotificationKind],
+) -> Result<(), AppError> {
+    let now = services.now();
+    let txn = begin_write(&services.db).await?;
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    for &kind in NotificationKind::ALL {
+        if wanted.contains(&kind) {
+            if notifications::subscribe(&txn, account.id, kind, new_token(), now).await? {
+                on.push(kind.as_str());
+            }
+        } else if notifications::unsubscribe(&txn, account.id, kind).await? {
+            off.push(kind.as_str());
+        }
+    }
+    if !on.is_empty() || !off.is_empty() {
+        let event = Event::customer(&account.payer_code, AuditAction::NotificationsChanged)
+            .from_addr(origin.addr())
+            .details(serde_json::json!({ "on": on, "off": off }));
+        audit::record(&txn, event, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What an unsubscribe link did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsubscribed {
+    /// That kind is off now.
+    Done(NotificationKind),
+    /// The link is unknown, or its kind was turned off (and maybe on again, with a new link).
+    NotSubscribed,
+}
+
+/// The link's kind, if it still unsubscribes one (for the page the link shows).
+pub async fn link_kind(
+    services: &Services,
+    token: &str,
+) -> Result<Option<NotificationKind>, AppError> {
+    let found = notifications::by_token(&services.db, token).await?;
+    Ok(found.map(|(subscription, _)| subscription.kind))
+}
+
+/// Turns off the kind an unsubscribe link names, audited; no sign-in needed: the link's
+/// secret is the authority.
+pub async fn unsubscribe(
+    services: &Services,
+    origin: &Origin,
+    token: &str,
+) -> Result<Unsubscribed, AppError> {
+    let now = services.now();
+    let txn = begin_write(&services.db).await?;
+    let Some((subscription, payer_code)) = notifications::by_token(&txn, token).await? else {
+        return Ok(Unsubscribed::NotSubscribed);
+    };
+    notifications::unsubscribe(&txn, subscription.account_id, subscription.kind).await?;
+    let event = Event::customer(&payer_code, AuditAction::Unsubscribed)
+        .subject(subscription.kind.as_str())
+        .from_addr(origin.addr());
+    audit::record(&txn, event, now).await?;
+    txn.commit().await?;
+    Ok(Unsubscribed::Done(subscription.kind))
+}
+
+/// How many messages a run queued, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Queued {
+    pub invoices: usize,
+    pub reminders: usize,
+    pub notices: usize,
+}
+
+/// Queues every notification due now, unless another instance (`holder` names this one) is
+/// doing it: invoices whose PDF arrived, the reading window's reminder, notices not yet sent.
+/// `None` when another instance holds the lease.
+pub async fn run_due(
+    services: &Services,
+    window: Option<ReadingWindow>,
+    holder: &str,
+) -> Result<Option<Queued>, AppError> {
+    let db = &services.db;
+    let started = services.now();
+    if !scheduler::take(db, JOB, holder, started, started + LEASE).await? {
+        return Ok(None);
+    }
+    let run = Run {
+        services,
+        holder,
+        queued: Queued::default(),
+    };
+    let result = run.all(window).await;
+    // Given up whatever happened, so the next tick (here or elsewhere) need not wait for it.
+    scheduler::release(db, JOB, holder, services.now()).await?;
+    result.map(Some)
+}
+
+struct Run<'a> {
+    services: &'a Services,
+    holder: &'a str,
+    queued: Queued,
+}
+
+/// One batch's recipients and what to send each.
+type Batch = Vec<Recipient>;
+
+impl Run<'_> {
+    async fn all(mut self, window: Option<ReadingWindow>) -> Result<Queued, AppError> {
+        let today = self.services.today();
+        loop {
+            let batch = notifications::invoices_to_send(&self.services.db, BATCH).await?;
+            let Some(count) = self
+                .send(NotificationKind::InvoiceEmail, batch, &Letters::Invoice)
+                .await?
+            else {
+                break;
+            };
+            self.queued.invoices += count;
+        }
+        if let Some(due) = window.and_then(|window| window.reminder_due(today)) {
+            let closes_on = window
+                .and_then(|window| window.around(today))
+                .map_or(today, |(_, closes_on)| closes_on);
+            let occasion = due.occasion();
+            loop {
+                let batch = notifications::reminders_to_send(
+                    &self.services.db,
+                    &occasion,
+                    due.opened_on(),
+                    BATCH,
+                )
+                .await?;
+                let letters = Letters::Reminder { due, closes_on };
+                let Some(count) = self
+                    .send(NotificationKind::ReadingReminder, batch, &letters)
+                    .await?
+                else {
+                    break;
+                };
+                self.queued.reminders += count;
+            }
+        }
+        for notice in notices::not_expired(&self.services.db, today).await? {
+            loop {
+                let batch =
+                    notifications::notice_to_send(&self.services.db, &notice, BATCH).await?;
+                let Some(count) = self
+                    .send(NotificationKind::Notice, batch, &Letters::Notice(&notice))
+                    .await?
+                else {
+                    break;
+                };
+                self.queued.notices += count;
+            }
+        }
+        Ok(self.queued)
+    }
+
+    /// Queues `batch` in one transaction, each recipient's message only if their send record
+    /// is new (another run may have queued it meanwhile); `None` when the batch is empty.
+    async fn send(
+        &mut self,
+        kind: NotificationKind,
+        batch: Batch,
+        letters: &Letters<'_>,
+    ) -> Result<Option<usize>, AppError> {
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        let services = self.services;
+        let now = services.now();
+        scheduler::take(&services.db, JOB, self.holder, now, now + LEASE).await?;
+        let txn = begin_write(&services.db).await?;
+        let mut queued = 0;
+        for recipient in &batch {
+            if !notifications::record_sent(
+                &txn,
+                kind,
+                &recipient.occasion,
+                recipient.account_id,
+                now,
+            )
+            .await?
+            {
+                continue;
+            }
+            let Some(mail) = letters.to(&txn, services, recipient).await? else {
+                continue;
+            };
+            mail::enqueue(&txn, &services.site, mail, now).await?;
+            queued += 1;
+        }
+        txn.commit().await?;
+        // Pages' writes go first between batches.
+        services.clock.pause(StdDuration::from_millis(5)).await;
+        Ok(Some(queued))
+    }
+}
+
+/// The message of each kind.
+enum Letters<'a> {
+    Invoice,
+    Reminder {
+        due: ReminderDue,
+        closes_on: chrono::NaiveDate,
+    },
+    Notice(&'a Notice),
+}
+
+impl Letters<'_> {
+    /// The message to `recipient`; `None` when its invoice went meanwhile.
+    async fn to(
+        &self,
+        txn: &Tx,
+        services: &Services,
+        recipient: &Recipient,
+    ) -> Result<Option<OutgoingMail>, AppError> {
+        let lang = Lang::parse(&recipient.lang).unwrap_or_default();
+        let site = &services.site;
+        let (letter, invoice_number) = match self {
+            Letters::Invoice => {
+                let Some((invoice, payer)) = invoices::with_payer(txn, &recipient.occasion).await?
+                else {
+                    return Ok(None);
+                };
+                let number = || Arg::Text(invoice.number.clone());
+                let subject = lang.t_with("invoice-mail-subject", &[("number", number())]);
+                let mut letter = Letter::titled(lang, subject).paragraph(lang.t_with(
+                    "invoice-mail-text",
+                    &[
+                        ("number", number()),
+                        ("date", Arg::Text(format_sl(invoice.issue_date))),
+                    ],
+                ));
+                match mail::invoice::payment(&site.company, &payer, &invoice) {
+                    Some(payment) => {
+                        letter = letter
+                            .paragraph(lang.t_with(
+                                "invoice-mail-amount",
+                                &[
+                                    ("amount", Arg::Text(Cents(invoice.total_cents).format_sl())),
+                                    ("due", Arg::Text(format_sl(invoice.due_date))),
+                                ],
+                            ))
+                            .paragraph(lang.t_with(
+                                "invoice-mail-payment",
+                                &[
+                                    ("recipient", Arg::Text(payment.recipient_name.clone())),
+                                    ("iban", Arg::Text(payment.recipient_iban.to_string())),
+                                    (
+                                        "reference",
+                                        Arg::Text(payment.recipient_reference.to_string()),
+                                    ),
+                                    ("purpose", Arg::Text(payment.purpose.clone())),
+                                ],
+                            ))
+                            .paragraph(lang.t("invoice-mail-qr"));
+                    }
+                    None => letter = letter.paragraph(lang.t("invoice-mail-nothing-to-pay")),
+                }
+                let link = site.link(&format!("/finance/invoices/{}", invoice.number));
+                (
+                    letter.action("invoice-mail-action", link),
+                    Some(invoice.number),
+                )
+            }
+            Letters::Reminder { due, closes_on } => {
+                let dates = [
+                    ("from", Arg::Text(format_sl(due.opened_on()))),
+                    ("to", Arg::Text(format_sl(*closes_on))),
+                ];
+                let letter = match due {
+                    ReminderDue::Opening { .. } => {
+                        Letter::new(lang, "reminder-mail-opening-subject")
+                            .paragraph(lang.t_with("reminder-mail-opening-text", &dates))
+                    }
+                    ReminderDue::Closing { .. } => {
+                        Letter::new(lang, "reminder-mail-closing-subject")
+                            .paragraph(lang.t_with("reminder-mail-closing-text", &dates))
+                    }
+                };
+                (
+                    letter.action("reminder-mail-action", site.link("/readings/new")),
+                    None,
+                )
+            }
+            Letters::Notice(notice) => {
+                let subject = lang.t_with(
+                    "notice-mail-subject",
+                    &[("title", Arg::Text(notice.title.clone()))],
+                );
+                let mut letter = Letter::titled(lang, subject).paragraph(lang.t_with(
+                    "notice-mail-when",
+                    &[
+                        ("from", Arg::Text(format_sl(notice.valid_from))),
+                        ("to", Arg::Text(format_sl(notice.valid_to))),
+                    ],
+                ));
+                for paragraph in notice
+                    .body
+                    .split("\n\n")
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                {
+                    letter = letter.paragraph(paragraph);
+                }
+                (
+                    letter.action("notice-mail-action", site.link("/home")),
+                    None,
+                )
+            }
+        };
+        let unsubscribe = site.link_with_token("/unsubscribe", &recipient.unsubscribe_token);
+        let letter = letter.after(lang.t_with(
+            "notification-mail-unsubscribe",
+            &[("link", Arg::Text(unsubscribe.clone()))],
+        ));
+        let mut mail = letter.to(&recipient.email, &site.company)?;
+        mail.list_unsubscribe = Some(unsubscribe);
+        mail.invoice_number = invoice_number;
+        Ok(Some(mail))
+    }
+}

@@ -1,0 +1,180 @@
+//! Notices of works and outages ("Obvestila"): kept as published, shown to the customers of
+//! their area while valid.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+};
+
+use super::entity::{notice, notice_point};
+
+pub use super::entity::notice::Model as Notice;
+pub use super::entity::states::NoticeArea;
+
+/// Whether point `pt` lies in the area of notice `n`: a settlement is the points' `city`, a
+/// street its name without the house number, within its settlement.
+pub(super) const AREA_MATCH: &str = "(n.area = 'everyone' \
+     OR (n.area = 'settlement' AND pt.city = n.settlement) \
+     OR (n.area = 'street' AND pt.city = n.settlement \
+         AND (pt.street = n.street OR pt.street LIKE n.street || ' %')) \
+     OR (n.area = 'points' AND EXISTS (SELECT 1 FROM notice_points np \
+         WHERE np.notice_id = n.id AND np.point_code = pt.code)))";
+
+/// A notice as staff write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotice {
+    pub title: String,
+    pub body: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub area: NoticeArea,
+    pub settlement: Option<String>,
+    pub street: Option<String>,
+    /// The points of an area of points.
+    pub points: Vec<String>,
+}
+
+/// Stores `notice`; its id.
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    notice: NewNotice,
+    published_by: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let stored = notice::ActiveModel {
+        title: Set(notice.title),
+        body: Set(notice.body),
+        valid_from: Set(notice.valid_from),
+        valid_to: Set(notice.valid_to),
+        area: Set(notice.area),
+        settlement: Set(notice.settlement),
+        street: Set(notice.street),
+        published_by: Set(published_by.to_owned()),
+        published_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    if !notice.points.is_empty() {
+        let rows = notice
+            .points
+            .into_iter()
+            .map(|point_code| notice_point::ActiveModel {
+                notice_id: Set(stored.id),
+                point_code: Set(point_code),
+            });
+        notice_point::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(stored.id)
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    count: i64,
+}
+
+/// How many active points lie in the area of notice `id`.
+pub async fn points_in_area<C: ConnectionTrait>(conn: &C, id: i64) -> Result<u64, DbErr> {
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS count FROM notices n JOIN points pt ON pt.active \
+         WHERE n.id = $1 AND {AREA_MATCH}"
+    );
+    let statement = Statement::from_sql_and_values(conn.get_database_backend(), sql, [id.into()]);
+    let count = Count::find_by_statement(statement).one(conn).await?;
+    Ok(count.map_or(0, |count| u64::try_from(count.count).unwrap_or(0)))
+}
+
+/// The notices valid on `today` for a point of the payer, the newest first.
+pub async fn valid_for_payer<C: ConnectionTrait>(
+    conn: &C,
+    payer_code: &str,
+    today: NaiveDate,
+) -> Result<Vec<Notice>, DbErr> {
+    let sql = format!(
+        "SELECT n.* FROM notices n WHERE n.valid_from <= $1 AND n.valid_to >= $1 \
+         AND EXISTS (SELECT 1 FROM points pt WHERE pt.payer_code = $2 AND pt.active \
+             AND {AREA_MATCH}) \
+         ORDER BY n.valid_from DESC, n.id DESC"
+    );
+    let statement = Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        sql,
+        [today.into(), payer_code.into()],
+    );
+    Notice::find_by_statement(statement).all(conn).await
+}
+
+/// The notices still valid on `today` (or later), which may still have mail to send.
+pub async fn not_expired<C: ConnectionTrait>(
+    conn: &C,
+    today: NaiveDate,
+) -> Result<Vec<Notice>, DbErr> {
+    notice::Entity::find()
+        .filter(notice::Column::ValidTo.gte(today))
+        .order_by_asc(notice::Column::Id)
+        .all(conn)
+        .await
+}
+
+/// A page of notices, the newest first (for the back office).
+pub async fn page<C: ConnectionTrait>(
+    conn: &C,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<Notice>, DbErr> {
+    notice::Entity::find()
+        .order_by_desc(notice::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await
+}
+
+/// The points a notice of points names.
+pub async fn points_of<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Vec<String>, DbErr> {
+    notice_point::Entity::find()
+        .select_only()
+        .column(notice_point::Column::PointCode)
+        .filter(notice_point::Column::NoticeId.eq(id))
+        .order_by_asc(notice_point::Column::PointCode)
+        .into_tuple()
+        .all(conn)
+        .await
+}
+
+/// The settlements of the points, for the form's suggestions.
+pub async fn settlements<C: ConnectionTrait>(conn: &C) -> Result<Vec<String>, DbErr> {
+    use super::entity::point;
+    point::Entity::find()
+        .select_only()
+        .column(point::Column::City)
+        .filter(point::Column::City.is_not_null())
+        .distinct()
+        .order_by_asc(point::Column::City)
+        .into_tuple()
+        .all(conn)
+        .await
+}
+
+/// Which of `codes` name no point.
+pub async fn unknown_points<C: ConnectionTrait>(
+    conn: &C,
+    codes: &[String],
+) -> Result<Vec<String>, DbErr> {
+    use super::entity::point;
+    let known: Vec<String> = point::Entity::find()
+        .select_only()
+        .column(point::Column::Code)
+        .filter(point::Column::Code.is_in(codes.iter().cloned()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(codes
+        .iter()
+        .filter(|code| !known.contains(code))
+        .cloned()
+        .collect())
+}

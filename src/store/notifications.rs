@@ -1,0 +1,280 @@
+//! Notifications (SPEC §3.15): which customers want which by e-mail, whom each occasion still
+//! has to reach, and the record of each one queued — one per customer and occasion, written in
+//! the transaction that queues the message, so that no occasion goes out twice, whichever
+//! instance or run sends it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    Set, Statement, Value,
+};
+
+use super::entity::{notification_send, notification_subscription};
+use super::notices::{AREA_MATCH, Notice};
+
+pub use super::entity::notification_subscription::Model as Subscription;
+pub use super::entity::states::NotificationKind;
+
+/// Who may get a notification at all: an active account with a confirmed address whose holder
+/// has consented, and who asked for this kind (`$1`); `joins` adds tables to the accounts.
+fn subscribed(joins: &str) -> String {
+    format!(
+        "FROM notification_subscriptions s JOIN accounts a ON a.id = s.account_id {joins} \
+         WHERE s.kind = $1 AND a.state = 'active' AND a.email IS NOT NULL \
+         AND a.email_confirmed_at IS NOT NULL AND a.consent_given_at IS NOT NULL"
+    )
+}
+
+/// The columns of a [`Recipient`] but its occasion.
+const RECIPIENT_COLUMNS: &str =
+    "SELECT a.id AS account_id, a.payer_code, a.email, a.lang, s.unsubscribe_token";
+
+/// The kinds of notification the account gets by e-mail.
+pub async fn kinds_of<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i64,
+) -> Result<Vec<NotificationKind>, DbErr> {
+    notification_subscription::Entity::find()
+        .select_only()
+        .column(notification_subscription::Column::Kind)
+        .filter(notification_subscription::Column::AccountId.eq(account_id))
+        .into_tuple()
+        .all(conn)
+        .await
+}
+
+/// Turns `kind` on for the account, with `token` for its unsubscribe links; false when it was
+/// on already.
+pub async fn subscribe<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i64,
+    kind: NotificationKind,
+    token: String,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let row = notification_subscription::ActiveModel {
+        account_id: Set(account_id),
+        kind: Set(kind),
+        unsubscribe_token: Set(token),
+        created_at: Set(now),
+    };
+    let inserted = notification_subscription::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                notification_subscription::Column::AccountId,
+                notification_subscription::Column::Kind,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    Ok(inserted == 1)
+}
+
+/// Turns `kind` off for the account; false when it was off.
+pub async fn unsubscribe<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i64,
+    kind: NotificationKind,
+) -> Result<bool, DbErr> {
+    let deleted = notification_subscription::Entity::delete_by_id((account_id, kind))
+        .exec(conn)
+        .await?;
+    Ok(deleted.rows_affected == 1)
+}
+
+/// The subscription an unsubscribe link names, with its account's payer code.
+pub async fn by_token<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+) -> Result<Option<(Subscription, String)>, DbErr> {
+    let Some(subscription) = notification_subscription::Entity::find()
+        .filter(notification_subscription::Column::UnsubscribeToken.eq(token))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let payer_code = super::accounts::find(conn, subscription.account_id)
+        .await?
+        .map(|account| account.payer_code);
+    Ok(payer_code.map(|payer_code| (subscription, payer_code)))
+}
+
+/// Records that `kind` on `occasion` was queued for the account; false when it was already,
+/// and then the caller queues nothing.
+pub async fn record_sent<C: ConnectionTrait>(
+    conn: &C,
+    kind: NotificationKind,
+    occasion: &str,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let row = notification_send::ActiveModel {
+        kind: Set(kind),
+        occasion: Set(occasion.to_owned()),
+        account_id: Set(account_id),
+        sent_at: Set(now),
+    };
+    let inserted = notification_send::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                notification_send::Column::Kind,
+                notification_send::Column::Occasion,
+                notification_send::Column::AccountId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    Ok(inserted == 1)
+}
+
+/// How many customers an occasion was queued for.
+pub async fn count_sent<C: ConnectionTrait>(
+    conn: &C,
+    kind: NotificationKind,
+    occasion: &str,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    notification_send::Entity::find()
+        .filter(notification_send::Column::Kind.eq(kind))
+        .filter(notification_send::Column::Occasion.eq(occasion))
+        .count(conn)
+        .await
+}
+
+/// A customer a notification still has to reach, on its occasion.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct Recipient {
+    pub account_id: i64,
+    pub payer_code: String,
+    pub email: String,
+    pub lang: String,
+    pub unsubscribe_token: String,
+    /// The invoice's number, the reminder's window, the notice's id.
+    pub occasion: String,
+}
+
+async fn recipients<C: ConnectionTrait>(
+    conn: &C,
+    sql: String,
+    values: Vec<Value>,
+) -> Result<Vec<Recipient>, DbErr> {
+    let statement = Statement::from_sql_and_values(conn.get_database_backend(), sql, values);
+    Recipient::find_by_statement(statement).all(conn).await
+}
+
+/// Up to `limit` (customer, invoice) pairs of customers who get invoices by e-mail and have an
+/// invoice whose PDF arrived after they asked and that they were not sent yet.
+pub async fn invoices_to_send<C: ConnectionTrait>(
+    conn: &C,
+    limit: u64,
+) -> Result<Vec<Recipient>, DbErr> {
+    let from = subscribed(
+        "JOIN invoices i ON i.payer_code = a.payer_code \
+         JOIN invoice_pdfs p ON p.invoice_number = i.number",
+    );
+    let sql = format!(
+        "{RECIPIENT_COLUMNS}, i.number AS occasion {from} AND p.updated_at >= s.created_at \
+         AND NOT EXISTS (SELECT 1 FROM notification_sends n \
+             WHERE n.kind = s.kind AND n.occasion = i.number AND n.account_id = a.id) \
+         ORDER BY a.id, i.number LIMIT $2"
+    );
+    let values = vec![
+        NotificationKind::InvoiceEmail.as_str().into(),
+        limit_value(limit),
+    ];
+    recipients(conn, sql, values).await
+}
+
+/// Up to `limit` customers to remind of the reading window opened on `opened_on` (`occasion`
+/// names the reminder): those with a meter in use on an active point who submitted no reading
+/// dated in this window.
+pub async fn reminders_to_send<C: ConnectionTrait>(
+    conn: &C,
+    occasion: &str,
+    opened_on: NaiveDate,
+    limit: u64,
+) -> Result<Vec<Recipient>, DbErr> {
+    let from = subscribed("");
+    let sql = format!(
+        "{RECIPIENT_COLUMNS}, CAST($2 AS TEXT) AS occasion {from} \
+         AND NOT EXISTS (SELECT 1 FROM notification_sends n \
+             WHERE n.kind = s.kind AND n.occasion = $2 AND n.account_id = a.id) \
+         AND EXISTS (SELECT 1 FROM points pt JOIN meters m ON m.point_code = pt.code \
+             WHERE pt.payer_code = a.payer_code AND pt.active \
+             AND (m.removed_on IS NULL OR m.removed_on > $3)) \
+         AND NOT EXISTS (SELECT 1 FROM submitted_readings r \
+             WHERE r.account_id = a.id AND r.read_on >= $3) \
+         ORDER BY a.id LIMIT $4"
+    );
+    let values = vec![
+        NotificationKind::ReadingReminder.as_str().into(),
+        occasion.into(),
+        opened_on.into(),
+        limit_value(limit),
+    ];
+    recipients(conn, sql, values).await
+}
+
+/// Up to `limit` customers with an active point in the area of `notice` who were not sent it.
+pub async fn notice_to_send<C: ConnectionTrait>(
+    conn: &C,
+    notice: &Notice,
+    limit: u64,
+) -> Result<Vec<Recipient>, DbErr> {
+    let from = subscribed("");
+    let sql = format!(
+        "{RECIPIENT_COLUMNS}, CAST($2 AS TEXT) AS occasion {from} \
+         AND NOT EXISTS (SELECT 1 FROM notification_sends ns \
+             WHERE ns.kind = s.kind AND ns.occasion = $2 AND ns.account_id = a.id) \
+         AND EXISTS (SELECT 1 FROM notices n JOIN points pt ON pt.payer_code = a.payer_code \
+             WHERE n.id = $3 AND pt.active AND {AREA_MATCH}) \
+         ORDER BY a.id LIMIT $4"
+    );
+    let values = vec![
+        NotificationKind::Notice.as_str().into(),
+        notice.id.to_string().into(),
+        notice.id.into(),
+        limit_value(limit),
+    ];
+    recipients(conn, sql, values).await
+}
+
+fn limit_value(limit: u64) -> Value {
+    i64::try_from(limit).unwrap_or(i64::MAX).into()
+}
+
+/// A payer who gets invoices by e-mail, for billing, which then need not print them.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult, serde::Serialize, utoipa::ToSchema)]
+pub struct InvoiceEmailPayer {
+    /// The payer's code in billing.
+    pub payer_code: String,
+    pub name: String,
+    /// Where the invoices go.
+    pub email: String,
+    /// Since when.
+    pub since: DateTime<Utc>,
+}
+
+/// Every payer who gets invoices by e-mail, by payer code.
+pub async fn invoice_email_payers<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Vec<InvoiceEmailPayer>, DbErr> {
+    let from = subscribed("JOIN payers p ON p.code = a.payer_code");
+    let sql = format!(
+        "SELECT a.payer_code, p.name, a.email, s.created_at AS since {from} ORDER BY a.payer_code"
+    );
+    let statement = Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        sql,
+        [NotificationKind::InvoiceEmail.as_str().into()],
+    );
+    InvoiceEmailPayer::find_by_statement(statement)
+        .all(conn)
+        .await
+}

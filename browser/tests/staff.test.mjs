@@ -136,6 +136,7 @@ async function journey(javaScript) {
   await lockAndUnlock(page, javaScript);
   await apiToken(page, javaScript);
   await importFiles(page, javaScript);
+  await notices(page, javaScript);
 
   await page.getByRole('link', { name: 'Revizijska sled', exact: true }).click();
   await page.waitForURL('**/staff/audit');
@@ -342,6 +343,32 @@ async function lockAndUnlock(page, javaScript) {
 }
 
 /** "API žetoni": a token is made (a name first), shown once, and revoked. */
+// "Obvestila": a notice to a settlement, refused first for what is missing; then the payers
+// who get their invoices by e-mail.
+async function notices(page, javaScript) {
+  const js = javaScript ? 'js' : 'nojs';
+  await page.getByRole('link', { name: 'Obvestila', exact: true }).click();
+  await page.waitForURL('**/staff/notices');
+  await look(page, `staff-notices-${js}`);
+  await page.getByRole('button', { name: 'Objavi', exact: true }).click();
+  await page.locator('.error-summary').waitFor();
+  assert.match(await page.locator('.error-summary').innerText(), /Vpišite naslov obvestila/);
+  await look(page, `staff-notices-error-${js}`);
+  await page.getByLabel('Naslov', { exact: true }).fill(`Zapora vodovoda (${js})`);
+  await page.getByLabel('Besedilo', { exact: true }).fill('Zaradi popravila bo voda zaprta od 8. do 12. ure.\n\nProsimo za razumevanje.');
+  await page.getByLabel('Velja od', { exact: true }).fill('1. 12. 2026');
+  await page.getByLabel('Velja do', { exact: true }).fill('2. 12. 2026');
+  await page.getByRole('radio', { name: 'Naselje', exact: true }).check();
+  await page.locator('select#settlement').selectOption('BREZOVICA');
+  await page.getByRole('button', { name: 'Objavi', exact: true }).click();
+  await page.waitForURL('**/staff/notices?published=1');
+  assert.match(await page.locator('main table').innerText(), new RegExp(`Zapora vodovoda \\(${js}\\)`));
+  await look(page, `staff-notices-published-${js}`);
+  await page.getByRole('link', { name: 'Račun po e-pošti', exact: true }).click();
+  await page.waitForURL('**/staff/invoice-email');
+  await look(page, `staff-invoice-email-${js}`);
+}
+
 async function apiToken(page, javaScript) {
   const js = javaScript ? 'js' : 'nojs';
   await page.getByRole('link', { name: 'API žetoni', exact: true }).click();

@@ -8,12 +8,9 @@ use chrono::Duration;
 
 use super::{AppError, Origin, Services};
 use crate::auth::secret::new_token;
-use crate::domain::dates::format_sl;
-use crate::domain::money::Cents;
 use crate::domain::reading_check::{ReadingWindow, ReminderDue};
-use crate::i18n::{Arg, Lang};
-use crate::mail::letter::Letter;
-use crate::mail::{self, OutgoingMail};
+use crate::i18n::Lang;
+use crate::mail::{self, OutgoingMail, notification};
 use crate::store::accounts::Account;
 use crate::store::audit::{self, AuditAction, Event};
 use crate::store::notices::{self, Notice};
@@ -257,100 +254,16 @@ impl Letters<'_> {
                 else {
                     return Ok(None);
                 };
-                let number = || Arg::Text(invoice.number.clone());
-                let subject = lang.t_with("invoice-mail-subject", &[("number", number())]);
-                let mut letter = Letter::titled(lang, subject).paragraph(lang.t_with(
-                    "invoice-mail-text",
-                    &[
-                        ("number", number()),
-                        ("date", Arg::Text(format_sl(invoice.issue_date))),
-                    ],
-                ));
-                match mail::invoice::payment(&site.company, &payer, &invoice) {
-                    Some(payment) => {
-                        letter = letter
-                            .paragraph(lang.t_with(
-                                "invoice-mail-amount",
-                                &[
-                                    ("amount", Arg::Text(Cents(invoice.total_cents).format_sl())),
-                                    ("due", Arg::Text(format_sl(invoice.due_date))),
-                                ],
-                            ))
-                            .paragraph(lang.t_with(
-                                "invoice-mail-payment",
-                                &[
-                                    ("recipient", Arg::Text(payment.recipient_name.clone())),
-                                    ("iban", Arg::Text(payment.recipient_iban.to_string())),
-                                    (
-                                        "reference",
-                                        Arg::Text(payment.recipient_reference.to_string()),
-                                    ),
-                                    ("purpose", Arg::Text(payment.purpose.clone())),
-                                ],
-                            ))
-                            .paragraph(lang.t("invoice-mail-qr"));
-                    }
-                    None => letter = letter.paragraph(lang.t("invoice-mail-nothing-to-pay")),
-                }
-                let link = site.link(&format!("/finance/invoices/{}", invoice.number));
-                (
-                    letter.action("invoice-mail-action", link),
-                    Some(invoice.number),
-                )
+                let letter = notification::invoice(lang, site, &invoice, &payer);
+                (letter, Some(invoice.number))
             }
             Letters::Reminder { due, closes_on } => {
-                let dates = [
-                    ("from", Arg::Text(format_sl(due.opened_on()))),
-                    ("to", Arg::Text(format_sl(*closes_on))),
-                ];
-                let letter = match due {
-                    ReminderDue::Opening { .. } => {
-                        Letter::new(lang, "reminder-mail-opening-subject")
-                            .paragraph(lang.t_with("reminder-mail-opening-text", &dates))
-                    }
-                    ReminderDue::Closing { .. } => {
-                        Letter::new(lang, "reminder-mail-closing-subject")
-                            .paragraph(lang.t_with("reminder-mail-closing-text", &dates))
-                    }
-                };
-                (
-                    letter.action("reminder-mail-action", site.link("/readings/new")),
-                    None,
-                )
+                (notification::reminder(lang, site, *due, *closes_on), None)
             }
-            Letters::Notice(notice) => {
-                let subject = lang.t_with(
-                    "notice-mail-subject",
-                    &[("title", Arg::Text(notice.title.clone()))],
-                );
-                let mut letter = Letter::titled(lang, subject).paragraph(lang.t_with(
-                    "notice-mail-when",
-                    &[
-                        ("from", Arg::Text(format_sl(notice.valid_from))),
-                        ("to", Arg::Text(format_sl(notice.valid_to))),
-                    ],
-                ));
-                for paragraph in notice
-                    .body
-                    .split("\n\n")
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                {
-                    letter = letter.paragraph(paragraph);
-                }
-                (
-                    letter.action("notice-mail-action", site.link("/home")),
-                    None,
-                )
-            }
+            Letters::Notice(notice) => (notification::notice(lang, site, notice), None),
         };
-        let unsubscribe = site.link_with_token("/unsubscribe", &recipient.unsubscribe_token);
-        let letter = letter.after(lang.t_with(
-            "notification-mail-unsubscribe",
-            &[("link", Arg::Text(unsubscribe.clone()))],
-        ));
-        let mut mail = letter.to(&recipient.email, &site.company)?;
-        mail.list_unsubscribe = Some(unsubscribe);
+        let mut mail =
+            notification::to(letter, site, &recipient.email, &recipient.unsubscribe_token)?;
         mail.invoice_number = invoice_number;
         Ok(Some(mail))
     }

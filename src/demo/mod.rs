@@ -20,12 +20,13 @@ mod reference;
 use std::collections::HashMap;
 
 use crate::store::StoreError;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::auth::password::hash_password;
 use crate::config::{Config, ConfigError};
 use crate::store::accounts::{self, NewAccount};
+use crate::store::notices::{self, NewNotice, NoticeArea};
 use crate::store::{Db, billing};
 use generate::generate;
 use invoice_pdf::InvoiceDocument;
@@ -117,8 +118,30 @@ pub async fn fill_if_empty(db: &Db, config: &Config) -> Result<bool, DemoError> 
     }
     billing::replace_open_items(&txn, &data.open_items).await?;
     accounts::insert_active_account(&txn, account, now).await?;
+    notices::insert(&txn, flushing_notice(today), DEMO_PUBLISHER, now).await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// Who published the demo's notice.
+const DEMO_PUBLISHER: &str = "demo";
+
+/// A notice of works for everyone, valid from yesterday for two weeks, so the home page shows
+/// one.
+fn flushing_notice(today: NaiveDate) -> NewNotice {
+    NewNotice {
+        title: "Izpiranje vodovodnega omrežja".to_owned(),
+        body: "Ta in naslednji teden izpiramo vodovodno omrežje. Voda je lahko za kratek čas \
+               motna ali ima nižji tlak; pred uporabo naj nekaj minut teče.\n\n\
+               Za razumevanje se vam zahvaljujemo."
+            .to_owned(),
+        valid_from: today - chrono::Duration::days(1),
+        valid_to: today + chrono::Duration::days(14),
+        area: NoticeArea::Everyone,
+        settlement: None,
+        street: None,
+        points: Vec::new(),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

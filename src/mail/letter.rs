@@ -23,6 +23,8 @@ pub struct Letter {
     pub action: Option<Action>,
     /// Paragraphs after the link (e.g. how long it is valid, what to do if it was not you).
     pub after: Vec<String>,
+    /// A notification's way out: a question and the link that answers it.
+    pub unsubscribe: Option<(String, Action)>,
 }
 
 #[derive(Template)]
@@ -53,6 +55,7 @@ impl Letter {
             paragraphs: Vec::new(),
             action: None,
             after: Vec::new(),
+            unsubscribe: None,
         }
     }
 
@@ -79,6 +82,16 @@ impl Letter {
 
     pub fn after(mut self, text: impl Into<String>) -> Self {
         self.after.push(text.into());
+        self
+    }
+
+    /// Ends the letter with the one-click unsubscribe `url`.
+    pub fn unsubscribe(mut self, url: impl Into<String>) -> Self {
+        let action = Action {
+            label: self.lang.t("notification-mail-unsubscribe-link"),
+            url: url.into(),
+        };
+        self.unsubscribe = Some((self.lang.t("notification-mail-unsubscribe"), action));
         self
     }
 

@@ -2,6 +2,7 @@
 
 pub mod invoice;
 pub mod letter;
+pub mod notification;
 pub mod worker;
 
 use chrono::{DateTime, Utc};

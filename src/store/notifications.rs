@@ -221,7 +221,8 @@ pub async fn reminders_to_send<C: ConnectionTrait>(
     recipients(conn, sql, values).await
 }
 
-/// Up to `limit` customers with an active point in the area of `notice` who were not sent it.
+/// Up to `limit` customers with an active point in the area of `notice` who asked for notices
+/// before it was published and were not sent it.
 pub async fn notice_to_send<C: ConnectionTrait>(
     conn: &C,
     notice: &Notice,
@@ -233,7 +234,7 @@ pub async fn notice_to_send<C: ConnectionTrait>(
          AND NOT EXISTS (SELECT 1 FROM notification_sends ns \
              WHERE ns.kind = s.kind AND ns.occasion = $2 AND ns.account_id = a.id) \
          AND EXISTS (SELECT 1 FROM notices n JOIN points pt ON pt.payer_code = a.payer_code \
-             WHERE n.id = $3 AND pt.active AND {AREA_MATCH}) \
+             WHERE n.id = $3 AND s.created_at <= n.published_at AND pt.active AND {AREA_MATCH}) \
          ORDER BY a.id LIMIT $4"
     );
     let values = vec![

@@ -108,7 +108,10 @@ async fn each_notification_is_turned_on_and_off_in_the_profile_and_audited(backe
             let response = app
                 .post_form_from("/profile", "/profile/notifications", &fields)
                 .await;
-            assert_eq!(location(&response), "/profile?saved=notifications");
+            assert_eq!(
+                location(&response),
+                "/profile?saved=notifications#profile-notifications-title"
+            );
         }
     };
     choose(&["invoice_email", "notice", "no_such_kind"]).await;
@@ -188,7 +191,10 @@ async fn a_new_invoice_is_mailed_once_with_its_pdf_and_qr_code(backend: Backend)
             &[("kind", "invoice_email")],
         )
         .await;
-    assert_eq!(location(&opted_in), "/profile?saved=notifications");
+    assert_eq!(
+        location(&opted_in),
+        "/profile?saved=notifications#profile-notifications-title"
+    );
     // The invoices that were there before are not sent.
     assert_eq!(run(&services, None).await.invoices, 0);
 
@@ -363,7 +369,7 @@ async fn reminders_go_when_the_window_opens_and_before_it_closes_to_who_has_not_
         subjects(&other),
         [
             "Čas je za vnos števnega stanja",
-            "Še dva dni za vnos števnega stanja"
+            "Rok za vnos števnega stanja se izteka"
         ]
     );
     assert!(
@@ -401,6 +407,8 @@ async fn a_notice_reaches_its_area_on_the_home_page_and_by_mail(backend: Backend
     let services = app.services(clock.clone());
     let (account_id, _) = app.demo_house_meter().await;
     subscribe(&app, account_id, NotificationKind::Notice).await;
+    // Notices published from now on (by the app's clock) reach who asked before.
+    clock.advance(std::time::Duration::from_secs(60));
     let points = point::Entity::find()
         .filter(point::Column::PayerCode.eq(ACCOUNT_PAYER))
         .all(&app.db)
@@ -550,9 +558,10 @@ async fn a_notice_reaches_its_area_on_the_home_page_and_by_mail(backend: Backend
     assert!(!home.contains("Stara zapora"), "{home}");
     assert_eq!(
         home.matches("<h3 class=\"notice__title\">").count(),
-        2,
-        "the street's and the point's: {home}"
+        3,
+        "the demo's, the street's and the point's: {home}"
     );
+    assert!(home.contains("Izpiranje vodovodnega omrežja"), "{home}");
 
     // By mail: the street's and the point's notice, once each.
     assert_eq!(run(&services, None).await.notices, 2);

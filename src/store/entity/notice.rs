@@ -27,3 +27,13 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The text's paragraphs: its blocks between empty lines.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|paragraph| !paragraph.is_empty())
+    }
+}

@@ -69,13 +69,7 @@ pub async fn show(
                     ("to", Arg::Text(format_sl(notice.valid_to))),
                 ],
             ),
-            paragraphs: notice
-                .body
-                .split("\n\n")
-                .map(str::trim)
-                .filter(|paragraph| !paragraph.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            paragraphs: notice.paragraphs().map(str::to_owned).collect(),
             title: notice.title,
         })
         .collect();

@@ -320,7 +320,9 @@ pub async fn save_notifications(
         })
         .collect();
     notifications_app::choose(&state.app, &Origin::web(addr), &portal.account, &wanted).await?;
-    Ok(saved("notifications"))
+    // The section is far down the page: the browser goes straight to its "saved".
+    let to = "/profile?saved=notifications#profile-notifications-title";
+    Ok(Redirect::to(to).into_response())
 }
 
 pub async fn withdraw_consent(

@@ -24,6 +24,9 @@ const JOB: &str = "notifications";
 /// Messages queued in one transaction: small enough that SQLite's write lock is held for
 /// milliseconds, so pages' writes slip in between batches.
 const BATCH: u64 = 100;
+/// How old an invoice may be and still be new: billing sends a period's invoices within days,
+/// while a PDF of an older one (billing re-rendering its archive, say) is no news to mail.
+const NEW_INVOICE_DAYS: i64 = 62;
 
 /// Turns on the kinds in `wanted` and off the others; the change is audited. Each kind turned
 /// on gets a new secret for its unsubscribe links.
@@ -139,7 +142,9 @@ impl Run<'_> {
     async fn all(mut self, window: Option<ReadingWindow>) -> Result<Queued, AppError> {
         let today = self.services.today();
         loop {
-            let batch = notifications::invoices_to_send(&self.services.db, BATCH).await?;
+            let issued_since = today - Duration::days(NEW_INVOICE_DAYS);
+            let batch =
+                notifications::invoices_to_send(&self.services.db, issued_since, BATCH).await?;
             let Some(count) = self
                 .send(NotificationKind::InvoiceEmail, batch, &Letters::Invoice)
                 .await?

@@ -169,9 +169,11 @@ async fn recipients<C: ConnectionTrait>(
 }
 
 /// Up to `limit` (customer, invoice) pairs of customers who get invoices by e-mail and have an
-/// invoice whose PDF arrived after they asked and that they were not sent yet.
+/// invoice issued since `issued_since` whose PDF arrived after they asked and that they were
+/// not sent yet.
 pub async fn invoices_to_send<C: ConnectionTrait>(
     conn: &C,
+    issued_since: NaiveDate,
     limit: u64,
 ) -> Result<Vec<Recipient>, DbErr> {
     let from = subscribed(
@@ -179,7 +181,8 @@ pub async fn invoices_to_send<C: ConnectionTrait>(
          JOIN invoice_pdfs p ON p.invoice_number = i.number",
     );
     let sql = format!(
-        "{RECIPIENT_COLUMNS}, i.number AS occasion {from} AND p.updated_at >= s.created_at \
+        "{RECIPIENT_COLUMNS}, i.number AS occasion {from} AND i.issue_date >= $3 \
+         AND p.updated_at >= s.created_at \
          AND NOT EXISTS (SELECT 1 FROM notification_sends n \
              WHERE n.kind = s.kind AND n.occasion = i.number AND n.account_id = a.id) \
          ORDER BY a.id, i.number LIMIT $2"
@@ -187,6 +190,7 @@ pub async fn invoices_to_send<C: ConnectionTrait>(
     let values = vec![
         NotificationKind::InvoiceEmail.as_str().into(),
         limit_value(limit),
+        issued_since.into(),
     ];
     recipients(conn, sql, values).await
 }

@@ -158,11 +158,17 @@ async fn each_notification_is_turned_on_and_off_in_the_profile_and_audited(backe
     );
 }
 
-/// Billing sends a new invoice of the demo customer, and its PDF.
+/// The new invoice's due date: 18 days after it is issued, today.
+fn due_date() -> NaiveDate {
+    eportal::domain::dates::local_date(Utc::now()) + chrono::Duration::days(18)
+}
+
+/// Billing sends a new invoice of the demo customer, issued today, and its PDF.
 async fn billing_sends_a_new_invoice(app: &TestApp, token: &str, pdf: &[u8]) {
+    let today = eportal::domain::dates::local_date(Utc::now());
     let invoice = json!([{
         "invoice_number": NEW_INVOICE, "payer_code": ACCOUNT_PAYER,
-        "issue_date": "2026-11-30", "due_date": "2026-12-18",
+        "issue_date": today.to_string(), "due_date": due_date().to_string(),
         "net": "38.20", "vat": "3.63", "total": "41.83"
     }]);
     assert_eq!(
@@ -195,10 +201,28 @@ async fn a_new_invoice_is_mailed_once_with_its_pdf_and_qr_code(backend: Backend)
         location(&opted_in),
         "/profile?saved=notifications#profile-notifications-title"
     );
-    // The invoices that were there before are not sent.
+    // The invoices that were there before are not sent, nor an old one's PDF sent again.
+    assert_eq!(run(&services, None).await.invoices, 0);
+    let (_, token) = make_token(&app, &[Scope::BillingWrite], None).await;
+    let oldest = eportal::store::invoices::years_of_payer(&app.db, ACCOUNT_PAYER)
+        .await
+        .unwrap();
+    let old_invoice =
+        eportal::store::invoices::of_payer_in_year(&app.db, ACCOUNT_PAYER, *oldest.last().unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .next()
+            .unwrap();
+    let rendered_again = put_pdf(
+        &app,
+        &token,
+        &old_invoice.number,
+        b"%PDF-1.4\n%v2\n".to_vec(),
+    );
+    assert_eq!(rendered_again.await.status(), 200);
     assert_eq!(run(&services, None).await.invoices, 0);
 
-    let (_, token) = make_token(&app, &[Scope::BillingWrite], None).await;
     let pdf = b"%PDF-1.4\n% invoice 202699001\n".to_vec();
     billing_sends_a_new_invoice(&app, &token, &pdf).await;
     assert_eq!(run(&services, None).await.invoices, 1);
@@ -218,7 +242,8 @@ async fn a_new_invoice_is_mailed_once_with_its_pdf_and_qr_code(backend: Backend)
     let amount = eportal::domain::money::Cents(4183).format_sl();
     assert!(
         text.contains(&format!(
-            "Znesek za plačilo: {amount}, rok plačila: 18. 12. 2026."
+            "Znesek za plačilo: {amount}, rok plačila: {}.",
+            eportal::domain::dates::format_sl(due_date())
         )),
         "{text}"
     );
@@ -262,7 +287,7 @@ async fn a_new_invoice_is_mailed_once_with_its_pdf_and_qr_code(backend: Backend)
     assert!(payload.starts_with("UPNQR\n"), "{payload}");
     assert!(payload.contains("\n00000004183\n"), "the amount: {payload}");
     assert!(
-        payload.contains("\n18.12.2026\n"),
+        payload.contains(&format!("\n{}\n", due_date().format("%d.%m.%Y"))),
         "the due date: {payload}"
     );
     assert!(
@@ -697,6 +722,25 @@ async fn two_instances_send_each_occasion_once_and_a_stopped_one_is_taken_over(b
     };
     assert_eq!(reminders(app.mail_to(ACCOUNT_EMAIL).await), 1);
     assert_eq!(reminders(app.mail_to(OTHER_EMAIL).await), 1);
+
+    // Two runs at work at once (a lease that ran out while its holder was still at work, here
+    // both under one name): the records of what was sent still let each message go once.
+    clock.advance(std::time::Duration::from_secs(9 * 86_400));
+    let (first, second) = tokio::join!(
+        notifications::run_due(&one, window, "same"),
+        notifications::run_due(&two, window, "same"),
+    );
+    let closing = first.unwrap().unwrap().reminders + second.unwrap().unwrap().reminders;
+    assert_eq!(closing, 2);
+    for email in [ACCOUNT_EMAIL, OTHER_EMAIL] {
+        let closing = app
+            .mail_to(email)
+            .await
+            .into_iter()
+            .filter(|message| message.subject == "Rok za vnos števnega stanja se izteka")
+            .count();
+        assert_eq!(closing, 1, "{email}");
+    }
 }
 
 async fn staff_see_and_export_who_gets_invoices_by_mail_and_the_api_lists_them(backend: Backend) {

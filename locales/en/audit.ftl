@@ -75,3 +75,4 @@ audit-action-api_token_revoked = API token revoked
 audit-action-notifications_changed = notifications changed
 audit-action-unsubscribed = unsubscribed
 audit-action-notice_published = notice published
+audit-action-invoice_email_payers_exported = payers with invoices by e-mail exported

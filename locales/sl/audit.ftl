@@ -75,3 +75,4 @@ audit-action-api_token_revoked = preklic žetona API
 audit-action-notifications_changed = sprememba obveščanja
 audit-action-unsubscribed = odjava od obveščanja
 audit-action-notice_published = objava obvestila
+audit-action-invoice_email_payers_exported = izvoz plačnikov z računom po e-pošti

@@ -8,9 +8,13 @@ use utoipa::ToSchema;
 
 use super::auth::Client;
 use super::problem::{ApiError, Problem};
+use crate::app::Origin;
+use crate::app::notifications;
 use crate::domain::api_token::Scope;
-use crate::store::notifications::{self, InvoiceEmailPayer};
+use crate::store::audit::Actor;
+use crate::store::notifications::InvoiceEmailPayer;
 use crate::web::AppState;
+use crate::web::kit::client::ClientAddr;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -39,8 +43,11 @@ pub struct InvoiceEmailPayers {
 pub async fn invoice_email_payers(
     State(state): State<AppState>,
     client: Client,
+    ClientAddr(addr): ClientAddr,
 ) -> Result<Json<InvoiceEmailPayers>, ApiError> {
     client.require(Scope::BillingWrite)?;
-    let items = notifications::invoice_email_payers(&state.app.db).await?;
+    let origin = Origin::web(addr);
+    let actor = Actor::Api(&client.name);
+    let items = notifications::export_invoice_email_payers(&state.app, &origin, actor).await?;
     Ok(Json(InvoiceEmailPayers { items }))
 }

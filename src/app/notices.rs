@@ -3,9 +3,10 @@
 //! e-mail (queued by the scheduled run, `app::notifications`).
 
 use super::{AppError, Origin, Services};
+use crate::domain::address::{is_on_street, street_name};
 use crate::store::audit::{self, AuditAction, Event};
 use crate::store::begin_write;
-use crate::store::notices::{self, NewNotice};
+use crate::store::notices::{self, NewNotice, NoticeArea};
 use crate::store::staff::StaffUser;
 
 /// What publishing a notice came to.
@@ -25,10 +26,27 @@ pub async fn publish(
     notice: NewNotice,
 ) -> Result<Published, AppError> {
     let now = services.now();
+    let mut notice = notice;
     let txn = begin_write(&services.db).await?;
     let unknown = notices::unknown_points(&txn, &notice.points).await?;
     if !unknown.is_empty() {
         return Ok(Published::UnknownPoints(unknown));
+    }
+    if let (NoticeArea::Street, Some(settlement), Some(typed)) =
+        (notice.area, &notice.settlement, &notice.street)
+    {
+        // The street's points, found in Rust: SQL engines disagree on the case of Č, Š, Ž.
+        let on_street: Vec<(String, Option<String>)> =
+            notices::points_of_settlement(&txn, settlement)
+                .await?
+                .into_iter()
+                .filter(|(_, street)| street.as_deref().is_some_and(|s| is_on_street(s, typed)))
+                .collect();
+        let Some((_, Some(first))) = on_street.first() else {
+            return Ok(Published::NoPointInArea);
+        };
+        notice.street = Some(street_name(first).to_owned());
+        notice.points = on_street.into_iter().map(|(code, _)| code).collect();
     }
     let area = notice.area;
     let id = notices::insert(&txn, notice, &staff.username, now).await?;

@@ -4,7 +4,7 @@
 
 use std::time::Duration as StdDuration;
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 
 use super::{AppError, Origin, Services};
 use crate::auth::secret::new_token;
@@ -12,9 +12,9 @@ use crate::domain::reading_check::{ReadingWindow, ReminderDue};
 use crate::i18n::Lang;
 use crate::mail::{self, OutgoingMail, notification};
 use crate::store::accounts::Account;
-use crate::store::audit::{self, AuditAction, Event};
+use crate::store::audit::{self, Actor, AuditAction, Event};
 use crate::store::notices::{self, Notice};
-use crate::store::notifications::{self, NotificationKind, Recipient};
+use crate::store::notifications::{self, InvoiceEmailPayer, NotificationKind, Page, Recipient};
 use crate::store::{Tx, begin_write, invoices, scheduler};
 
 /// The lease of the scheduled run: how long another instance waits before taking over from
@@ -27,6 +27,9 @@ const BATCH: u64 = 100;
 /// How old an invoice may be and still be new: billing sends a period's invoices within days,
 /// while a PDF of an older one (billing re-rendering its archive, say) is no news to mail.
 const NEW_INVOICE_DAYS: i64 = 62;
+/// How long an invoice whose PDF arrived waits for a customer who can get it (one whose
+/// address is confirmed meanwhile, say) before it is forgotten.
+const PENDING_DAYS: i64 = 7;
 
 /// Turns on the kinds in `wanted` and off the others; the change is audited. Each kind turned
 /// on gets a new secret for its unsubscribe links.
@@ -97,6 +100,21 @@ pub async fn unsubscribe(
     Ok(Unsubscribed::Done(subscription.kind))
 }
 
+/// Every payer who gets invoices by e-mail, for billing's printing run; the export is
+/// audited, as the names and addresses leave the portal with it.
+pub async fn export_invoice_email_payers(
+    services: &Services,
+    origin: &Origin,
+    actor: Actor<'_>,
+) -> Result<Vec<InvoiceEmailPayer>, AppError> {
+    let payers = notifications::invoice_email_payers(&services.db, None).await?;
+    let event = Event::new(actor, AuditAction::InvoiceEmailPayersExported)
+        .from_addr(origin.addr())
+        .details(serde_json::json!({ "payers": payers.len() }));
+    audit::record(&services.db, event, services.now()).await?;
+    Ok(payers)
+}
+
 /// How many messages a run queued, by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Queued {
@@ -122,6 +140,7 @@ pub async fn run_due(
         services,
         holder,
         queued: Queued::default(),
+        lease_lost: false,
     };
     let result = run.all(window).await;
     // Given up whatever happened, so the next tick (here or elsewhere) need not wait for it.
@@ -133,18 +152,43 @@ struct Run<'a> {
     services: &'a Services,
     holder: &'a str,
     queued: Queued,
+    /// Another instance took the lease over (this one was too slow): it carries on instead.
+    lease_lost: bool,
 }
 
 /// One batch's recipients and what to send each.
 type Batch = Vec<Recipient>;
 
 impl Run<'_> {
+    /// Each kind on its own: one that fails (and is logged) does not hold up the others.
     async fn all(mut self, window: Option<ReadingWindow>) -> Result<Queued, AppError> {
         let today = self.services.today();
+        let invoices = self.invoices(today).await;
+        let reminders = match window {
+            Some(window) => self.reminders(window, today).await,
+            None => Ok(()),
+        };
+        let notices = self.notices(today).await;
+        let mut failed = None;
+        for (kind, result) in [
+            ("invoices", invoices),
+            ("reminders", reminders),
+            ("notices", notices),
+        ] {
+            if let Err(error) = result {
+                tracing::error!(%error, kind, "cannot queue notifications");
+                failed.get_or_insert(error);
+            }
+        }
+        failed.map_or(Ok(self.queued), Err)
+    }
+
+    /// New invoices by e-mail: those whose PDF arrived lately, until none is left to send.
+    async fn invoices(&mut self, today: NaiveDate) -> Result<(), AppError> {
+        let db = &self.services.db;
+        let issued_since = today - Duration::days(NEW_INVOICE_DAYS);
         loop {
-            let issued_since = today - Duration::days(NEW_INVOICE_DAYS);
-            let batch =
-                notifications::invoices_to_send(&self.services.db, issued_since, BATCH).await?;
+            let batch = notifications::invoices_to_send(db, issued_since, BATCH).await?;
             let Some(count) = self
                 .send(NotificationKind::InvoiceEmail, batch, &Letters::Invoice)
                 .await?
@@ -153,33 +197,55 @@ impl Run<'_> {
             };
             self.queued.invoices += count;
         }
-        if let Some(due) = window.and_then(|window| window.reminder_due(today)) {
-            let closes_on = window
-                .and_then(|window| window.around(today))
-                .map_or(today, |(_, closes_on)| closes_on);
-            let occasion = due.occasion();
-            loop {
-                let batch = notifications::reminders_to_send(
-                    &self.services.db,
-                    &occasion,
-                    due.opened_on(),
-                    BATCH,
-                )
-                .await?;
-                let letters = Letters::Reminder { due, closes_on };
-                let Some(count) = self
-                    .send(NotificationKind::ReadingReminder, batch, &letters)
-                    .await?
-                else {
-                    break;
-                };
-                self.queued.reminders += count;
-            }
+        let stale_before = self.services.now() - Duration::days(PENDING_DAYS);
+        notifications::forget_stale_pending(db, stale_before).await?;
+        Ok(())
+    }
+
+    /// The reading window's reminder due today, to every customer it is for.
+    async fn reminders(&mut self, window: ReadingWindow, today: NaiveDate) -> Result<(), AppError> {
+        let (Some(due), Some((_, closes_on))) = (window.reminder_due(today), window.around(today))
+        else {
+            return Ok(());
+        };
+        let occasion = due.occasion();
+        let letters = Letters::Reminder { due, closes_on };
+        let mut page = Page {
+            after_account: 0,
+            limit: BATCH,
+        };
+        loop {
+            let batch = notifications::reminders_to_send(
+                &self.services.db,
+                &occasion,
+                due.opened_on(),
+                page,
+            )
+            .await?;
+            let Some(last) = batch.last() else { break };
+            page.after_account = last.account_id;
+            let Some(count) = self
+                .send(NotificationKind::ReadingReminder, batch, &letters)
+                .await?
+            else {
+                break;
+            };
+            self.queued.reminders += count;
         }
+        Ok(())
+    }
+
+    /// Each valid notice, to every customer of its area who asked before it was published.
+    async fn notices(&mut self, today: NaiveDate) -> Result<(), AppError> {
         for notice in notices::not_expired(&self.services.db, today).await? {
+            let mut page = Page {
+                after_account: 0,
+                limit: BATCH,
+            };
             loop {
-                let batch =
-                    notifications::notice_to_send(&self.services.db, &notice, BATCH).await?;
+                let batch = notifications::notice_to_send(&self.services.db, &notice, page).await?;
+                let Some(last) = batch.last() else { break };
+                page.after_account = last.account_id;
                 let Some(count) = self
                     .send(NotificationKind::Notice, batch, &Letters::Notice(&notice))
                     .await?
@@ -189,23 +255,28 @@ impl Run<'_> {
                 self.queued.notices += count;
             }
         }
-        Ok(self.queued)
+        Ok(())
     }
 
     /// Queues `batch` in one transaction, each recipient's message only if their send record
-    /// is new (another run may have queued it meanwhile); `None` when the batch is empty.
+    /// is new (another run may have queued it meanwhile); `None` when the batch is empty or
+    /// the lease went to another instance.
     async fn send(
         &mut self,
         kind: NotificationKind,
         batch: Batch,
         letters: &Letters<'_>,
     ) -> Result<Option<usize>, AppError> {
-        if batch.is_empty() {
+        if batch.is_empty() || self.lease_lost {
             return Ok(None);
         }
         let services = self.services;
         let now = services.now();
-        scheduler::take(&services.db, JOB, self.holder, now, now + LEASE).await?;
+        if !scheduler::take(&services.db, JOB, self.holder, now, now + LEASE).await? {
+            tracing::warn!("another instance took the notifications over");
+            self.lease_lost = true;
+            return Ok(None);
+        }
         let txn = begin_write(&services.db).await?;
         let mut queued = 0;
         for recipient in &batch {
@@ -225,6 +296,10 @@ impl Run<'_> {
             };
             mail::enqueue(&txn, &services.site, mail, now).await?;
             queued += 1;
+        }
+        if kind == NotificationKind::InvoiceEmail {
+            let numbers: Vec<String> = batch.iter().map(|r| r.occasion.clone()).collect();
+            notifications::forget_pending(&txn, &numbers).await?;
         }
         txn.commit().await?;
         // Pages' writes go first between batches.

@@ -1,5 +1,6 @@
 //! The rules of the domain, with no I/O.
 
+pub mod address;
 pub mod api_token;
 pub mod billing;
 pub mod consumption;

@@ -13,23 +13,22 @@ use crate::store::{Db, StoreError};
 /// app reads from a screen or paper.
 const QR_SCALE: usize = 4;
 
-/// The payment of `invoice` to the company: its own reference, or `SI12` and its number's
-/// digits; `None` when there is nothing to pay (a credit note) or no reference can be made.
+/// The payment of `invoice` to the company, under the reference billing gave it; `None` when
+/// there is nothing to pay (a credit note) or no valid reference (then the PDF's payment data
+/// stand alone: a made-up reference would reach the books as an unknown payment).
 pub fn payment(company: &Company, payer: &Payer, invoice: &Invoice) -> Option<UpnPayment> {
     let amount = Cents(invoice.total_cents);
     if amount <= Cents::ZERO {
         return None;
     }
-    let digits: String = invoice
-        .number
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    let reference = invoice
-        .reference
-        .as_deref()
-        .and_then(|reference| Reference::parse(reference).ok())
-        .or_else(|| Reference::si12(&digits).ok())?;
+    let reference = match invoice.reference.as_deref().map(Reference::parse) {
+        Some(Ok(reference)) => reference,
+        Some(Err(error)) => {
+            tracing::warn!(%error, invoice = %invoice.number, "the invoice's reference is not valid: no UPN QR code");
+            return None;
+        }
+        None => return None,
+    };
     let bill = Bill {
         amount,
         reference,

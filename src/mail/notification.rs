@@ -27,30 +27,35 @@ pub fn invoice(lang: Lang, site: &Site, invoice: &Invoice, payer: &Payer) -> Let
             ("date", Arg::Text(format_sl(invoice.issue_date))),
         ],
     ));
-    letter = match super::invoice::payment(&site.company, payer, invoice) {
-        Some(payment) => letter
-            .paragraph(lang.t_with(
-                "invoice-mail-amount",
-                &[
-                    ("amount", Arg::Text(Cents(invoice.total_cents).format_sl())),
-                    ("due", Arg::Text(format_sl(invoice.due_date))),
-                ],
-            ))
-            .paragraph(lang.t_with(
-                "invoice-mail-payment",
-                &[
-                    ("recipient", Arg::Text(payment.recipient_name.clone())),
-                    ("iban", Arg::Text(payment.recipient_iban.to_string())),
-                    (
-                        "reference",
-                        Arg::Text(payment.recipient_reference.to_string()),
-                    ),
-                    ("purpose", Arg::Text(payment.purpose)),
-                ],
-            ))
-            .paragraph(lang.t("invoice-mail-qr")),
-        None => letter.paragraph(lang.t("invoice-mail-nothing-to-pay")),
-    };
+    let total = Cents(invoice.total_cents);
+    if total <= Cents::ZERO {
+        letter = letter.paragraph(lang.t("invoice-mail-nothing-to-pay"));
+    } else {
+        letter = letter.paragraph(lang.t_with(
+            "invoice-mail-amount",
+            &[
+                ("amount", Arg::Text(total.format_sl())),
+                ("due", Arg::Text(format_sl(invoice.due_date))),
+            ],
+        ));
+        letter = match super::invoice::payment(&site.company, payer, invoice) {
+            Some(payment) => letter
+                .paragraph(lang.t_with(
+                    "invoice-mail-payment",
+                    &[
+                        ("recipient", Arg::Text(payment.recipient_name.clone())),
+                        ("iban", Arg::Text(payment.recipient_iban.to_string())),
+                        (
+                            "reference",
+                            Arg::Text(payment.recipient_reference.to_string()),
+                        ),
+                        ("purpose", Arg::Text(payment.purpose)),
+                    ],
+                ))
+                .paragraph(lang.t("invoice-mail-qr")),
+            None => letter.paragraph(lang.t("invoice-mail-payment-on-invoice")),
+        };
+    }
     let link = site.link(&format!("/finance/invoices/{}", invoice.number));
     letter.action("invoice-mail-action", link)
 }
@@ -152,7 +157,11 @@ mod tests {
             net_cents: total_cents * 100 / 109,
             vat_cents: total_cents - total_cents * 100 / 109,
             total_cents,
-            reference: Some("SI12 2020008761".to_owned()),
+            reference: Some(
+                crate::domain::upn::Reference::si12("202000876")
+                    .unwrap()
+                    .to_string(),
+            ),
             updated_at: Utc.with_ymd_and_hms(2020, 1, 31, 0, 0, 0).unwrap(),
         }
     }
@@ -183,6 +192,15 @@ mod tests {
     #[test]
     fn an_invoice_to_pay() {
         snapshot("invoice", |lang, site| invoice_letter(lang, site, 4183));
+    }
+
+    #[test]
+    fn an_invoice_without_a_reference() {
+        snapshot("invoice-without-reference", |lang, site| {
+            let mut invoice = invoice(4183);
+            invoice.reference = None;
+            super::invoice(lang, site, &invoice, &payer())
+        });
     }
 
     #[test]

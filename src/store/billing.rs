@@ -820,6 +820,7 @@ pub async fn upsert_invoice_pdf<C: ConnectionTrait>(
             invoice_pdf::Entity::update(row.reset_all())
                 .exec(conn)
                 .await?;
+            super::notifications::note_invoice_pdf(conn, invoice_number, now).await?;
             Ok(Changes {
                 updated: 1,
                 ..Changes::default()
@@ -829,6 +830,7 @@ pub async fn upsert_invoice_pdf<C: ConnectionTrait>(
             invoice_pdf::Entity::insert(row)
                 .exec_without_returning(conn)
                 .await?;
+            super::notifications::note_invoice_pdf(conn, invoice_number, now).await?;
             Ok(Changes {
                 inserted: 1,
                 ..Changes::default()

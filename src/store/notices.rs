@@ -12,13 +12,11 @@ use super::entity::{notice, notice_point};
 pub use super::entity::notice::Model as Notice;
 pub use super::entity::states::NoticeArea;
 
-/// Whether point `pt` lies in the area of notice `n`: a settlement is the points' `city`, a
-/// street its name without the house number, within its settlement.
+/// Whether point `pt` lies in the area of notice `n`: a settlement is the points' `city`; a
+/// street's points and a list of points are the notice's own (`notice_points`).
 pub(super) const AREA_MATCH: &str = "(n.area = 'everyone' \
      OR (n.area = 'settlement' AND pt.city = n.settlement) \
-     OR (n.area = 'street' AND pt.city = n.settlement \
-         AND (pt.street = n.street OR pt.street LIKE n.street || ' %')) \
-     OR (n.area = 'points' AND EXISTS (SELECT 1 FROM notice_points np \
+     OR (n.area IN ('street', 'points') AND EXISTS (SELECT 1 FROM notice_points np \
          WHERE np.notice_id = n.id AND np.point_code = pt.code)))";
 
 /// A notice as staff write it.
@@ -31,7 +29,7 @@ pub struct NewNotice {
     pub area: NoticeArea,
     pub settlement: Option<String>,
     pub street: Option<String>,
-    /// The points of an area of points.
+    /// The points of an area of points, or of the street.
     pub points: Vec<String>,
 }
 
@@ -145,7 +143,25 @@ pub async fn points_of<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Vec<Stri
         .await
 }
 
-/// The settlements of the points, for the form's suggestions.
+/// The active points of a settlement with their streets (as billing writes them).
+pub async fn points_of_settlement<C: ConnectionTrait>(
+    conn: &C,
+    settlement: &str,
+) -> Result<Vec<(String, Option<String>)>, DbErr> {
+    use super::entity::point;
+    point::Entity::find()
+        .select_only()
+        .column(point::Column::Code)
+        .column(point::Column::Street)
+        .filter(point::Column::City.eq(settlement))
+        .filter(point::Column::Active.eq(true))
+        .order_by_asc(point::Column::Code)
+        .into_tuple()
+        .all(conn)
+        .await
+}
+
+/// The settlements of the points, for the form's choice.
 pub async fn settlements<C: ConnectionTrait>(conn: &C) -> Result<Vec<String>, DbErr> {
     use super::entity::point;
     point::Entity::find()

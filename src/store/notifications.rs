@@ -10,21 +10,19 @@ use sea_orm::{
     Set, Statement, Value,
 };
 
-use super::entity::{notification_send, notification_subscription};
+use super::entity::{invoice_mail_pending, notification_send, notification_subscription};
 use super::notices::{AREA_MATCH, Notice};
 
 pub use super::entity::notification_subscription::Model as Subscription;
 pub use super::entity::states::NotificationKind;
 
-/// Who may get a notification at all: an active account with a confirmed address whose holder
-/// has consented, and who asked for this kind (`$1`); `joins` adds tables to the accounts.
-fn subscribed(joins: &str) -> String {
-    format!(
-        "FROM notification_subscriptions s JOIN accounts a ON a.id = s.account_id {joins} \
-         WHERE s.kind = $1 AND a.state = 'active' AND a.email IS NOT NULL \
-         AND a.email_confirmed_at IS NOT NULL AND a.consent_given_at IS NOT NULL"
-    )
-}
+/// Who may get a notification at all: an active account (`a`) with a confirmed address whose
+/// holder has consented, and who asked (`s`) for this kind (`$1`).
+const MAY_GET: &str = "s.kind = $1 AND a.state = 'active' AND a.email IS NOT NULL \
+     AND a.email_confirmed_at IS NOT NULL AND a.consent_given_at IS NOT NULL";
+
+/// The subscriptions with their accounts.
+const SUBSCRIBED: &str = "FROM notification_subscriptions s JOIN accounts a ON a.id = s.account_id";
 
 /// The columns of a [`Recipient`] but its occasion.
 const RECIPIENT_COLUMNS: &str =
@@ -133,17 +131,21 @@ pub async fn record_sent<C: ConnectionTrait>(
     Ok(inserted == 1)
 }
 
-/// How many customers an occasion was queued for.
+/// How many customers each of `occasions` was queued for (those with none are left out).
 pub async fn count_sent<C: ConnectionTrait>(
     conn: &C,
     kind: NotificationKind,
-    occasion: &str,
-) -> Result<u64, DbErr> {
-    use sea_orm::PaginatorTrait;
+    occasions: Vec<String>,
+) -> Result<Vec<(String, i64)>, DbErr> {
     notification_send::Entity::find()
+        .select_only()
+        .column(notification_send::Column::Occasion)
+        .column_as(notification_send::Column::AccountId.count(), "count")
         .filter(notification_send::Column::Kind.eq(kind))
-        .filter(notification_send::Column::Occasion.eq(occasion))
-        .count(conn)
+        .filter(notification_send::Column::Occasion.is_in(occasions))
+        .group_by(notification_send::Column::Occasion)
+        .into_tuple()
+        .all(conn)
         .await
 }
 
@@ -168,24 +170,49 @@ async fn recipients<C: ConnectionTrait>(
     Recipient::find_by_statement(statement).all(conn).await
 }
 
-/// Up to `limit` (customer, invoice) pairs of customers who get invoices by e-mail and have an
-/// invoice issued since `issued_since` whose PDF arrived after they asked and that they were
-/// not sent yet.
+/// Notes that invoice `number`'s PDF arrived (or changed), if its payer's customer wants
+/// invoices by e-mail: the scheduled run then looks at it (and at nothing else).
+pub async fn note_invoice_pdf<C: ConnectionTrait>(
+    conn: &C,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let sql = "INSERT INTO invoice_mail_pending (invoice_number, arrived_at) \
+         SELECT i.number, $2 FROM invoices i WHERE i.number = $1 \
+         AND EXISTS (SELECT 1 FROM accounts a \
+             JOIN notification_subscriptions s ON s.account_id = a.id \
+             WHERE a.payer_code = i.payer_code AND s.kind = $3) \
+         ON CONFLICT (invoice_number) DO NOTHING";
+    let values: Vec<Value> = vec![
+        number.into(),
+        now.into(),
+        NotificationKind::InvoiceEmail.as_str().into(),
+    ];
+    conn.execute_raw(Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        sql,
+        values,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Up to `limit` (customer, invoice) pairs of the invoices whose PDF arrived for a customer
+/// who wants them by e-mail, issued since `issued_since`, not sent to them yet.
 pub async fn invoices_to_send<C: ConnectionTrait>(
     conn: &C,
     issued_since: NaiveDate,
     limit: u64,
 ) -> Result<Vec<Recipient>, DbErr> {
-    let from = subscribed(
-        "JOIN invoices i ON i.payer_code = a.payer_code \
-         JOIN invoice_pdfs p ON p.invoice_number = i.number",
-    );
     let sql = format!(
-        "{RECIPIENT_COLUMNS}, i.number AS occasion {from} AND i.issue_date >= $3 \
-         AND p.updated_at >= s.created_at \
+        "{RECIPIENT_COLUMNS}, i.number AS occasion FROM invoice_mail_pending q \
+         JOIN invoices i ON i.number = q.invoice_number \
+         JOIN accounts a ON a.payer_code = i.payer_code \
+         JOIN notification_subscriptions s ON s.account_id = a.id \
+         WHERE {MAY_GET} AND i.issue_date >= $3 \
          AND NOT EXISTS (SELECT 1 FROM notification_sends n \
              WHERE n.kind = s.kind AND n.occasion = i.number AND n.account_id = a.id) \
-         ORDER BY a.id, i.number LIMIT $2"
+         ORDER BY q.invoice_number LIMIT $2"
     );
     let values = vec![
         NotificationKind::InvoiceEmail.as_str().into(),
@@ -195,6 +222,28 @@ pub async fn invoices_to_send<C: ConnectionTrait>(
     recipients(conn, sql, values).await
 }
 
+/// Takes the invoices mailed off the list of PDFs that arrived.
+pub async fn forget_pending<C: ConnectionTrait>(conn: &C, mailed: &[String]) -> Result<(), DbErr> {
+    invoice_mail_pending::Entity::delete_many()
+        .filter(invoice_mail_pending::Column::InvoiceNumber.is_in(mailed.iter().cloned()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Forgets the invoices whose PDF arrived before `before` and that nobody could get since
+/// (their customer's address unconfirmed, say, or the invoice too old to be news).
+pub async fn forget_stale_pending<C: ConnectionTrait>(
+    conn: &C,
+    before: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    invoice_mail_pending::Entity::delete_many()
+        .filter(invoice_mail_pending::Column::ArrivedAt.lt(before))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Up to `limit` customers to remind of the reading window opened on `opened_on` (`occasion`
 /// names the reminder): those with a meter in use on an active point who submitted no reading
 /// dated in this window.
@@ -202,11 +251,11 @@ pub async fn reminders_to_send<C: ConnectionTrait>(
     conn: &C,
     occasion: &str,
     opened_on: NaiveDate,
-    limit: u64,
+    page: Page,
 ) -> Result<Vec<Recipient>, DbErr> {
-    let from = subscribed("");
     let sql = format!(
-        "{RECIPIENT_COLUMNS}, CAST($2 AS TEXT) AS occasion {from} \
+        "{RECIPIENT_COLUMNS}, CAST($2 AS TEXT) AS occasion {SUBSCRIBED} \
+         WHERE {MAY_GET} AND a.id > $5 \
          AND NOT EXISTS (SELECT 1 FROM notification_sends n \
              WHERE n.kind = s.kind AND n.occasion = $2 AND n.account_id = a.id) \
          AND EXISTS (SELECT 1 FROM points pt JOIN meters m ON m.point_code = pt.code \
@@ -220,7 +269,8 @@ pub async fn reminders_to_send<C: ConnectionTrait>(
         NotificationKind::ReadingReminder.as_str().into(),
         occasion.into(),
         opened_on.into(),
-        limit_value(limit),
+        limit_value(page.limit),
+        page.after_account.into(),
     ];
     recipients(conn, sql, values).await
 }
@@ -230,11 +280,11 @@ pub async fn reminders_to_send<C: ConnectionTrait>(
 pub async fn notice_to_send<C: ConnectionTrait>(
     conn: &C,
     notice: &Notice,
-    limit: u64,
+    page: Page,
 ) -> Result<Vec<Recipient>, DbErr> {
-    let from = subscribed("");
     let sql = format!(
-        "{RECIPIENT_COLUMNS}, CAST($2 AS TEXT) AS occasion {from} \
+        "{RECIPIENT_COLUMNS}, CAST($2 AS TEXT) AS occasion {SUBSCRIBED} \
+         WHERE {MAY_GET} AND a.id > $5 \
          AND NOT EXISTS (SELECT 1 FROM notification_sends ns \
              WHERE ns.kind = s.kind AND ns.occasion = $2 AND ns.account_id = a.id) \
          AND EXISTS (SELECT 1 FROM notices n JOIN points pt ON pt.payer_code = a.payer_code \
@@ -245,9 +295,18 @@ pub async fn notice_to_send<C: ConnectionTrait>(
         NotificationKind::Notice.as_str().into(),
         notice.id.to_string().into(),
         notice.id.into(),
-        limit_value(limit),
+        limit_value(page.limit),
+        page.after_account.into(),
     ];
     recipients(conn, sql, values).await
+}
+
+/// A batch of recipients: up to `limit` of the accounts after `after_account`, by id, so a
+/// long send reads each account once rather than skipping those done again and again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub after_account: i64,
+    pub limit: u64,
 }
 
 fn limit_value(limit: u64) -> Value {
@@ -266,13 +325,15 @@ pub struct InvoiceEmailPayer {
     pub since: DateTime<Utc>,
 }
 
-/// Every payer who gets invoices by e-mail, by payer code.
+/// The payers who get invoices by e-mail, by payer code; the first `limit`, or all.
 pub async fn invoice_email_payers<C: ConnectionTrait>(
     conn: &C,
+    limit: Option<u64>,
 ) -> Result<Vec<InvoiceEmailPayer>, DbErr> {
-    let from = subscribed("JOIN payers p ON p.code = a.payer_code");
+    let limit = limit.map_or(String::new(), |limit| format!(" LIMIT {limit}"));
     let sql = format!(
-        "SELECT a.payer_code, p.name, a.email, s.created_at AS since {from} ORDER BY a.payer_code"
+        "SELECT a.payer_code, p.name, a.email, s.created_at AS since {SUBSCRIBED} \
+         JOIN payers p ON p.code = a.payer_code WHERE {MAY_GET} ORDER BY a.payer_code{limit}"
     );
     let statement = Statement::from_sql_and_values(
         conn.get_database_backend(),
@@ -282,4 +343,21 @@ pub async fn invoice_email_payers<C: ConnectionTrait>(
     InvoiceEmailPayer::find_by_statement(statement)
         .all(conn)
         .await
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    count: i64,
+}
+
+/// How many payers get invoices by e-mail.
+pub async fn count_invoice_email_payers<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
+    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS count {SUBSCRIBED} WHERE {MAY_GET}");
+    let statement = Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        sql,
+        [NotificationKind::InvoiceEmail.as_str().into()],
+    );
+    let count = Count::find_by_statement(statement).one(conn).await?;
+    Ok(count.map_or(0, |count| u64::try_from(count.count).unwrap_or(0)))
 }

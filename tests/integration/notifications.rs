@@ -169,7 +169,8 @@ async fn billing_sends_a_new_invoice(app: &TestApp, token: &str, pdf: &[u8]) {
     let invoice = json!([{
         "invoice_number": NEW_INVOICE, "payer_code": ACCOUNT_PAYER,
         "issue_date": today.to_string(), "due_date": due_date().to_string(),
-        "net": "38.20", "vat": "3.63", "total": "41.83"
+        "net": "38.20", "vat": "3.63", "total": "41.83",
+        "reference": eportal::domain::upn::Reference::si12(NEW_INVOICE).unwrap().to_string()
     }]);
     assert_eq!(
         put(app, token, "/api/v1/invoices", &invoice).await.status(),
@@ -225,17 +226,19 @@ async fn a_new_invoice_is_mailed_once_with_its_pdf_and_qr_code(backend: Backend)
 
     let pdf = b"%PDF-1.4\n% invoice 202699001\n".to_vec();
     billing_sends_a_new_invoice(&app, &token, &pdf).await;
-    assert_eq!(run(&services, None).await.invoices, 1);
+    run(&services, None).await;
     // The same import again, and another run: nothing more.
     billing_sends_a_new_invoice(&app, &token, &pdf).await;
     assert_eq!(run(&services, None).await.invoices, 0);
 
     let mail = app.mail_to(ACCOUNT_EMAIL).await;
+    // The new invoice, once; not the old one whose PDF came again.
     let invoices: Vec<_> = mail
         .iter()
-        .filter(|m| m.subject == "Račun 202699001")
+        .filter(|m| m.subject.starts_with("Račun "))
         .collect();
     assert_eq!(invoices.len(), 1, "{:?}", subjects(&mail));
+    assert_eq!(invoices[0].subject, "Račun 202699001");
     let queued = invoices[0];
     assert_eq!(queued.invoice_number.as_deref(), Some(NEW_INVOICE));
     let text = &queued.body_text;
@@ -504,13 +507,15 @@ async fn a_notice_reaches_its_area_on_the_home_page_and_by_mail(backend: Backend
                 ("title", "Zapora vodovoda na vaši ulici"),
                 (
                     "body",
-                    "Voda bo zaprta od 8. do 12. ure.\n\nProsimo za razumevanje.",
+                    // As browsers send a text area: CRLF.
+                    "Voda bo zaprta od 8. do 12. ure.\r\n\r\nProsimo za razumevanje.",
                 ),
                 ("valid_from", "1. 1. 2026"),
                 ("valid_to", "31. 12. 2099"),
                 ("area", "street"),
                 ("settlement", &settlement),
-                ("street", &street_name),
+                // In any case: billing writes streets in capitals.
+                ("street", &street_name.to_lowercase()),
             ],
         )
         .await;
@@ -575,7 +580,10 @@ async fn a_notice_reaches_its_area_on_the_home_page_and_by_mail(backend: Backend
     );
     let home = app.get("/home").await.text().await.unwrap();
     assert!(home.contains("Zapora vodovoda na vaši ulici"), "{home}");
-    assert!(home.contains("Voda bo zaprta od 8. do 12. ure."), "{home}");
+    assert!(
+        home.contains("<p>Voda bo zaprta od 8. do 12. ure.</p><p>Prosimo za razumevanje.</p>"),
+        "{home}"
+    );
     assert!(
         home.contains("Velja od 1. 1. 2026 do 31. 12. 2099"),
         "{home}"
@@ -588,8 +596,9 @@ async fn a_notice_reaches_its_area_on_the_home_page_and_by_mail(backend: Backend
     );
     assert!(home.contains("Izpiranje vodovodnega omrežja"), "{home}");
 
-    // By mail: the street's and the point's notice, once each.
-    assert_eq!(run(&services, None).await.notices, 2);
+    // By mail: the street's and the point's notice, once each (some perhaps by the app's own
+    // scheduled run, which goes on beside the test's).
+    run(&services, None).await;
     assert_eq!(run(&services, None).await.notices, 0);
     let mail = app.mail_to(ACCOUNT_EMAIL).await;
     let notices: Vec<_> = mail
@@ -762,6 +771,7 @@ async fn staff_see_and_export_who_gets_invoices_by_mail_and_the_api_lists_them(b
     assert_eq!(lines[0], "payer_code;name;email;since");
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(lines[1].starts_with(&format!("{ACCOUNT_PAYER};")), "{csv}");
+    assert_eq!(audited(&app, "invoice_email_payers_exported").await, 1);
 
     let (_, token) = make_token(&app, &[Scope::BillingWrite], None).await;
     let listed: serde_json::Value = app
@@ -777,6 +787,7 @@ async fn staff_see_and_export_who_gets_invoices_by_mail_and_the_api_lists_them(b
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
     assert_eq!(listed["items"][0]["payer_code"], ACCOUNT_PAYER);
     assert_eq!(listed["items"][0]["email"], ACCOUNT_EMAIL);
+    assert_eq!(audited(&app, "invoice_email_payers_exported").await, 2);
     let (_, reader) = make_token(&app, &[Scope::ReadingsRead], None).await;
     let refused = app
         .client

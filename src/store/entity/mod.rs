@@ -15,6 +15,7 @@ pub mod import_upload;
 pub mod import_upload_file;
 pub mod invoice;
 pub mod invoice_line;
+pub mod invoice_mail_pending;
 pub mod invoice_pdf;
 pub mod meter;
 pub mod notice;

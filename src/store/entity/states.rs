@@ -130,6 +130,7 @@ stored_as!(AuditAction {
     NotificationsChanged => "notifications_changed",
     Unsubscribed => "unsubscribed",
     NoticePublished => "notice_published",
+    InvoiceEmailPayersExported => "invoice_email_payers_exported",
 });
 
 stored_as!(NotificationKind {

@@ -1,7 +1,8 @@
 //! Notifications (SPEC §3.15): what each customer asked to get by e-mail, a record of each
 //! notification sent (one per customer and occasion, so no occasion is sent twice, whichever
 //! instance sends it), the notices of works and outages, the lease that lets one instance at a
-//! time run the scheduled sends, and the outbox's unsubscribe link and invoice attachment.
+//! time run the scheduled sends, the invoices whose PDF arrived for a customer who wants it by
+//! e-mail, and the outbox's unsubscribe link and invoice attachment.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -94,6 +95,15 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(Alias::new("invoice_mail_pending"))
+                    .col(string("invoice_number").primary_key())
+                    .col(timestamp_with_time_zone("arrived_at"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
                     .table(Alias::new("scheduler_leases"))
                     .col(string("job").primary_key())
                     .col(string("holder"))
@@ -109,6 +119,7 @@ impl MigrationTrait for Migration {
         drop_column(manager, "outbox", "invoice_number").await?;
         drop_column(manager, "outbox", "list_unsubscribe").await?;
         for table in [
+            "invoice_mail_pending",
             "scheduler_leases",
             "notice_points",
             "notices",

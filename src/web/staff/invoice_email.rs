@@ -6,15 +6,19 @@ use axum::extract::State;
 use axum::response::{Html, Response};
 
 use super::auth::StaffMember;
+use crate::app::Origin;
+use crate::app::notifications as app_notifications;
 use crate::domain::dates::local_date;
 use crate::i18n::format_date_time_sl;
+use crate::store::audit::Actor;
 use crate::store::notifications::{self, InvoiceEmailPayer};
+use crate::web::kit::client::ClientAddr;
 use crate::web::kit::download::spreadsheet_download;
 use crate::web::kit::page::{Chrome, Frame, render};
 use crate::web::{AppState, WebError};
 
 /// Rows the page shows; the CSV has them all.
-const SHOWN: usize = 100;
+const SHOWN: u64 = 100;
 
 struct Row {
     payer_code: String,
@@ -27,7 +31,7 @@ struct Row {
 #[template(path = "staff/invoice_email.html")]
 struct InvoiceEmailPage {
     page: Chrome,
-    count: usize,
+    count: u64,
     rows: Vec<Row>,
 }
 
@@ -36,15 +40,15 @@ pub async fn list(
     frame: Frame,
     member: StaffMember,
 ) -> Result<Html<String>, WebError> {
-    let payers = notifications::invoice_email_payers(&state.app.db).await?;
+    let db = &state.app.db;
+    let payers = notifications::invoice_email_payers(db, Some(SHOWN)).await?;
     render(&InvoiceEmailPage {
         page: frame
             .chrome("staff-invoice-email-title")
             .for_staff_user(&member.user),
-        count: payers.len(),
+        count: notifications::count_invoice_email_payers(db).await?,
         rows: payers
             .into_iter()
-            .take(SHOWN)
             .map(|payer| Row {
                 since: format_date_time_sl(payer.since),
                 payer_code: payer.payer_code,
@@ -58,9 +62,12 @@ pub async fn list(
 /// The list as `placnik;ime;e_posta;od` for billing's printing run.
 pub async fn export(
     State(state): State<AppState>,
-    _member: StaffMember,
+    ClientAddr(addr): ClientAddr,
+    member: StaffMember,
 ) -> Result<Response, WebError> {
-    let payers = notifications::invoice_email_payers(&state.app.db).await?;
+    let actor = Actor::Staff(&member.user.username);
+    let origin = Origin::web(addr);
+    let payers = app_notifications::export_invoice_email_payers(&state.app, &origin, actor).await?;
     let rows = payers.into_iter().map(
         |InvoiceEmailPayer {
              payer_code,

@@ -2,10 +2,13 @@
 //! a street in a settlement, or listed points) and kept; the list shows each with how many
 //! customers it was e-mailed to.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::auth::StaffMember;
@@ -40,7 +43,7 @@ struct Row {
     valid: String,
     area: String,
     published: String,
-    mailed: u64,
+    mailed: i64,
 }
 
 /// The form as typed.
@@ -126,13 +129,18 @@ async fn notices_page(
     let db = &state.app.db;
     let (offset, limit) = Paging::window(page_no);
     let (notices, paging) = Paging::of(page_no, stored::page(db, offset, limit).await?);
+    let occasions = notices.iter().map(|notice| notice.id.to_string()).collect();
+    let mailed: HashMap<String, i64> =
+        notifications::count_sent(db, NotificationKind::Notice, occasions)
+            .await?
+            .into_iter()
+            .collect();
     let mut rows = Vec::with_capacity(notices.len());
     for notice in notices {
         let points = match notice.area {
             NoticeArea::Points => stored::points_of(db, notice.id).await?,
             _ => Vec::new(),
         };
-        let occasion = notice.id.to_string();
         rows.push(Row {
             valid: format!(
                 "{} – {}",
@@ -145,7 +153,7 @@ async fn notices_page(
                 format_date_time_sl(notice.published_at),
                 notice.published_by
             ),
-            mailed: notifications::count_sent(db, NotificationKind::Notice, &occasion).await?,
+            mailed: mailed.get(&notice.id.to_string()).copied().unwrap_or(0),
             title: notice.title,
         });
     }
@@ -178,10 +186,11 @@ pub async fn list(
 }
 
 /// The notice the form describes, or what is wrong with it.
-fn notice_of(form: &NoticeForm, lang: Lang) -> Result<NewNotice, FormErrors> {
+fn notice_of(form: &NoticeForm, lang: Lang, today: NaiveDate) -> Result<NewNotice, FormErrors> {
     let mut errors = FormErrors::default();
     let title = TITLE.check(&mut errors, lang, &form.title);
-    let body = BODY.check(&mut errors, lang, &form.body);
+    // Browsers send a text area's lines with CRLF; paragraphs are split at empty lines.
+    let body = BODY.check(&mut errors, lang, &form.body.replace("\r\n", "\n"));
     let mut day = |field: &'static str, text: &str| match typed_date(text) {
         Ok(day) => Some(day),
         Err(_) => {
@@ -195,6 +204,8 @@ fn notice_of(form: &NoticeForm, lang: Lang) -> Result<NewNotice, FormErrors> {
         && to < from
     {
         errors.add("valid_to", lang.t("staff-notice-dates-order"));
+    } else if valid_to.is_some_and(|to| to < today) {
+        errors.add("valid_to", lang.t("staff-notice-expired"));
     }
     let area = NoticeArea::ALL
         .iter()
@@ -202,12 +213,14 @@ fn notice_of(form: &NoticeForm, lang: Lang) -> Result<NewNotice, FormErrors> {
         .find(|area| area.as_str() == form.area);
     let filled = |text: &str| Some(text.trim().to_owned()).filter(|text| !text.is_empty());
     let (settlement, street) = (filled(&form.settlement), filled(&form.street));
-    let points: Vec<String> = form
+    let mut points: Vec<String> = form
         .points
         .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
         .filter(|code| !code.is_empty())
         .map(str::to_owned)
         .collect();
+    points.sort();
+    points.dedup();
     match area {
         None => errors.add("area", lang.t("staff-notice-area-missing")),
         Some(NoticeArea::Settlement | NoticeArea::Street) if settlement.is_none() => {
@@ -262,7 +275,7 @@ pub async fn publish(
     Form(form): Form<NoticeForm>,
 ) -> Result<Response, WebError> {
     let lang = frame.lang;
-    let errors = match notice_of(&form, lang) {
+    let errors = match notice_of(&form, lang, state.app.today()) {
         Err(errors) => errors,
         Ok(notice) => {
             let origin = Origin::web(addr);

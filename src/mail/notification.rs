@@ -215,23 +215,16 @@ mod tests {
     }
 
     #[test]
-    fn the_reading_window_opens() {
-        let due = ReminderDue::Opening {
-            opened_on: day(2026, 11, 25),
-        };
-        snapshot("reminder-opening", |lang, site| {
-            reminder(lang, site, due, day(2026, 12, 5))
-        });
-    }
-
-    #[test]
-    fn the_reading_window_closes_soon() {
-        let due = ReminderDue::Closing {
-            opened_on: day(2026, 11, 25),
-        };
-        snapshot("reminder-closing", |lang, site| {
-            reminder(lang, site, due, day(2026, 12, 5))
-        });
+    fn the_reading_window_opens_and_closes_soon() {
+        let opened_on = day(2026, 11, 25);
+        for (name, due) in [
+            ("reminder-opening", ReminderDue::Opening { opened_on }),
+            ("reminder-closing", ReminderDue::Closing { opened_on }),
+        ] {
+            snapshot(name, |lang, site| {
+                reminder(lang, site, due, day(2026, 12, 5))
+            });
+        }
     }
 
     #[test]

@@ -209,6 +209,10 @@ impl Run<'_> {
             return Ok(());
         };
         let occasion = due.occasion();
+        let kind = NotificationKind::ReadingReminder;
+        if notifications::is_finished(&self.services.db, kind, &occasion).await? {
+            return Ok(());
+        }
         let letters = Letters::Reminder { due, closes_on };
         let mut page = Page {
             after_account: 0,
@@ -224,20 +228,27 @@ impl Run<'_> {
             .await?;
             let Some(last) = batch.last() else { break };
             page.after_account = last.account_id;
-            let Some(count) = self
-                .send(NotificationKind::ReadingReminder, batch, &letters)
-                .await?
-            else {
+            let Some(count) = self.send(kind, batch, &letters).await? else {
                 break;
             };
             self.queued.reminders += count;
+        }
+        self.finish(kind, &occasion).await
+    }
+
+    /// Records that `occasion` went to everyone it was for (customers who ask later get the
+    /// next one), unless another instance took the run over before it was done.
+    async fn finish(&self, kind: NotificationKind, occasion: &str) -> Result<(), AppError> {
+        if !self.lease_lost {
+            let now = self.services.now();
+            notifications::finish(&self.services.db, kind, occasion, now).await?;
         }
         Ok(())
     }
 
     /// Each valid notice, to every customer of its area who asked before it was published.
     async fn notices(&mut self, today: NaiveDate) -> Result<(), AppError> {
-        for notice in notices::not_expired(&self.services.db, today).await? {
+        for notice in notices::to_mail(&self.services.db, today).await? {
             let mut page = Page {
                 after_account: 0,
                 limit: BATCH,
@@ -254,6 +265,8 @@ impl Run<'_> {
                 };
                 self.queued.notices += count;
             }
+            self.finish(NotificationKind::Notice, &notice.id.to_string())
+                .await?;
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ use super::entity::{notice, notice_point};
 
 pub use super::entity::notice::Model as Notice;
 pub use super::entity::states::NoticeArea;
+use super::entity::states::NotificationKind;
 
 /// Whether point `pt` lies in the area of notice `n`: a settlement is the points' `city`; a
 /// street's points and a list of points are the notice's own (`notice_points`).
@@ -105,16 +106,17 @@ pub async fn valid_for_payer<C: ConnectionTrait>(
     Notice::find_by_statement(statement).all(conn).await
 }
 
-/// The notices still valid on `today` (or later), which may still have mail to send.
-pub async fn not_expired<C: ConnectionTrait>(
-    conn: &C,
-    today: NaiveDate,
-) -> Result<Vec<Notice>, DbErr> {
-    notice::Entity::find()
-        .filter(notice::Column::ValidTo.gte(today))
-        .order_by_asc(notice::Column::Id)
-        .all(conn)
-        .await
+/// The notices still valid on `today` (or later) not yet sent to everyone they are for.
+pub async fn to_mail<C: ConnectionTrait>(conn: &C, today: NaiveDate) -> Result<Vec<Notice>, DbErr> {
+    let statement = Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        "SELECT n.* FROM notices n WHERE n.valid_to >= $1 AND NOT EXISTS \
+         (SELECT 1 FROM notification_occasions o \
+             WHERE o.kind = $2 AND o.occasion = CAST(n.id AS TEXT)) \
+         ORDER BY n.id",
+        [today.into(), NotificationKind::Notice.as_str().into()],
+    );
+    Notice::find_by_statement(statement).all(conn).await
 }
 
 /// A page of notices, the newest first (for the back office).

@@ -10,7 +10,9 @@ use sea_orm::{
     Set, Statement, Value,
 };
 
-use super::entity::{invoice_mail_pending, notification_send, notification_subscription};
+use super::entity::{
+    invoice_mail_pending, notification_occasion, notification_send, notification_subscription,
+};
 use super::notices::{AREA_MATCH, Notice};
 
 pub use super::entity::notification_subscription::Model as Subscription;
@@ -129,6 +131,44 @@ pub async fn record_sent<C: ConnectionTrait>(
         .exec_without_returning(conn)
         .await?;
     Ok(inserted == 1)
+}
+
+/// Whether `occasion` was sent to every customer it was for.
+pub async fn is_finished<C: ConnectionTrait>(
+    conn: &C,
+    kind: NotificationKind,
+    occasion: &str,
+) -> Result<bool, DbErr> {
+    let found = notification_occasion::Entity::find_by_id((kind, occasion.to_owned()))
+        .one(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Records that `occasion` was sent to every customer it was for.
+pub async fn finish<C: ConnectionTrait>(
+    conn: &C,
+    kind: NotificationKind,
+    occasion: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = notification_occasion::ActiveModel {
+        kind: Set(kind),
+        occasion: Set(occasion.to_owned()),
+        finished_at: Set(now),
+    };
+    notification_occasion::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                notification_occasion::Column::Kind,
+                notification_occasion::Column::Occasion,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
 }
 
 /// How many customers each of `occasions` was queued for (those with none are left out).

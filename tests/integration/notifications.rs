@@ -63,11 +63,16 @@ async fn subscribe(app: &TestApp, account_id: i64, kind: NotificationKind) {
 
 /// The demo's second customer, with an account of their own; its id.
 async fn other_account(app: &TestApp) -> i64 {
+    account_of(app, OVERDUE_PAYER, OTHER_EMAIL).await
+}
+
+/// An account of the demo's payer `payer_code`, with `email`; its id.
+async fn account_of(app: &TestApp, payer_code: &str, email: &str) -> i64 {
     use eportal::store::accounts::{NewAccount, insert_active_account};
     let consent = app.config.consent.as_ref().unwrap().version.clone();
     let account = NewAccount {
-        payer_code: OVERDUE_PAYER.to_owned(),
-        email: OTHER_EMAIL.to_owned(),
+        payer_code: payer_code.to_owned(),
+        email: email.to_owned(),
         password_hash: "$argon2id$v=19$m=8,t=1,p=1$none".to_owned(),
         display_name: None,
         phone: None,
@@ -356,6 +361,14 @@ async fn reminders_go_when_the_window_opens_and_before_it_closes_to_who_has_not_
 
     assert_eq!(run(&services, window).await.reminders, 2);
     assert_eq!(run(&services, window).await.reminders, 0, "once per window");
+    // Who asks once the window's reminder went out gets the next one.
+    let latecomer = account_of(&app, eportal::demo::MANUAL_PAYER, "novak@example.si").await;
+    subscribe(&app, latecomer, NotificationKind::ReadingReminder).await;
+    assert_eq!(
+        run(&services, window).await.reminders,
+        0,
+        "the opening is over"
+    );
     let opening = app.mail_to(ACCOUNT_EMAIL).await;
     assert_eq!(subjects(&opening), ["Čas je za vnos števnega stanja"]);
     let text = &opening[0].body_text;
@@ -385,7 +398,11 @@ async fn reminders_go_when_the_window_opens_and_before_it_closes_to_who_has_not_
         "not yet two days before"
     );
     clock.advance(std::time::Duration::from_secs(2 * 86_400));
-    assert_eq!(run(&services, window).await.reminders, 1);
+    assert_eq!(
+        run(&services, window).await.reminders,
+        2,
+        "the other and the latecomer"
+    );
     assert_eq!(run(&services, window).await.reminders, 0);
     assert_eq!(
         app.mail_to(ACCOUNT_EMAIL).await.len(),

@@ -20,6 +20,7 @@ pub mod invoice_pdf;
 pub mod meter;
 pub mod notice;
 pub mod notice_point;
+pub mod notification_occasion;
 pub mod notification_send;
 pub mod notification_subscription;
 pub mod open_item;

@@ -1,8 +1,9 @@
 //! Notifications (SPEC §3.15): what each customer asked to get by e-mail, a record of each
 //! notification sent (one per customer and occasion, so no occasion is sent twice, whichever
-//! instance sends it), the notices of works and outages, the lease that lets one instance at a
-//! time run the scheduled sends, the invoices whose PDF arrived for a customer who wants it by
-//! e-mail, and the outbox's unsubscribe link and invoice attachment.
+//! instance sends it) and of each occasion sent to all it was for, the notices of works and
+//! outages, the lease that lets one instance at a time run the scheduled sends, the invoices
+//! whose PDF arrived for a customer who wants it by e-mail, and the outbox's unsubscribe link
+//! and invoice attachment.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -95,6 +96,21 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(Alias::new("notification_occasions"))
+                    .col(string("kind"))
+                    .col(string("occasion"))
+                    .col(timestamp_with_time_zone("finished_at"))
+                    .primary_key(
+                        Index::create()
+                            .col(Alias::new("kind"))
+                            .col(Alias::new("occasion")),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
                     .table(Alias::new("invoice_mail_pending"))
                     .col(string("invoice_number").primary_key())
                     .col(timestamp_with_time_zone("arrived_at"))
@@ -120,6 +136,7 @@ impl MigrationTrait for Migration {
         drop_column(manager, "outbox", "list_unsubscribe").await?;
         for table in [
             "invoice_mail_pending",
+            "notification_occasions",
             "scheduler_leases",
             "notice_points",
             "notices",

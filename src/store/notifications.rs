@@ -286,7 +286,7 @@ pub async fn forget_stale_pending<C: ConnectionTrait>(
 
 /// Up to `limit` customers to remind of the reading window opened on `opened_on` (`occasion`
 /// names the reminder): those with a meter in use on an active point who submitted no reading
-/// dated in this window.
+/// dated in this window (those reminded already are passed over by [`record_sent`]).
 pub async fn reminders_to_send<C: ConnectionTrait>(
     conn: &C,
     occasion: &str,
@@ -296,8 +296,6 @@ pub async fn reminders_to_send<C: ConnectionTrait>(
     let sql = format!(
         "{RECIPIENT_COLUMNS}, CAST($2 AS TEXT) AS occasion {SUBSCRIBED} \
          WHERE {MAY_GET} AND a.id > $5 \
-         AND NOT EXISTS (SELECT 1 FROM notification_sends n \
-             WHERE n.kind = s.kind AND n.occasion = $2 AND n.account_id = a.id) \
          AND EXISTS (SELECT 1 FROM points pt JOIN meters m ON m.point_code = pt.code \
              WHERE pt.payer_code = a.payer_code AND pt.active \
              AND (m.removed_on IS NULL OR m.removed_on > $3)) \
@@ -316,7 +314,9 @@ pub async fn reminders_to_send<C: ConnectionTrait>(
 }
 
 /// Up to `limit` customers with an active point in the area of `notice` who asked for notices
-/// before it was published and were not sent it.
+/// before it was published. (Those it was sent to already are passed over by [`record_sent`]:
+/// asking the database for them per account made PostgreSQL's planner, on a table whose
+/// statistics lagged, scan every record of the occasion for every account.)
 pub async fn notice_to_send<C: ConnectionTrait>(
     conn: &C,
     notice: &Notice,
@@ -325,8 +325,6 @@ pub async fn notice_to_send<C: ConnectionTrait>(
     let sql = format!(
         "{RECIPIENT_COLUMNS}, CAST($2 AS TEXT) AS occasion {SUBSCRIBED} \
          WHERE {MAY_GET} AND a.id > $5 \
-         AND NOT EXISTS (SELECT 1 FROM notification_sends ns \
-             WHERE ns.kind = s.kind AND ns.occasion = $2 AND ns.account_id = a.id) \
          AND EXISTS (SELECT 1 FROM notices n JOIN points pt ON pt.payer_code = a.payer_code \
              WHERE n.id = $3 AND s.created_at <= n.published_at AND pt.active AND {AREA_MATCH}) \
          ORDER BY a.id LIMIT $4"

@@ -196,14 +196,18 @@ impl Notifier {
     }
 }
 
-/// Deletes expired sessions every ten minutes.
+/// Every ten minutes: deletes expired sessions and brings the planner's statistics of tables
+/// that grew up to date.
 async fn sweep_sessions(db: Db, stop: CancellationToken) {
-    let store = DbSessionStore::new(db);
+    let store = DbSessionStore::new(db.clone());
     loop {
         match store.delete_expired(chrono::Utc::now()).await {
             Ok(0) => {}
             Ok(deleted) => tracing::debug!(deleted, "expired sessions deleted"),
             Err(error) => tracing::warn!(%error, "cannot delete expired sessions"),
+        }
+        if let Err(error) = store::billing::refresh_grown_statistics(&db).await {
+            tracing::warn!(%error, "cannot refresh the planner's statistics");
         }
         tokio::select! {
             _ = stop.cancelled() => return,

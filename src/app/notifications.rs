@@ -186,6 +186,9 @@ impl Run<'_> {
     /// New invoices by e-mail: those whose PDF arrived lately, until none is left to send.
     async fn invoices(&mut self, today: NaiveDate) -> Result<(), AppError> {
         let db = &self.services.db;
+        if !notifications::has_pending(db).await? {
+            return Ok(());
+        }
         let issued_since = today - Duration::days(NEW_INVOICE_DAYS);
         loop {
             let batch = notifications::invoices_to_send(db, issued_since, BATCH).await?;

@@ -237,6 +237,13 @@ pub async fn note_invoice_pdf<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Whether any invoice's PDF arrived for a customer who wants it by e-mail (most minutes,
+/// none: the run then asks nothing more).
+pub async fn has_pending<C: ConnectionTrait>(conn: &C) -> Result<bool, DbErr> {
+    let one = invoice_mail_pending::Entity::find().one(conn).await?;
+    Ok(one.is_some())
+}
+
 /// Up to `limit` (customer, invoice) pairs of the invoices whose PDF arrived for a customer
 /// who wants them by e-mail, issued since `issued_since`, not sent to them yet.
 pub async fn invoices_to_send<C: ConnectionTrait>(
@@ -245,11 +252,12 @@ pub async fn invoices_to_send<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<Recipient>, DbErr> {
     let sql = format!(
+        // From the (short) list of arrived PDFs outwards: `CROSS JOIN` keeps SQLite's planner,
+        // which knows nothing of the list's size, from walking every account each minute.
         "{RECIPIENT_COLUMNS}, i.number AS occasion FROM invoice_mail_pending q \
-         JOIN invoices i ON i.number = q.invoice_number \
-         JOIN accounts a ON a.payer_code = i.payer_code \
-         JOIN notification_subscriptions s ON s.account_id = a.id \
-         WHERE {MAY_GET} AND i.issue_date >= $3 \
+         CROSS JOIN invoices i CROSS JOIN accounts a CROSS JOIN notification_subscriptions s \
+         WHERE i.number = q.invoice_number AND a.payer_code = i.payer_code \
+         AND s.account_id = a.id AND {MAY_GET} AND i.issue_date >= $3 \
          AND NOT EXISTS (SELECT 1 FROM notification_sends n \
              WHERE n.kind = s.kind AND n.occasion = i.number AND n.account_id = a.id) \
          ORDER BY q.invoice_number LIMIT $2"

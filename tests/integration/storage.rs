@@ -8,6 +8,7 @@ use crate::on_both_databases;
 use crate::support::{Backend, TestDatabase};
 
 on_both_databases!(
+    the_statistics_of_a_grown_table_are_taken_again,
     migrations_run_twice_without_harm,
     foreign_keys_are_enforced,
     sqlite_runs_with_durable_settings,
@@ -100,4 +101,60 @@ async fn sqlite_runs_with_durable_settings(backend: Backend) {
     assert_eq!(pragma("synchronous").await, "2", "FULL");
     assert_eq!(pragma("foreign_keys").await, "1");
     assert_eq!(pragma("busy_timeout").await, "10000");
+}
+
+/// SQLite's planner believed what the first import's statistics said of a table the portal
+/// fills itself (`accounts`: one row) and scanned it on every page once it held thousands.
+async fn the_statistics_of_a_grown_table_are_taken_again(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    store::migrate(&db).await.unwrap();
+    let rows_per_statistics = |db: store::Db| async move {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_accounts_email'",
+            ))
+            .await
+            .unwrap();
+        row.map(|row| row.try_get_by_index::<String>(0).unwrap())
+    };
+    let many = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) ";
+    let now = Utc::now().to_rfc3339();
+    if backend == Backend::Postgres {
+        // Autovacuum's: nothing to do, and nothing fails.
+        store::billing::refresh_grown_statistics(&db).await.unwrap();
+        return;
+    }
+    db.execute_unprepared("ANALYZE").await.unwrap();
+    assert_eq!(
+        rows_per_statistics(db.clone()).await,
+        None,
+        "an empty table has none"
+    );
+    db.execute_unprepared(&format!(
+        "{many} INSERT INTO payers (code, name, updated_at) SELECT printf('%06d', i), 'P', '{now}' FROM n"
+    ))
+    .await
+    .unwrap();
+    db.execute_unprepared(&format!(
+        "INSERT INTO accounts (payer_code, email, state, created_at, updated_at, lang) \
+         SELECT code, code || '@example.si', 'active', '{now}', '{now}', 'sl' FROM payers WHERE code = '000001'"
+    ))
+    .await
+    .unwrap();
+    db.execute_unprepared("ANALYZE accounts").await.unwrap();
+    assert_eq!(
+        rows_per_statistics(db.clone()).await.as_deref(),
+        Some("1 1")
+    );
+    db.execute_unprepared(&format!(
+        "INSERT INTO accounts (payer_code, email, state, created_at, updated_at, lang) \
+         SELECT code, code || '@example.si', 'active', '{now}', '{now}', 'sl' FROM payers WHERE code <> '000001'"
+    ))
+    .await
+    .unwrap();
+    store::billing::refresh_grown_statistics(&db).await.unwrap();
+    let stat = rows_per_statistics(db.clone()).await.unwrap();
+    assert!(stat.starts_with("3000 "), "{stat}");
 }

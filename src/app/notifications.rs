@@ -4,7 +4,7 @@
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::{AppError, Origin, Services};
 use crate::auth::secret::new_token;
@@ -213,9 +213,9 @@ impl Run<'_> {
         };
         let occasion = due.occasion();
         let kind = NotificationKind::ReadingReminder;
-        if notifications::is_finished(&self.services.db, kind, &occasion).await? {
-            return Ok(());
-        }
+        // After the first pass, only who asked since is looked at.
+        let asked_after = notifications::finished_at(&self.services.db, kind, &occasion).await?;
+        let pass_started = self.services.now();
         let letters = Letters::Reminder { due, closes_on };
         let mut page = Page {
             after_account: 0,
@@ -226,6 +226,7 @@ impl Run<'_> {
                 &self.services.db,
                 &occasion,
                 due.opened_on(),
+                asked_after,
                 page,
             )
             .await?;
@@ -236,15 +237,19 @@ impl Run<'_> {
             };
             self.queued.reminders += count;
         }
-        self.finish(kind, &occasion).await
+        self.finish(kind, &occasion, pass_started).await
     }
 
-    /// Records that `occasion` went to everyone it was for (customers who ask later get the
-    /// next one), unless another instance took the run over before it was done.
-    async fn finish(&self, kind: NotificationKind, occasion: &str) -> Result<(), AppError> {
+    /// Records that `occasion` went to everyone it was for who had asked by `pass_started`,
+    /// unless another instance took the run over before it was done.
+    async fn finish(
+        &self,
+        kind: NotificationKind,
+        occasion: &str,
+        pass_started: DateTime<Utc>,
+    ) -> Result<(), AppError> {
         if !self.lease_lost {
-            let now = self.services.now();
-            notifications::finish(&self.services.db, kind, occasion, now).await?;
+            notifications::finish(&self.services.db, kind, occasion, pass_started).await?;
         }
         Ok(())
     }
@@ -252,6 +257,8 @@ impl Run<'_> {
     /// Each valid notice, to every customer of its area who asked before it was published.
     async fn notices(&mut self, today: NaiveDate) -> Result<(), AppError> {
         for notice in notices::to_mail(&self.services.db, today).await? {
+            // Who asks after a notice was published never gets it: one pass is all.
+            let pass_started = self.services.now();
             let mut page = Page {
                 after_account: 0,
                 limit: BATCH,
@@ -268,8 +275,12 @@ impl Run<'_> {
                 };
                 self.queued.notices += count;
             }
-            self.finish(NotificationKind::Notice, &notice.id.to_string())
-                .await?;
+            self.finish(
+                NotificationKind::Notice,
+                &notice.id.to_string(),
+                pass_started,
+            )
+            .await?;
         }
         Ok(())
     }

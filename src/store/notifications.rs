@@ -133,29 +133,29 @@ pub async fn record_sent<C: ConnectionTrait>(
     Ok(inserted == 1)
 }
 
-/// Whether `occasion` was sent to every customer it was for.
-pub async fn is_finished<C: ConnectionTrait>(
+/// When `occasion` was last sent to every customer it was for, if it was.
+pub async fn finished_at<C: ConnectionTrait>(
     conn: &C,
     kind: NotificationKind,
     occasion: &str,
-) -> Result<bool, DbErr> {
+) -> Result<Option<DateTime<Utc>>, DbErr> {
     let found = notification_occasion::Entity::find_by_id((kind, occasion.to_owned()))
         .one(conn)
         .await?;
-    Ok(found.is_some())
+    Ok(found.map(|occasion| occasion.finished_at))
 }
 
-/// Records that `occasion` was sent to every customer it was for.
+/// Records that `occasion` was sent to every customer it was for who had asked by `at`.
 pub async fn finish<C: ConnectionTrait>(
     conn: &C,
     kind: NotificationKind,
     occasion: &str,
-    now: DateTime<Utc>,
+    at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let row = notification_occasion::ActiveModel {
         kind: Set(kind),
         occasion: Set(occasion.to_owned()),
-        finished_at: Set(now),
+        finished_at: Set(at),
     };
     notification_occasion::Entity::insert(row)
         .on_conflict(
@@ -163,7 +163,7 @@ pub async fn finish<C: ConnectionTrait>(
                 notification_occasion::Column::Kind,
                 notification_occasion::Column::Occasion,
             ])
-            .do_nothing()
+            .update_column(notification_occasion::Column::FinishedAt)
             .to_owned(),
         )
         .exec_without_returning(conn)
@@ -294,16 +294,23 @@ pub async fn forget_stale_pending<C: ConnectionTrait>(
 
 /// Up to `limit` customers to remind of the reading window opened on `opened_on` (`occasion`
 /// names the reminder): those with a meter in use on an active point who submitted no reading
-/// dated in this window (those reminded already are passed over by [`record_sent`]).
+/// dated in this window, and who asked after `asked_after` when the reminder went out before
+/// (those reminded already are passed over by [`record_sent`]).
 pub async fn reminders_to_send<C: ConnectionTrait>(
     conn: &C,
     occasion: &str,
     opened_on: NaiveDate,
+    asked_after: Option<DateTime<Utc>>,
     page: Page,
 ) -> Result<Vec<Recipient>, DbErr> {
+    let latecomers = if asked_after.is_some() {
+        "AND s.created_at > $6"
+    } else {
+        ""
+    };
     let sql = format!(
         "{RECIPIENT_COLUMNS}, CAST($2 AS TEXT) AS occasion {SUBSCRIBED} \
-         WHERE {MAY_GET} AND a.id > $5 \
+         WHERE {MAY_GET} AND a.id > $5 {latecomers} \
          AND EXISTS (SELECT 1 FROM points pt JOIN meters m ON m.point_code = pt.code \
              WHERE pt.payer_code = a.payer_code AND pt.active \
              AND (m.removed_on IS NULL OR m.removed_on > $3)) \
@@ -311,13 +318,14 @@ pub async fn reminders_to_send<C: ConnectionTrait>(
              WHERE r.account_id = a.id AND r.read_on >= $3) \
          ORDER BY a.id LIMIT $4"
     );
-    let values = vec![
+    let mut values = vec![
         NotificationKind::ReadingReminder.as_str().into(),
         occasion.into(),
         opened_on.into(),
         limit_value(page.limit),
         page.after_account.into(),
     ];
+    values.extend(asked_after.map(Value::from));
     recipients(conn, sql, values).await
 }
 

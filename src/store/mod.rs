@@ -137,6 +137,22 @@ pub async fn begin_write(db: &Db) -> Result<DatabaseTransaction, DbErr> {
     .await
 }
 
+/// The number a `SELECT CAST(COUNT(*) AS BIGINT) …` query counts, with `$n` placeholders.
+pub(crate) async fn count<C: ConnectionTrait>(
+    conn: &C,
+    sql: String,
+    values: Vec<sea_orm::Value>,
+) -> Result<u64, DbErr> {
+    let statement =
+        sea_orm::Statement::from_sql_and_values(conn.get_database_backend(), sql, values);
+    let row = conn.query_one_raw(statement).await?;
+    let count: i64 = match row {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
 /// Answers whether the database takes queries (for `/readyz`).
 pub async fn ping(db: &Db) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())

@@ -70,20 +70,13 @@ pub async fn insert<C: ConnectionTrait>(
     Ok(stored.id)
 }
 
-#[derive(FromQueryResult)]
-struct Count {
-    count: i64,
-}
-
 /// How many active points lie in the area of notice `id`.
 pub async fn points_in_area<C: ConnectionTrait>(conn: &C, id: i64) -> Result<u64, DbErr> {
     let sql = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS count FROM notices n JOIN points pt ON pt.active \
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM notices n JOIN points pt ON pt.active \
          WHERE n.id = $1 AND {AREA_MATCH}"
     );
-    let statement = Statement::from_sql_and_values(conn.get_database_backend(), sql, [id.into()]);
-    let count = Count::find_by_statement(statement).one(conn).await?;
-    Ok(count.map_or(0, |count| u64::try_from(count.count).unwrap_or(0)))
+    super::count(conn, sql, vec![id.into()]).await
 }
 
 /// The notices valid on `today` for a point of the payer, the newest first.

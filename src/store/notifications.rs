@@ -399,19 +399,13 @@ pub async fn invoice_email_payers<C: ConnectionTrait>(
         .await
 }
 
-#[derive(FromQueryResult)]
-struct Count {
-    count: i64,
-}
-
 /// How many payers get invoices by e-mail.
 pub async fn count_invoice_email_payers<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
-    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS count {SUBSCRIBED} WHERE {MAY_GET}");
-    let statement = Statement::from_sql_and_values(
-        conn.get_database_backend(),
+    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) {SUBSCRIBED} WHERE {MAY_GET}");
+    super::count(
+        conn,
         sql,
-        [NotificationKind::InvoiceEmail.as_str().into()],
-    );
-    let count = Count::find_by_statement(statement).one(conn).await?;
-    Ok(count.map_or(0, |count| u64::try_from(count.count).unwrap_or(0)))
+        vec![NotificationKind::InvoiceEmail.as_str().into()],
+    )
+    .await
 }

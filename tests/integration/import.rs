@@ -21,6 +21,7 @@ on_both_databases!(
     a_dry_run_reports_but_stores_nothing,
     a_broken_line_in_the_middle_stores_nothing,
     rows_that_name_unknown_things_are_bad_lines,
+    every_reference_of_a_staged_file_is_checked,
     open_items_are_replaced_as_a_complete_set,
     invoice_pdfs_come_from_a_folder,
     the_command_line_reports_and_exits_non_zero_on_bad_lines,
@@ -269,6 +270,79 @@ async fn rows_that_name_unknown_things_are_bad_lines(backend: Backend) {
             .unwrap(),
         0
     );
+}
+
+/// The billing tables carry no foreign keys on PostgreSQL, and SQLite's import connection
+/// does not enforce them (m0014): the import's own check is all that keeps a row from naming
+/// something absent, for every column that names something.
+async fn every_reference_of_a_staged_file_is_checked(backend: Backend) {
+    use eportal::import::Reference;
+
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    import_all(&db).await;
+    let cases: [(Kind, &str, &str, Reference); 7] = [
+        (
+            Kind::Points,
+            "point_code;payer_code;services\nNEW-1;999999;VD\n",
+            "999999",
+            Reference::Payer,
+        ),
+        (
+            Kind::Points,
+            "point_code;payer_code;services\nNEW-1;700101;XYZ\n",
+            "XYZ",
+            Reference::Service,
+        ),
+        (
+            Kind::Meters,
+            "meter_serial;point_code;medium;unit;digits;decimals;installed_on\n\
+             NEW-1;NO-POINT;cold_water;m3;5;3;01.01.2026\n",
+            "NO-POINT",
+            Reference::Point,
+        ),
+        (
+            Kind::Readings,
+            "meter_serial;date;value;source\nNO-METER;01.01.2026;1;reader\n",
+            "NO-METER",
+            Reference::Meter,
+        ),
+        (
+            Kind::Invoices,
+            "invoice_number;payer_code;point_code;issue_date;due_date;net;vat;total\n\
+             2026999999;700101;NO-POINT;31.01.2026;18.02.2026;1,00;0,00;1,00\n",
+            "NO-POINT",
+            Reference::Point,
+        ),
+        (
+            Kind::InvoiceLines,
+            "invoice_number;line_no;description;amount\n2026999999;1;Voda;1,00\n",
+            "2026999999",
+            Reference::Invoice,
+        ),
+        (
+            Kind::InvoiceLines,
+            "invoice_number;line_no;service_code;description;amount\n\
+             2025000101;9;XYZ;Voda;1,00\n",
+            "XYZ",
+            Reference::Service,
+        ),
+    ];
+    for (kind, file, key, what) in cases {
+        let lines = bad_lines(import(&db, kind, file.as_bytes(), false).await);
+        assert!(
+            matches!(
+                lines.as_slice(),
+                [(2, _, Problem::UnknownReference { what: found, key: named })]
+                    if *found == what && named == key
+            ),
+            "{}: {lines:?}",
+            kind.as_str()
+        );
+    }
+    // Nothing of the refused files was stored.
+    let again = import_all(&db).await;
+    assert!(again.iter().all(|outcome| outcome.changes.is_empty()));
 }
 
 async fn open_items_are_replaced_as_a_complete_set(backend: Backend) {

@@ -53,26 +53,29 @@ async fn migrations_run_twice_without_harm(backend: Backend) {
     assert!(ping.is_ok());
 }
 
+/// Tables the portal writes row by row keep their foreign keys on both engines; the billing
+/// tables the staged import writes in bulk are checked by the import (m0014,
+/// `import::every_reference_of_a_staged_file_is_checked`).
 async fn foreign_keys_are_enforced(backend: Backend) {
-    use eportal::domain::billing::PointRecord;
+    use eportal::domain::billing::OpenItemRecord;
+    use eportal::domain::money::Cents;
     use eportal::domain::payer_code::PayerCode;
 
     let database = TestDatabase::new(backend).await;
     let db = database.connect().await;
-    let orphan = PointRecord {
-        code: "0000001".into(),
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    let orphan = OpenItemRecord {
         payer_code: PayerCode::parse("999999").unwrap(),
-        street: None,
-        postal_code: None,
-        city: None,
-        kind: None,
-        services: vec![],
-        active: true,
+        document_number: "2026000001".into(),
+        document_date: day,
+        due_date: day,
+        amount: Cents(100),
+        open_amount: Cents(100),
     };
-    let refused = store::billing::upsert_points(&db, &[orphan], Utc::now()).await;
+    let refused = store::billing::replace_open_items(&db, &[orphan]).await;
     assert!(
         refused.is_err(),
-        "a point of an unknown payer must be refused by the database"
+        "an open item of an unknown payer must be refused by the database"
     );
 }
 

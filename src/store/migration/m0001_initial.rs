@@ -6,7 +6,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(from: &str, from_col: &str, to: &str, to_col: &str) -> ForeignKeyCreateStatement {
+pub(super) fn fk(from: &str, from_col: &str, to: &str, to_col: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{from}_{from_col}"))
         .from(Alias::new(from), Alias::new(from_col))

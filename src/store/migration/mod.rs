@@ -15,6 +15,7 @@ mod m0010_reading_feed;
 mod m0011_idempotency_keys;
 mod m0012_import_run_deleted;
 mod m0013_notifications;
+mod m0014_billing_keys_checked_by_import;
 
 pub struct Migrator;
 
@@ -122,6 +123,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_idempotency_keys::Migration),
             Box::new(m0012_import_run_deleted::Migration),
             Box::new(m0013_notifications::Migration),
+            Box::new(m0014_billing_keys_checked_by_import::Migration),
         ]
     }
 }

@@ -19,42 +19,6 @@ pub enum DecimalError {
     Negative,
 }
 
-/// Parses `-1234,56` or `1234.56` (surrounding spaces ignored) with at most `max_scale`
-/// decimals as written, so that `1.234` is refused for cents rather than read as 1,23 €.
-pub fn parse_decimal(text: &str, max_scale: u32) -> Result<Decimal, DecimalError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(DecimalError::Empty);
-    }
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once([',', '.']) {
-        Some((whole, fraction)) => (whole, fraction),
-        None => (unsigned, ""),
-    };
-    let all_digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
-    let has_fraction = unsigned.len() > whole.len();
-    if whole.is_empty()
-        || !all_digits(whole)
-        || !all_digits(fraction)
-        || (has_fraction && fraction.is_empty())
-    {
-        return Err(DecimalError::NotANumber);
-    }
-    if fraction.len() > max_scale as usize {
-        return Err(DecimalError::TooManyDecimals { max_scale });
-    }
-    let sign = if unsigned.len() < text.len() { "-" } else { "" };
-    let plain = if has_fraction {
-        format!("{sign}{whole}.{fraction}")
-    } else {
-        format!("{sign}{whole}")
-    };
-    let mut value = Decimal::from_str_exact(&plain).map_err(|_| DecimalError::OutOfRange)?;
-    // "-0" is zero, not a negative number.
-    value.set_sign_positive(value.is_sign_positive() || value.is_zero());
-    Ok(value)
-}
-
 /// `value` in units of 10^-scale (e.g. cents for scale 2), refusing anything not exact.
 pub fn to_scaled_integer(value: Decimal, scale: u32) -> Result<i64, DecimalError> {
     let scaled = value
@@ -66,9 +30,51 @@ pub fn to_scaled_integer(value: Decimal, scale: u32) -> Result<i64, DecimalError
     scaled.to_i64().ok_or(DecimalError::OutOfRange)
 }
 
-/// Text with at most `scale` decimals, in units of 10^-scale.
+/// Parses `-1234,56` or `1234.56` (surrounding spaces ignored) with at most `scale` decimals
+/// as written, in units of 10^-scale: `1.234` is refused for cents rather than read as 1,23 €.
+/// Digit by digit into an integer: the import parses millions of these, and going through
+/// text and a `Decimal` took a tenth of its time.
 pub fn parse_scaled(text: &str, scale: u32) -> Result<i64, DecimalError> {
-    to_scaled_integer(parse_decimal(text, scale)?, scale)
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(DecimalError::Empty);
+    }
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(unsigned) => (true, unsigned),
+        None => (false, text),
+    };
+    let (whole, fraction) = match unsigned.split_once([',', '.']) {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let all_digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+    if whole.is_empty()
+        || !all_digits(whole)
+        || fraction.is_some_and(|fraction| fraction.is_empty() || !all_digits(fraction))
+    {
+        return Err(DecimalError::NotANumber);
+    }
+    let fraction = fraction.unwrap_or_default();
+    let padding = (scale as usize)
+        .checked_sub(fraction.len())
+        .ok_or(DecimalError::TooManyDecimals { max_scale: scale })?;
+    // Summed as a negative number, whose range reaches one further: i64::MIN is a value.
+    let digits = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .chain(std::iter::repeat_n(b'0', padding));
+    let mut value: i64 = 0;
+    for digit in digits {
+        value = value
+            .checked_mul(10)
+            .and_then(|value| value.checked_sub(i64::from(digit - b'0')))
+            .ok_or(DecimalError::OutOfRange)?;
+    }
+    if negative {
+        Ok(value)
+    } else {
+        value.checked_neg().ok_or(DecimalError::OutOfRange)
+    }
 }
 
 #[cfg(test)]
@@ -81,27 +87,53 @@ mod tests {
         Decimal::from_str(text).unwrap()
     }
 
+    /// What `parse_scaled` did through `Decimal`, kept to compare with.
+    fn through_decimal(text: &str, scale: u32) -> Result<i64, DecimalError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(DecimalError::Empty);
+        }
+        let unsigned = text.strip_prefix('-').unwrap_or(text);
+        let (whole, fraction) = unsigned.split_once([',', '.']).unwrap_or((unsigned, ""));
+        let all_digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+        let has_fraction = unsigned.len() > whole.len();
+        if whole.is_empty()
+            || !all_digits(whole)
+            || !all_digits(fraction)
+            || (has_fraction && fraction.is_empty())
+        {
+            return Err(DecimalError::NotANumber);
+        }
+        if fraction.len() > scale as usize {
+            return Err(DecimalError::TooManyDecimals { max_scale: scale });
+        }
+        let sign = if unsigned.len() < text.len() { "-" } else { "" };
+        let value = Decimal::from_str_exact(&format!("{sign}{whole}.{fraction}0"))
+            .map_err(|_| DecimalError::OutOfRange)?;
+        to_scaled_integer(value, scale)
+    }
+
     #[test]
     fn accepts_comma_point_sign_and_spaces() {
-        assert_eq!(parse_decimal("1234,56", 2), Ok(dec("1234.56")));
-        assert_eq!(parse_decimal("1234.56", 2), Ok(dec("1234.56")));
-        assert_eq!(parse_decimal(" -12,5 ", 2), Ok(dec("-12.5")));
-        assert_eq!(parse_decimal("7", 0), Ok(dec("7")));
-        assert_eq!(parse_decimal("007,10", 2), Ok(dec("7.1")));
-        assert_eq!(parse_decimal("-0", 2), Ok(Decimal::ZERO));
-        assert!(parse_decimal("-0,00", 2).unwrap().is_sign_positive());
+        assert_eq!(parse_scaled("1234,56", 2), Ok(123_456));
+        assert_eq!(parse_scaled("1234.56", 2), Ok(123_456));
+        assert_eq!(parse_scaled(" -12,5 ", 2), Ok(-1250));
+        assert_eq!(parse_scaled("7", 0), Ok(7));
+        assert_eq!(parse_scaled("007,10", 2), Ok(710));
+        assert_eq!(parse_scaled("-0", 2), Ok(0));
+        assert_eq!(parse_scaled("-0,00", 2), Ok(0));
     }
 
     #[test]
     fn refuses_what_is_not_a_plain_decimal() {
-        assert_eq!(parse_decimal("", 2), Err(DecimalError::Empty));
-        assert_eq!(parse_decimal("   ", 2), Err(DecimalError::Empty));
+        assert_eq!(parse_scaled("", 2), Err(DecimalError::Empty));
+        assert_eq!(parse_scaled("   ", 2), Err(DecimalError::Empty));
         for text in [
             "1.234,56", "1,234.56", "1 234", "12a", "1e3", "1E3", ",5", "5,", "-", "+5", "--5",
-            "0x10", "NaN", "½",
+            "0x10", "NaN", "½", "-,5", "5,-1",
         ] {
             assert_eq!(
-                parse_decimal(text, 4),
+                parse_scaled(text, 4),
                 Err(DecimalError::NotANumber),
                 "{text}"
             );
@@ -111,15 +143,15 @@ mod tests {
     #[test]
     fn counts_decimals_as_written() {
         assert_eq!(
-            parse_decimal("1,234", 2),
+            parse_scaled("1,234", 2),
             Err(DecimalError::TooManyDecimals { max_scale: 2 })
         );
         assert_eq!(
-            parse_decimal("1,50", 1),
+            parse_scaled("1,50", 1),
             Err(DecimalError::TooManyDecimals { max_scale: 1 })
         );
         assert_eq!(
-            parse_decimal("1,5", 0),
+            parse_scaled("1,5", 0),
             Err(DecimalError::TooManyDecimals { max_scale: 0 })
         );
     }
@@ -127,13 +159,19 @@ mod tests {
     #[test]
     fn refuses_numbers_too_large() {
         assert_eq!(
-            parse_decimal(&"9".repeat(40), 0),
+            parse_scaled(&"9".repeat(40), 0),
             Err(DecimalError::OutOfRange)
         );
         assert_eq!(
             parse_scaled("99999999999999999999", 2),
             Err(DecimalError::OutOfRange)
         );
+        assert_eq!(parse_scaled("92233720368547758,07", 2), Ok(i64::MAX));
+        assert_eq!(
+            parse_scaled("92233720368547758,08", 2),
+            Err(DecimalError::OutOfRange)
+        );
+        assert_eq!(parse_scaled("-92233720368547758,08", 2), Ok(i64::MIN));
     }
 
     #[test]
@@ -151,8 +189,8 @@ mod tests {
         #[test]
         fn comma_and_point_are_the_same(whole in 0u64..10_000_000_000, fraction in "[0-9]{1,4}", negative: bool) {
             let sign = if negative { "-" } else { "" };
-            let with_comma = parse_decimal(&format!("{sign}{whole},{fraction}"), 4);
-            let with_point = parse_decimal(&format!("{sign}{whole}.{fraction}"), 4);
+            let with_comma = parse_scaled(&format!("{sign}{whole},{fraction}"), 4);
+            let with_point = parse_scaled(&format!("{sign}{whole}.{fraction}"), 4);
             prop_assert!(with_comma.is_ok());
             prop_assert_eq!(with_comma, with_point);
         }
@@ -165,7 +203,12 @@ mod tests {
 
         #[test]
         fn letters_are_refused(text in "[0-9]{0,3}[a-zA-Z][0-9,.]{0,3}") {
-            prop_assert!(parse_decimal(&text, 4).is_err());
+            prop_assert!(parse_scaled(&text, 4).is_err());
+        }
+
+        #[test]
+        fn digit_by_digit_is_as_through_decimal(text in " ?-{0,2}[0-9]{0,21}([.,][0-9]{0,6})?[.,]?[0-9a]{0,1} ?", scale in 0u32..=5) {
+            prop_assert_eq!(parse_scaled(&text, scale), through_decimal(&text, scale));
         }
     }
 }

@@ -3,7 +3,7 @@
 //! ([`survey`]: text at all, its encoding and separator, a quote never closed, its digest),
 //! then row by row ([`Rows`]).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -262,26 +262,30 @@ impl QuoteScan {
 pub struct Header {
     /// The columns the file's kind knows.
     known: &'static [Column],
-    /// Lower-case column name → field index; unnamed columns are left out.
-    columns: HashMap<String, usize>,
+    /// Lower-case column name and field index; unnamed columns are left out. A handful, so
+    /// looked through rather than hashed: each field of each row is found here.
+    columns: Vec<(String, usize)>,
     pub(super) width: usize,
 }
 
 impl Header {
     fn read(known: &'static [Column], fields: &StringRecord) -> Result<Header, FileError> {
-        let mut columns = HashMap::new();
+        let mut columns: Vec<(String, usize)> = Vec::new();
         for (index, name) in fields.iter().enumerate() {
-            let name = name.to_lowercase();
+            let name = name.trim().to_lowercase();
             if name.is_empty() {
                 continue;
             }
-            if columns.insert(name.clone(), index).is_some() {
+            if columns.iter().any(|(known, _)| *known == name) {
                 return Err(FileError::DuplicateColumn { column: name });
             }
+            columns.push((name, index));
         }
         let missing: Vec<_> = known
             .iter()
-            .filter(|column| column.required && !columns.contains_key(column.name))
+            .filter(|column| {
+                column.required && !columns.iter().any(|(name, _)| name == column.name)
+            })
             .map(|column| column.name)
             .collect();
         if !missing.is_empty() {
@@ -300,8 +304,11 @@ impl Header {
             self.known.iter().any(|known| known.name == column),
             "{column} is not a known column"
         );
-        let index = *self.columns.get(column)?;
-        row.fields.get(index).filter(|value| !value.is_empty())
+        let (_, index) = self.columns.iter().find(|(name, _)| name == column)?;
+        row.fields
+            .get(*index)
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
     }
 }
 
@@ -356,7 +363,6 @@ impl Rows {
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(survey.separator)
             .flexible(true)
-            .trim(csv::Trim::All)
             .from_reader(LineIndex::new(text));
         let header = Header::read(known, reader.headers().map_err(read_error)?)?;
         Ok(Rows {
@@ -376,8 +382,9 @@ impl Rows {
             }
             let byte = fields.position().map_or(0, csv::Position::byte);
             let line = self.reader.get_mut().line_of_record_at(byte);
-            // Spreadsheets leave rows of empty fields (`;;;`) below the data.
-            if fields.iter().all(str::is_empty) {
+            // Spreadsheets leave rows of empty fields (`;;;`) below the data. Fields are
+            // trimmed as they are taken (`Header::value`): csv's own trimming copied each row.
+            if fields.iter().all(|field| field.trim().is_empty()) {
                 continue;
             }
             return Ok(Some(TableRow { line, fields }));

@@ -773,9 +773,11 @@ fn execution_error(error: sea_orm::sqlx::Error) -> DbErr {
     DbErr::Exec(sea_orm::RuntimeErr::SqlxError(error.into()))
 }
 
-/// `value` as a field of COPY's text format.
+/// `value` as a field of COPY's text format, written straight into `text`: formatting each
+/// number into a string of its own first showed in the import's profile.
 fn copy_text(text: &mut Vec<u8>, value: Value) -> Result<(), DbErr> {
-    let plain = match value {
+    use std::io::Write;
+    let written = match value {
         Value::String(Some(string)) => {
             for byte in string.bytes() {
                 match byte {
@@ -786,25 +788,25 @@ fn copy_text(text: &mut Vec<u8>, value: Value) -> Result<(), DbErr> {
                     _ => text.push(byte),
                 }
             }
-            return Ok(());
+            Ok(())
         }
-        Value::BigInt(Some(number)) => number.to_string(),
-        Value::Int(Some(number)) => number.to_string(),
-        Value::SmallInt(Some(number)) => number.to_string(),
-        Value::Bool(Some(flag)) => if flag { "t" } else { "f" }.to_owned(),
-        Value::ChronoDate(Some(date)) => date.format("%Y-%m-%d").to_string(),
+        Value::BigInt(Some(number)) => write!(text, "{number}"),
+        Value::Int(Some(number)) => write!(text, "{number}"),
+        Value::SmallInt(Some(number)) => write!(text, "{number}"),
+        Value::Bool(Some(flag)) => write!(text, "{}", if flag { "t" } else { "f" }),
+        // ISO 8601, as PostgreSQL reads dates whatever its DateStyle.
+        Value::ChronoDate(Some(date)) => write!(text, "{}", date.format("%Y-%m-%d")),
         Value::String(None)
         | Value::BigInt(None)
         | Value::Int(None)
         | Value::SmallInt(None)
         | Value::Bool(None)
-        | Value::ChronoDate(None) => "\\N".to_owned(),
+        | Value::ChronoDate(None) => write!(text, "\\N"),
         other => {
             return Err(DbErr::Type(format!("no COPY text for {other:?}")));
         }
     };
-    text.extend_from_slice(plain.as_bytes());
-    Ok(())
+    written.map_err(|error| DbErr::Custom(error.to_string()))
 }
 
 fn line_of(row: &QueryResult, index: usize) -> Result<u64, DbErr> {

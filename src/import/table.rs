@@ -750,6 +750,20 @@ mod tests {
     }
 
     #[test]
+    fn spaces_around_names_and_values_are_not_theirs() {
+        let bytes = b" Payer_Code ; name \n 123456 ;  NOVAK JANEZ \n ; \t\n";
+        let survey = survey_of(trickle(bytes, usize::MAX)).unwrap();
+        let mut rows = Rows::read(Kind::Payers.columns(), trickle(bytes, 7), &survey).unwrap();
+        let row = rows.next_row().unwrap().unwrap();
+        assert_eq!(rows.header.value(&row, "payer_code"), Some("123456"));
+        assert_eq!(rows.header.value(&row, "name"), Some("NOVAK JANEZ"));
+        assert!(
+            rows.next_row().unwrap().is_none(),
+            "a row of blanks is no row"
+        );
+    }
+
+    #[test]
     fn prefers_semicolon_as_separator() {
         let rows = rows_of(
             Kind::Readings.columns(),

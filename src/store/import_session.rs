@@ -4,7 +4,7 @@
 //! files are compared in its transaction, each after the files before it are written.)
 
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sqlx::pool::{Pool, PoolConnection, PoolOptions};
@@ -108,6 +108,7 @@ impl ImportSession {
             rows: 0,
             copy: None,
             compared_at: None,
+            changed_is_view: AtomicBool::new(false),
             entity: PhantomData,
         };
         let columns = stage.columns(Some("t"));
@@ -211,6 +212,9 @@ pub struct Stage<'s, E: Staged> {
     copy: Option<PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>>,
     /// The import history's newest run when the rows were compared.
     compared_at: Option<i64>,
+    /// Whether the new and changed rows are a view of the staged ones: all of them, when
+    /// the table was empty.
+    changed_is_view: AtomicBool,
     entity: PhantomData<E>,
 }
 
@@ -473,31 +477,57 @@ impl<E: Staged> Stage<'_, E> {
             })
             .collect::<String>();
         let absent = format!("t.{} IS NULL", key[0]);
-        conn.execute_unprepared(&format!("DROP TABLE IF EXISTS {}", self.changed))
-            .await?;
+        let target = quoted(E::default().table_name());
+        let was_view = self.changed_is_view.swap(false, Ordering::Relaxed);
         conn.execute_unprepared(&format!(
-            "CREATE TEMPORARY TABLE {changed} AS \
-             SELECT s.line, {columns}, CASE WHEN {absent} THEN 1 ELSE 0 END AS is_new \
-             FROM {stage} s LEFT JOIN {target} t ON {join} WHERE {absent}{differs}",
-            changed = self.changed,
-            columns = self.columns(Some("s")),
-            stage = self.table,
-            target = quoted(E::default().table_name()),
+            "DROP {} IF EXISTS {}",
+            if was_view { "VIEW" } else { "TABLE" },
+            self.changed
         ))
         .await?;
-        let counts = conn
+        let target_is_empty = conn
             .query_one_raw(Statement::from_string(
                 backend,
-                format!(
-                    "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(is_new), 0) AS BIGINT) \
-                     FROM {}",
-                    self.changed
-                ),
+                format!("SELECT 1 FROM {target} LIMIT 1"),
             ))
             .await?
-            .ok_or_else(|| DbErr::RecordNotFound("counts".into()))?;
-        let changed = count_of(&counts, 0)?;
-        let inserted = count_of(&counts, 1)?;
+            .is_none();
+        let (changed, inserted) = if target_is_empty {
+            // A table's first file: every row is new. Copying millions of them into a table
+            // of their own took seconds, and reading them where they are staged does as well.
+            conn.execute_unprepared(&format!(
+                "CREATE TEMPORARY VIEW {changed} AS SELECT line, {columns}, 1 AS is_new \
+                 FROM {stage}",
+                changed = self.changed,
+                columns = self.columns(None),
+                stage = self.table,
+            ))
+            .await?;
+            self.changed_is_view.store(true, Ordering::Relaxed);
+            (self.rows, self.rows)
+        } else {
+            conn.execute_unprepared(&format!(
+                "CREATE TEMPORARY TABLE {changed} AS \
+                 SELECT s.line, {columns}, CASE WHEN {absent} THEN 1 ELSE 0 END AS is_new \
+                 FROM {stage} s LEFT JOIN {target} t ON {join} WHERE {absent}{differs}",
+                changed = self.changed,
+                columns = self.columns(Some("s")),
+                stage = self.table,
+            ))
+            .await?;
+            let counts = conn
+                .query_one_raw(Statement::from_string(
+                    backend,
+                    format!(
+                        "SELECT CAST(COUNT(*) AS BIGINT), \
+                         CAST(COALESCE(SUM(is_new), 0) AS BIGINT) FROM {}",
+                        self.changed
+                    ),
+                ))
+                .await?
+                .ok_or_else(|| DbErr::RecordNotFound("counts".into()))?;
+            (count_of(&counts, 0)?, count_of(&counts, 1)?)
+        };
         // Rows the same but for their members are changed too.
         let members_only = match E::MEMBERS {
             Some(members) => self.compare_members(conn, members).await?,

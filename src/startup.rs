@@ -92,8 +92,8 @@ impl Application {
         &self.db
     }
 
-    /// Serves until `shutdown` completes, then lets requests in flight and the mail worker's
-    /// current message finish.
+    /// Serves until `shutdown` completes, then lets requests in flight, the mail worker's
+    /// current message and the scheduled run's current batch finish.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -181,7 +181,7 @@ impl Notifier {
     /// `every`, until `stop` is cancelled.
     async fn run(self, stop: CancellationToken) {
         loop {
-            match notifications::run_due(&self.services, self.window, &self.holder).await {
+            match notifications::run_due(&self.services, self.window, &self.holder, &stop).await {
                 Ok(Some(queued)) if queued != Queued::default() => {
                     tracing::info!(?queued, "notifications queued");
                 }

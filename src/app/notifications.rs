@@ -5,6 +5,7 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use tokio_util::sync::CancellationToken;
 
 use super::{AppError, Origin, Services};
 use crate::auth::secret::new_token;
@@ -130,6 +131,7 @@ pub async fn run_due(
     services: &Services,
     window: Option<ReadingWindow>,
     holder: &str,
+    stop: &CancellationToken,
 ) -> Result<Option<Queued>, AppError> {
     let db = &services.db;
     let started = services.now();
@@ -141,6 +143,7 @@ pub async fn run_due(
         holder,
         queued: Queued::default(),
         lease_lost: false,
+        stop,
     };
     let result = run.all(window).await;
     // Given up whatever happened, so the next tick (here or elsewhere) need not wait for it.
@@ -154,6 +157,9 @@ struct Run<'a> {
     queued: Queued,
     /// Another instance took the lease over (this one was too slow): it carries on instead.
     lease_lost: bool,
+    /// This instance is stopping: it ends after the batch at hand and gives the lease up, and
+    /// the next run (here or elsewhere) goes on where it stopped.
+    stop: &'a CancellationToken,
 }
 
 /// One batch's recipients and what to send each.
@@ -240,6 +246,11 @@ impl Run<'_> {
         self.finish(kind, &occasion, pass_started).await
     }
 
+    /// Neither another instance took the run over nor this one is stopping.
+    fn carrying_on(&self) -> bool {
+        !self.lease_lost && !self.stop.is_cancelled()
+    }
+
     /// Records that `occasion` went to everyone it was for who had asked by `pass_started`,
     /// unless another instance took the run over before it was done.
     async fn finish(
@@ -248,7 +259,7 @@ impl Run<'_> {
         occasion: &str,
         pass_started: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        if !self.lease_lost {
+        if self.carrying_on() {
             notifications::finish(&self.services.db, kind, occasion, pass_started).await?;
         }
         Ok(())
@@ -294,7 +305,7 @@ impl Run<'_> {
         batch: Batch,
         letters: &Letters<'_>,
     ) -> Result<Option<usize>, AppError> {
-        if batch.is_empty() || self.lease_lost {
+        if batch.is_empty() || !self.carrying_on() {
             return Ok(None);
         }
         let services = self.services;

@@ -19,6 +19,7 @@ use crate::api::{make_token, put, put_pdf};
 use crate::on_both_databases;
 use crate::staff::{audited, signed_in_staff};
 use crate::support::{Backend, PASSWORD, PAYER, TestApp, link_in, location};
+use tokio_util::sync::CancellationToken;
 
 on_both_databases!(
     each_notification_is_turned_on_and_off_in_the_profile_and_audited,
@@ -38,9 +39,10 @@ const NEW_INVOICE: &str = "202699001";
 /// Runs the scheduled sends until this run, not another's, did them.
 async fn run(services: &Services, window: Option<ReadingWindow>) -> Queued {
     for _ in 0..100 {
-        if let Some(queued) = notifications::run_due(services, window, "test")
-            .await
-            .unwrap()
+        if let Some(queued) =
+            notifications::run_due(services, window, "test", &CancellationToken::new())
+                .await
+                .unwrap()
         {
             return queued;
         }
@@ -695,6 +697,8 @@ async fn two_instances_send_each_occasion_once_and_a_stopped_one_is_taken_over(b
     use eportal::store::scheduler;
 
     let app = TestApp::spawn_demo(backend).await;
+    // The instances' own stop, never given here but once below.
+    let never = CancellationToken::new();
     let clock = Clock::manual(at(2026, 12, 26));
     let (account_id, _) = app.demo_house_meter().await;
     for kind in NotificationKind::ALL {
@@ -720,14 +724,27 @@ async fn two_instances_send_each_occasion_once_and_a_stopped_one_is_taken_over(b
         .unwrap()
     );
     assert_eq!(
-        notifications::run_due(&one, window, "one").await.unwrap(),
+        notifications::run_due(&one, window, "one", &never)
+            .await
+            .unwrap(),
         None
     );
     clock.advance(std::time::Duration::from_secs(6 * 60));
 
+    // An instance that is stopping queues nothing more, records no occasion as done and gives
+    // the lease up at once, so the runs below find everything still to do.
+    let stopping = CancellationToken::new();
+    stopping.cancel();
+    assert_eq!(
+        notifications::run_due(&one, window, "one", &stopping)
+            .await
+            .unwrap(),
+        Some(Queued::default())
+    );
+
     let (first, second) = tokio::join!(
-        notifications::run_due(&one, window, "one"),
-        notifications::run_due(&two, window, "two"),
+        notifications::run_due(&one, window, "one", &never),
+        notifications::run_due(&two, window, "two", &never),
     );
     let total = [
         first.unwrap(),
@@ -755,8 +772,8 @@ async fn two_instances_send_each_occasion_once_and_a_stopped_one_is_taken_over(b
     // both under one name): the records of what was sent still let each message go once.
     clock.advance(std::time::Duration::from_secs(9 * 86_400));
     let (first, second) = tokio::join!(
-        notifications::run_due(&one, window, "same"),
-        notifications::run_due(&two, window, "same"),
+        notifications::run_due(&one, window, "same", &never),
+        notifications::run_due(&two, window, "same", &never),
     );
     let closing = first.unwrap().unwrap().reminders + second.unwrap().unwrap().reminders;
     assert_eq!(closing, 2);

@@ -494,7 +494,7 @@ impl<E: Staged> Stage<'_, E> {
             .is_none();
         let (changed, inserted) = if target_is_empty {
             // A table's first file: every row is new. Copying millions of them into a table
-            // of their own took seconds, and reading them where they are staged does as well.
+            // of their own took seconds; the view reads them where they are staged.
             conn.execute_unprepared(&format!(
                 "CREATE TEMPORARY VIEW {changed} AS SELECT line, {columns}, 1 AS is_new \
                  FROM {stage}",

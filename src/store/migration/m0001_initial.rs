@@ -16,13 +16,23 @@ pub(super) fn fk(from: &str, from_col: &str, to: &str, to_col: &str) -> ForeignK
         .to_owned()
 }
 
-fn fk_cascade(from: &str, from_col: &str, to: &str, to_col: &str) -> ForeignKeyCreateStatement {
+pub(super) fn fk_cascade(
+    from: &str,
+    from_col: &str,
+    to: &str,
+    to_col: &str,
+) -> ForeignKeyCreateStatement {
     fk(from, from_col, to, to_col)
         .on_delete(ForeignKeyAction::Cascade)
         .to_owned()
 }
 
-fn fk_set_null(from: &str, from_col: &str, to: &str, to_col: &str) -> ForeignKeyCreateStatement {
+pub(super) fn fk_set_null(
+    from: &str,
+    from_col: &str,
+    to: &str,
+    to_col: &str,
+) -> ForeignKeyCreateStatement {
     fk(from, from_col, to, to_col)
         .on_delete(ForeignKeyAction::SetNull)
         .to_owned()

@@ -9,75 +9,22 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
-use super::m0001_initial::fk;
+use super::m0001_initial::{fk, fk_cascade, fk_set_null};
 
-/// The keys as m0001 made them: the table, its column, the table named, its key, and what
-/// deleting the named row did.
-const KEYS: [(&str, &str, &str, &str, ForeignKeyAction); 9] = [
-    (
-        "points",
-        "payer_code",
-        "payers",
-        "code",
-        ForeignKeyAction::Restrict,
-    ),
-    (
-        "point_services",
-        "point_code",
-        "points",
-        "code",
-        ForeignKeyAction::Cascade,
-    ),
-    (
-        "point_services",
-        "service_code",
-        "services",
-        "code",
-        ForeignKeyAction::Restrict,
-    ),
-    (
-        "meters",
-        "point_code",
-        "points",
-        "code",
-        ForeignKeyAction::Restrict,
-    ),
-    (
-        "readings",
-        "meter_serial",
-        "meters",
-        "serial",
-        ForeignKeyAction::Cascade,
-    ),
-    (
-        "invoices",
-        "payer_code",
-        "payers",
-        "code",
-        ForeignKeyAction::Restrict,
-    ),
-    (
-        "invoices",
-        "point_code",
-        "points",
-        "code",
-        ForeignKeyAction::SetNull,
-    ),
-    (
-        "invoice_lines",
-        "invoice_number",
-        "invoices",
-        "number",
-        ForeignKeyAction::Cascade,
-    ),
-    (
-        "invoice_lines",
-        "service_code",
-        "services",
-        "code",
-        ForeignKeyAction::Restrict,
-    ),
-];
+/// The keys, as m0001 made them.
+fn keys() -> [ForeignKeyCreateStatement; 9] {
+    [
+        fk("points", "payer_code", "payers", "code"),
+        fk_cascade("point_services", "point_code", "points", "code"),
+        fk("point_services", "service_code", "services", "code"),
+        fk("meters", "point_code", "points", "code"),
+        fk_cascade("readings", "meter_serial", "meters", "serial"),
+        fk("invoices", "payer_code", "payers", "code"),
+        fk_set_null("invoices", "point_code", "points", "code"),
+        fk_cascade("invoice_lines", "invoice_number", "invoices", "number"),
+        fk("invoice_lines", "service_code", "services", "code"),
+    ]
+}
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -88,12 +35,16 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() != DbBackend::Postgres {
             return Ok(());
         }
-        for (table, column, ..) in KEYS {
+        for key in keys() {
+            let key = key.get_foreign_key();
+            let (Some(name), Some(table)) = (key.get_name(), key.get_table()) else {
+                continue;
+            };
             manager
                 .drop_foreign_key(
                     ForeignKey::drop()
-                        .name(format!("fk_{table}_{column}"))
-                        .table(Alias::new(table))
+                        .name(name)
+                        .table(table.clone())
                         .to_owned(),
                 )
                 .await?;
@@ -105,14 +56,8 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() != DbBackend::Postgres {
             return Ok(());
         }
-        for (table, column, named, key, on_delete) in KEYS {
-            manager
-                .create_foreign_key(
-                    fk(table, column, named, key)
-                        .on_delete(on_delete)
-                        .to_owned(),
-                )
-                .await?;
+        for key in keys() {
+            manager.create_foreign_key(key).await?;
         }
         Ok(())
     }

@@ -10,21 +10,24 @@ use chrono::{DateTime, Utc};
 use sea_orm::sqlx::pool::{Pool, PoolConnection, PoolOptions};
 use sea_orm::sqlx::postgres::{PgCopyIn, PgPoolCopyExt};
 use sea_orm::{
-    ColumnTrait, ColumnType, ConnectionTrait, DbBackend, DbErr, EntityTrait, IdenStatic, Iterable,
-    ModelTrait, PrimaryKeyToColumn, QueryResult, SqlErr, SqlxPostgresConnector,
-    SqlxSqliteConnector, Statement, Value,
+    ColumnTrait, ColumnType, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    IdenStatic, Iterable, ModelTrait, PrimaryKeyToColumn, QueryResult, SqlErr,
+    SqlxPostgresConnector, SqlxSqliteConnector, Statement, Value,
 };
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::billing::{Changes, IMPORT_LOCK};
-use super::{Db, Tx, begin_write};
+use super::{Db, Tx, WriteTurns, begin_write_on};
 use crate::domain::dates;
 use crate::import::Reference;
 
 /// A connection of an import's own. Its temporary tables live as long as it does; closing
 /// it drops them, and PostgreSQL's lock with them.
 pub struct ImportSession {
-    connection: Db,
+    connection: DatabaseConnection,
+    /// The turn to write of the pool the session was opened from: the import's transaction
+    /// takes it, so the portal's writers wait for the import without holding a connection.
+    turns: WriteTurns,
     /// Stages made so far, which number their tables (an upload may hold two files of a kind).
     stages: AtomicUsize,
     _slot: SemaphorePermit<'static>,
@@ -41,16 +44,17 @@ impl ImportSession {
             .acquire()
             .await
             .map_err(|error| DbErr::Custom(error.to_string()))?;
+        let pool = &db.pool;
         let connection = match db.get_database_backend() {
             DbBackend::Postgres => SqlxPostgresConnector::from_sqlx_postgres_pool(
-                one_connection((*db.get_postgres_connection_pool().connect_options()).clone())
+                one_connection((*pool.get_postgres_connection_pool().connect_options()).clone())
                     .await?,
             ),
             // The stage checks a file's references at once, before anything is written
             // (m0014): SQLite need not look each one up again as it writes the row.
             _ => SqlxSqliteConnector::from_sqlx_sqlite_pool(
                 one_connection(
-                    (*db.get_sqlite_connection_pool().connect_options())
+                    (*pool.get_sqlite_connection_pool().connect_options())
                         .clone()
                         .foreign_keys(false),
                 )
@@ -59,6 +63,7 @@ impl ImportSession {
         };
         Ok(ImportSession {
             connection,
+            turns: db.turns.clone(),
             stages: AtomicUsize::new(0),
             _slot: slot,
         })
@@ -87,7 +92,7 @@ impl ImportSession {
 
     /// The transaction the difference is applied in.
     pub async fn begin_write(&self) -> Result<Tx, DbErr> {
-        begin_write(&self.connection).await
+        begin_write_on(&self.connection, &self.turns).await
     }
 
     /// Closes the connection, dropping its temporary tables and releasing its lock.

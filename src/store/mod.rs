@@ -1,13 +1,16 @@
 //! The only place that touches the database: connection, migrations, one file per aggregate.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnAcquireErr, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::DatabaseUrl;
 
@@ -45,14 +48,145 @@ pub mod tokens;
 
 pub use query_count::counting_queries;
 
-pub type Db = DatabaseConnection;
+/// The database: a pool of connections and, on SQLite, the turn to write.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: DatabaseConnection,
+    turns: WriteTurns,
+}
+
+impl Db {
+    fn new(pool: DatabaseConnection) -> Self {
+        let turns = WriteTurns::for_backend(pool.get_database_backend());
+        Self { pool, turns }
+    }
+
+    /// Closes the pool's connections.
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.pool.close().await
+    }
+}
+
+/// Queries go straight to the pool; on SQLite, a statement that may write waits its turn.
+#[async_trait::async_trait]
+impl ConnectionTrait for Db {
+    fn get_database_backend(&self) -> DbBackend {
+        self.pool.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        let _turn = self.turns.take_for(&stmt.sql).await?;
+        self.pool.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        let _turn = self.turns.take_for(sql).await?;
+        self.pool.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        let _turn = self.turns.take_for(&stmt.sql).await?;
+        self.pool.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        let _turn = self.turns.take_for(&stmt.sql).await?;
+        self.pool.query_all_raw(stmt).await
+    }
+}
+
+/// How long a writer waits for SQLite's write lock, and for its turn to take it.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The turn to write on SQLite, which lets one writer in at a time. A writer that finds the
+/// write lock taken sleeps in SQLite's busy handler, in steps growing to 100 ms, and holds a
+/// connection of the pool meanwhile: a burst of writers (a sign-in storm) held every
+/// connection while pages waited for one. The writers of this process wait here instead,
+/// without a connection, and each goes in as soon as the one before it is done. PostgreSQL
+/// locks rows, not the database: there every writer goes straight in.
+#[derive(Debug, Clone)]
+struct WriteTurns(Option<Arc<Semaphore>>);
+
+/// A writer's turn, held until it is dropped.
+type Turn = Option<OwnedSemaphorePermit>;
+
+impl WriteTurns {
+    fn for_backend(backend: DbBackend) -> Self {
+        Self((backend == DbBackend::Sqlite).then(|| Arc::new(Semaphore::new(1))))
+    }
+
+    /// The turn for a statement that may write; none for one that only reads.
+    async fn take_for(&self, sql: &str) -> Result<Turn, DbErr> {
+        if only_reads(sql) {
+            return Ok(None);
+        }
+        self.take().await
+    }
+
+    /// The turn; after [`BUSY_TIMEOUT`], the error [`is_busy`] knows.
+    async fn take(&self) -> Result<Turn, DbErr> {
+        let Some(turns) = &self.0 else {
+            return Ok(None);
+        };
+        match tokio::time::timeout(BUSY_TIMEOUT, turns.clone().acquire_owned()).await {
+            Ok(Ok(turn)) => Ok(Some(turn)),
+            Ok(Err(_)) => Err(DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed)),
+            Err(_) => Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)),
+        }
+    }
+}
+
+/// Whether a statement only reads: a `SELECT`. Anything else (a `WITH` may end in a write, a
+/// `PRAGMA` may write) waits its turn, which costs a read only a wait.
+fn only_reads(sql: &str) -> bool {
+    sql.trim_start()
+        .get(..6)
+        .is_some_and(|keyword| keyword.eq_ignore_ascii_case("select"))
+}
 /// Log filter directives that keep the database libraries to warnings.
 pub const QUIET_LOGS: &str = "sqlx=warn,sea_orm=warn";
 
 /// A database failure: the name the rest of the code knows it by.
 pub type StoreError = DbErr;
-/// A write transaction, begun by [`begin_write`]; a use case commits it or drops it.
-pub type Tx = DatabaseTransaction;
+/// A write transaction, begun by [`begin_write`]; a use case commits it or drops it (which
+/// rolls it back). On SQLite it holds the turn to write until then.
+pub struct Tx {
+    txn: DatabaseTransaction,
+    _turn: Turn,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Tx {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+}
 
 /// The order of a list: by which of its columns (`K`), which way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,25 +228,28 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbErr> {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(BUSY_TIMEOUT)
         });
     } else {
         options.max_connections(16);
     }
-    let mut db = Database::connect(options).await?;
-    db.set_metric_callback(query_count::count);
-    Ok(db)
+    let mut pool = Database::connect(options).await?;
+    pool.set_metric_callback(query_count::count);
+    Ok(Db::new(pool))
 }
 
 /// Brings the schema up to date; safe to run from several instances at once on PostgreSQL
 /// only when they start one after another, so `serve` runs it before it listens.
 pub async fn migrate(db: &Db) -> Result<(), DbErr> {
-    migration::Migrator::up(db, None).await
+    migration::Migrator::up(&db.pool, None).await
 }
 
-/// Whether `error` is SQLite's "database is locked": another writer held the write lock for
-/// longer than the busy timeout.
+/// Whether `error` is SQLite's "database is locked": another writer held the write lock (or
+/// the turn to take it, or every connection) for longer than the busy timeout.
 pub fn is_busy(error: &DbErr) -> bool {
+    if matches!(error, DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)) {
+        return true;
+    }
     let (DbErr::Conn(sea_orm::RuntimeErr::SqlxError(sqlx_error))
     | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sqlx_error))
     | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sqlx_error))) = error
@@ -127,14 +264,22 @@ pub fn is_busy(error: &DbErr) -> bool {
         .is_some_and(|code| code & 0xff == 5)
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at once, so two
-/// writers queue on the busy timeout instead of failing when a read lock would be upgraded.
-pub async fn begin_write(db: &Db) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+/// Starts a transaction that will write. On SQLite it waits for its turn and takes the write
+/// lock at once, so two writers queue instead of failing when a read lock would be upgraded.
+pub async fn begin_write(db: &Db) -> Result<Tx, DbErr> {
+    begin_write_on(&db.pool, &db.turns).await
+}
+
+/// [`begin_write`] on a connection of its own (an import's), in the turn of the pool's writers.
+async fn begin_write_on(connection: &DatabaseConnection, turns: &WriteTurns) -> Result<Tx, DbErr> {
+    let turn = turns.take().await?;
+    let txn = connection
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    Ok(Tx { txn, _turn: turn })
 }
 
 /// The number a `SELECT CAST(COUNT(*) AS BIGINT) …` query counts, with `$n` placeholders.
@@ -156,4 +301,25 @@ pub(crate) async fn count<C: ConnectionTrait>(
 /// Answers whether the database takes queries (for `/readyz`).
 pub async fn ping(db: &Db) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::only_reads;
+
+    #[test]
+    fn only_a_select_goes_in_without_a_turn() {
+        assert!(only_reads("SELECT 1"));
+        assert!(only_reads("  select \"id\" FROM \"sessions\""));
+        assert!(!only_reads("INSERT INTO audit_events VALUES (1)"));
+        assert!(!only_reads(
+            "UPDATE counters SET value = value + 1 RETURNING value"
+        ));
+        assert!(!only_reads(
+            "WITH gone AS (DELETE FROM sessions RETURNING id) SELECT 1"
+        ));
+        assert!(!only_reads("PRAGMA optimize"));
+        assert!(!only_reads("SEL"));
+        assert!(!only_reads(""));
+    }
 }

@@ -8,7 +8,6 @@ use eportal::mail::worker::MailWorker;
 use eportal::mail::{OutgoingMail, enqueue};
 use eportal::store::outbox::{self, OutboxMessage, OutboxStatus};
 use eportal::store::{self, Db};
-use sea_orm::TransactionTrait;
 
 use crate::on_both_databases;
 use crate::support::smtp::{Answer, SmtpSink};
@@ -215,7 +214,7 @@ async fn a_rolled_back_change_sends_nothing(backend: Backend) {
     txn.rollback().await.unwrap();
     assert!(outbox::recent(&db, 10).await.unwrap().is_empty());
 
-    let txn = db.begin().await.unwrap();
+    let txn = store::begin_write(&db).await.unwrap();
     enqueue(
         &txn,
         &site,

@@ -13,7 +13,39 @@ on_both_databases!(
     foreign_keys_are_enforced,
     sqlite_runs_with_durable_settings,
     an_unknown_stored_state_is_an_error,
+    waiting_writers_leave_the_connections_to_readers,
 );
+
+/// Writers waiting for another's write hold no connection meanwhile: with a write transaction
+/// open and more writers waiting than the pool has connections (SQLite's busy handler held
+/// one each, in a sign-in storm every one), a page still reads at once.
+async fn waiting_writers_leave_the_connections_to_readers(backend: Backend) {
+    use eportal::store::audit::{self, Actor, AuditAction, Event};
+    use std::time::Duration;
+
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let held = store::begin_write(&db).await.unwrap();
+    let writers: Vec<_> = (0..20)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let event = Event::new(Actor::Anonymous(None), AuditAction::SignInFailed);
+                audit::record(&db, event, Utc::now()).await
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let read = tokio::time::timeout(Duration::from_secs(3), store::ping(&db)).await;
+    assert!(
+        matches!(read, Ok(Ok(()))),
+        "a read waited for the writers: {read:?}"
+    );
+    held.commit().await.unwrap();
+    for writer in writers {
+        writer.await.unwrap().expect("every writer got its turn");
+    }
+}
 
 /// A state the code does not know (written by a newer version, or by hand) is refused when
 /// read, never taken for some default such as "locked".

@@ -251,7 +251,7 @@ const DEFAULTS: Defaults = Defaults {
     session_idle_minutes: 30,
     session_absolute_hours: 12,
     trust_forwarded_for: false,
-    password_hash_concurrency: 2,
+    password_hash_concurrency: 1,
     // A nightly run of many requests, not a flood.
     api_requests_per_minute: 600,
     language: Lang::Sl,

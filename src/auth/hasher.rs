@@ -1,25 +1,21 @@
-//! Runs password hashing on threads of its own, a fixed number of them, at a lower priority
-//! than the threads that answer pages. A storm of sign-ins queues here and gets the CPU the
-//! pages leave over, instead of stalling every other page (docs/performance.md measures it).
+//! Runs password hashing on threads of their own, a fixed number of them, below every other
+//! thread of the machine. A storm of sign-ins queues here and gets the CPU the pages leave
+//! over, instead of stalling every other page (docs/performance.md measures it).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
+use thread_priority::ThreadPriority;
 use tokio::sync::oneshot;
 
 use super::password::{HashCost, hash_password, verify_password};
 
-/// The hashing threads' priority on the library's 0–99 scale: niceness 11 on Linux, so a page's
-/// thread (niceness 0) gets about ten times the CPU of a hashing one when both want it.
-const HASHING_PRIORITY: u8 = 20;
-
-/// Jobs that may wait for a hashing thread, per thread: about 1.3 s of hashing each. More are
+/// Jobs that may wait for a hashing thread, per thread: about 2.6 s of hashing each. More are
 /// refused at once (`Busy`), so a flood of sign-in forms cannot queue unbounded work and
 /// memory ahead of the customers who sign in after it.
-const WAITING_PER_THREAD: usize = 32;
+const WAITING_PER_THREAD: usize = 64;
 
 type Job = Box<dyn FnOnce() + Send>;
 type Outcome<T> = Result<T, Box<dyn std::any::Any + Send>>;
@@ -128,15 +124,12 @@ impl Hasher {
     }
 }
 
-/// A hashing thread: lowers its own priority, then hashes what comes until every sender is gone.
+/// A hashing thread: gives way to every other thread, then hashes what comes until every
+/// sender is gone.
 fn hash_jobs(queue: &Mutex<Receiver<Job>>) {
-    let lowered = ThreadPriorityValue::try_from(HASHING_PRIORITY).and_then(|value| {
-        set_current_thread_priority(ThreadPriority::Crossplatform(value))
-            .map_err(|error| format!("{error:?}"))
-    });
-    if let Err(error) = lowered {
+    if let Err(error) = give_way() {
         // Hashing still works, only without giving way to pages.
-        tracing::warn!(%error, "password hashing runs at the normal priority");
+        tracing::warn!(error = ?error, "password hashing runs at the normal priority");
     }
     loop {
         // The lock is held only to take a job, never while hashing.
@@ -148,13 +141,36 @@ fn hash_jobs(queue: &Mutex<Receiver<Job>>) {
     }
 }
 
+/// Puts the calling thread below the others. On Linux that is `SCHED_IDLE`: the thread runs
+/// only on CPU time no other thread wants, and a page's thread that wakes takes the CPU from
+/// it at once (with niceness 11 instead, a page's p99 still doubled in a storm). Under a load
+/// that takes every core, sign-ins wait (and past the queue are refused) while pages go on.
+#[cfg(target_os = "linux")]
+fn give_way() -> Result<(), thread_priority::Error> {
+    use thread_priority::{
+        NormalThreadSchedulePolicy, ThreadSchedulePolicy, set_thread_priority_and_policy,
+        thread_native_id,
+    };
+    set_thread_priority_and_policy(
+        thread_native_id(),
+        ThreadPriority::Min,
+        ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle),
+    )
+}
+
+/// Elsewhere, the lowest priority the system gives a normal thread.
+#[cfg(not(target_os = "linux"))]
+fn give_way() -> Result<(), thread_priority::Error> {
+    thread_priority::set_current_thread_priority(ThreadPriority::Min)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[cfg(target_os = "linux")]
     #[tokio::test]
-    async fn hashes_verify_and_run_at_a_lower_priority() {
+    async fn hashes_verify_and_give_way_to_every_other_thread() {
         let hasher = Hasher::new(2, HashCost::Test).unwrap();
         let hash = hasher.hash("Brezovica-Voda-2020".into()).await.unwrap();
         assert!(
@@ -165,15 +181,17 @@ mod tests {
         );
         assert!(!hasher.verify("wrong".into(), Some(hash)).await.unwrap());
         assert!(!hasher.verify("anything".into(), None).await.unwrap());
-        let niceness = hasher
-            .run(|| std::fs::read_to_string("/proc/thread-self/stat"))
+        let policy = hasher
+            .run(thread_priority::thread_schedule_policy)
             .await
             .unwrap()
             .unwrap();
-        // Field 19 of the thread's stat, counted after the name in parentheses.
-        let after_name = niceness.rsplit_once(") ").unwrap().1;
-        let nice: i32 = after_name.split(' ').nth(16).unwrap().parse().unwrap();
-        assert!(nice > 0, "niceness {nice}");
+        assert_eq!(
+            policy,
+            thread_priority::ThreadSchedulePolicy::Normal(
+                thread_priority::NormalThreadSchedulePolicy::Idle
+            )
+        );
     }
 
     #[tokio::test]

@@ -100,7 +100,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The turn to write on SQLite, which lets one writer in at a time. A writer that finds the
 /// write lock taken sleeps in SQLite's busy handler, in steps growing to 100 ms, and holds a
-/// connection of the pool meanwhile: a burst of writers (a sign-in storm) held every
+/// connection of the pool meanwhile: a burst of writers (a sign-in storm) could hold every
 /// connection while pages waited for one. The writers of this process wait here instead,
 /// without a connection, and each goes in as soon as the one before it is done. PostgreSQL
 /// locks rows, not the database: there every writer goes straight in.
@@ -143,6 +143,7 @@ fn only_reads(sql: &str) -> bool {
         .get(..6)
         .is_some_and(|keyword| keyword.eq_ignore_ascii_case("select"))
 }
+
 /// Log filter directives that keep the database libraries to warnings.
 pub const QUIET_LOGS: &str = "sqlx=warn,sea_orm=warn";
 

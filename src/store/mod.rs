@@ -153,6 +153,8 @@ pub type StoreError = DbErr;
 /// rolls it back). On SQLite it holds the turn to write until then.
 pub struct Tx {
     txn: DatabaseTransaction,
+    /// Declared after `txn`, so it is dropped after it: the next writer goes in only once this
+    /// transaction has ended.
     _turn: Turn,
 }
 

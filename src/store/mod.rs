@@ -226,6 +226,9 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbErr> {
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10));
     if url.is_sqlite() {
+        // A file's connection cannot drop; sqlx's ping on each checkout would be one more
+        // hand-off to the connection's thread per query.
+        options.test_before_acquire(false);
         options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -234,7 +237,12 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbErr> {
                 .busy_timeout(BUSY_TIMEOUT)
         });
     } else {
-        options.max_connections(16);
+        // A connection is pinged before use only after a second unused: under load none is,
+        // and the ping was a round trip more per query; a connection the server or a firewall
+        // cut while the portal was quiet is still found and replaced before a page uses it.
+        options
+            .max_connections(16)
+            .test_before_acquire_if_idle_for(Duration::from_secs(1));
     }
     let mut pool = Database::connect(options).await?;
     pool.set_metric_callback(query_count::count);

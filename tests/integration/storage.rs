@@ -14,7 +14,37 @@ on_both_databases!(
     sqlite_runs_with_durable_settings,
     an_unknown_stored_state_is_an_error,
     waiting_writers_leave_the_connections_to_readers,
+    connections_the_server_ended_are_opened_again,
 );
+
+/// PostgreSQL ending the pool's connections while the portal is quiet (a restart, an
+/// administrator) costs no request: an idle connection is tried before it is used.
+async fn connections_the_server_ended_are_opened_again(backend: Backend) {
+    use std::time::Duration;
+
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    if backend != Backend::Postgres {
+        return;
+    }
+    store::ping(&db).await.unwrap();
+    let other = database.connect().await;
+    let ended = other
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        ))
+        .await
+        .unwrap();
+    assert!(!ended.is_empty(), "the pool's connection was ended");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for _ in 0..3 {
+        store::ping(&db)
+            .await
+            .expect("a query after the server ended the connections");
+    }
+}
 
 /// Writers waiting for another's write hold no connection meanwhile: with a write transaction
 /// open and more writers waiting than the pool has connections (SQLite's busy handler held

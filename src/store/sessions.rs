@@ -1,24 +1,28 @@
 //! Sessions in the database, for tower-sessions. The cookie's id is stored only as its SHA-256,
 //! so a copy of the database does not hand out live sessions.
 //!
-//! Loading a customer's session reads its account and payer in the same query: every page of
-//! a signed-in customer needs them next, and a query fewer is a round trip fewer per page.
-//! They are kept for the request (see [`remembering_accounts`]) until the page takes them;
-//! requests that change something read the account again (`web::kit::auth`).
+//! Loading a customer's session reads its account, payer and the payer's points in the same
+//! query: every page of a signed-in customer needs them next, and a query fewer is a round
+//! trip fewer per page. They are kept for the request (see [`remembering_accounts`]) until the
+//! page takes them; requests that change something read the account again (`web::kit::auth`).
 
 use std::cell::RefCell;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, QueryFilter,
+    QueryOrder, QueryTrait, SelectA, SelectB, SelectC, Set,
+};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
+use super::Db;
 use super::accounts::Account;
 use super::entity::{account, payer, session};
 use super::payers::Payer;
-use super::{Db, unique_row};
+use super::points::{self, PointSummary};
 use crate::auth::secret::sha256_hex;
 
 /// The key under which a customer's session holds its account's id.
@@ -27,24 +31,51 @@ pub const ACCOUNT_ID_KEY: &str = "account_id";
 /// An account with its payer (which the foreign key keeps, but a page must not fail on).
 pub type AccountWithPayer = (Account, Option<Payer>);
 
-tokio::task_local! {
-    /// The account found with the session this request loaded, until the request takes it.
-    static LOADED_ACCOUNT: RefCell<Option<AccountWithPayer>>;
+/// The prefix of the points' columns in a session's load, after SeaORM's `A_` (the session),
+/// `B_` (the account) and `C_` (the payer).
+const POINT_PREFIX: &str = "D_";
+
+/// What the session's load of a request read along, until the request takes it.
+#[derive(Default)]
+struct Loaded {
+    account: Option<AccountWithPayer>,
+    /// The payer's code and points.
+    points: Option<(String, Vec<PointSummary>)>,
 }
 
-/// Runs `request`, keeping the account its session's load finds for [`take_loaded_account`].
+tokio::task_local! {
+    static LOADED: RefCell<Loaded>;
+}
+
+/// Runs `request`, keeping what its session's load finds for [`take_loaded_account`] and
+/// [`take_loaded_points`].
 pub async fn remembering_accounts<F: Future>(request: F) -> F::Output {
-    LOADED_ACCOUNT.scope(RefCell::new(None), request).await
+    LOADED.scope(RefCell::default(), request).await
 }
 
 /// The account `account_id` if this request's session load found it (with its payer), taken
 /// so that a later look within the request reads the database again.
 pub fn take_loaded_account(account_id: i64) -> Option<AccountWithPayer> {
-    LOADED_ACCOUNT
+    LOADED
         .try_with(|loaded| {
-            let mut loaded = loaded.borrow_mut();
-            match loaded.as_ref() {
-                Some((account, _)) if account.id == account_id => loaded.take(),
+            let account = &mut loaded.borrow_mut().account;
+            match account.as_ref() {
+                Some((account_found, _)) if account_found.id == account_id => account.take(),
+                _ => None,
+            }
+        })
+        .ok()
+        .flatten()
+}
+
+/// The points of payer `payer_code` (in the order to show) if this request's session load
+/// found them, taken like [`take_loaded_account`].
+pub fn take_loaded_points(payer_code: &str) -> Option<Vec<PointSummary>> {
+    LOADED
+        .try_with(|loaded| {
+            let points = &mut loaded.borrow_mut().points;
+            match points.as_ref() {
+                Some((payer, _)) if payer == payer_code => points.take().map(|(_, found)| found),
                 _ => None,
             }
         })
@@ -121,6 +152,16 @@ fn row_of(record: &Record) -> session_store::Result<session::ActiveModel> {
     })
 }
 
+/// The points in the rows of a session's load, in the order to show.
+fn points_of(rows: &[sea_orm::QueryResult]) -> session_store::Result<Vec<PointSummary>> {
+    let points = rows
+        .iter()
+        .filter_map(|row| PointSummary::from_query_result_optional(row, POINT_PREFIX).transpose())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(backend)?;
+    Ok(points::in_order_to_show(points))
+}
+
 fn backend(error: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(error.to_string())
 }
@@ -160,19 +201,33 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        // Not `one()`: see `super::unique_row`.
-        let rows = session::Entity::find_by_id(key(id))
+        // A row for each of the payer's points, or one; no `LIMIT` (see `super::unique_row`).
+        let mut query = session::Entity::find_by_id(key(id))
             .filter(session::Column::ExpiresAt.gt(Utc::now()))
             .find_also_related(account::Entity)
             .and_also_related(payer::Entity)
-            .all(&self.db)
-            .await
-            .map_err(backend)?;
-        let Some((row, account, payer)) = unique_row(rows) else {
+            .into_query();
+        points::join_summaries(&mut query, POINT_PREFIX);
+        let rows = self.db.query_all(&query).await.map_err(backend)?;
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
+        let row = session::Model::from_query_result(first, SelectA.as_str()).map_err(backend)?;
+        let account =
+            account::Model::from_query_result_optional(first, SelectB.as_str()).map_err(backend)?;
+        let payer =
+            payer::Model::from_query_result_optional(first, SelectC.as_str()).map_err(backend)?;
         if let Some(account) = account {
-            let _ = LOADED_ACCOUNT.try_with(|loaded| *loaded.borrow_mut() = Some((account, payer)));
+            let points = match &payer {
+                Some(payer) => Some((payer.code.clone(), points_of(&rows)?)),
+                None => None,
+            };
+            let _ = LOADED.try_with(|loaded| {
+                *loaded.borrow_mut() = Loaded {
+                    account: Some((account, payer)),
+                    points,
+                }
+            });
         }
         let data = serde_json::from_slice(&row.data)
             .map_err(|error| session_store::Error::Decode(error.to_string()))?;

@@ -13,6 +13,7 @@ use crate::app::{AppError, Origin};
 use crate::store::accounts::Account;
 use crate::store::payers::Payer;
 use crate::store::points::{self, PointSummary};
+use crate::store::sessions;
 use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::kit::auth::{self, AuthRedirect, Customer};
@@ -142,9 +143,12 @@ impl FromRequestParts<AppState> for Portal {
         // The foreign key makes a missing payer impossible; if it happens, it is ours to look into.
         let payer = payer
             .ok_or_else(|| WebError::App(AppError::PayerMissing(account.payer_code.clone())))?;
-        let points = points::of_payer(&state.app.db, &payer.code)
-            .await
-            .map_err(WebError::from)?;
+        let points = match sessions::take_loaded_points(&payer.code) {
+            Some(points) => points,
+            None => points::of_payer(&state.app.db, &payer.code)
+                .await
+                .map_err(WebError::from)?,
+        };
         let chosen = session
             .get::<String>(CHOSEN_POINT)
             .await

@@ -3,7 +3,7 @@
 //!
 //! Loading a customer's session reads its account, payer and the payer's points in the same
 //! query: every page of a signed-in customer needs them next, and a query fewer is a round
-//! trip fewer per page. They are kept for the request (see [`remembering_accounts`]) until the
+//! trip fewer per page. They are kept for the request (see [`remembering_customers`]) until the
 //! page takes them; requests that change something read the account again (`web::kit::auth`).
 
 use std::cell::RefCell;
@@ -49,7 +49,7 @@ tokio::task_local! {
 
 /// Runs `request`, keeping what its session's load finds for [`take_loaded_account`] and
 /// [`take_loaded_points`].
-pub async fn remembering_accounts<F: Future>(request: F) -> F::Output {
+pub async fn remembering_customers<F: Future>(request: F) -> F::Output {
     LOADED.scope(RefCell::default(), request).await
 }
 

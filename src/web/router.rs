@@ -105,7 +105,7 @@ pub fn router(state: AppState) -> Router {
             csrf::protect,
         ))
         .layer(session_layer(&state.config, https, store))
-        .layer(axum::middleware::from_fn(auth::remember_loaded_account));
+        .layer(axum::middleware::from_fn(auth::remember_loaded_customer));
     // The session gives these pages their language; no form token, whose absence is the
     // point (`public::mail_links`).
     let mail_links = public::mail_links(Table::new())

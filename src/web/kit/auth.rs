@@ -109,10 +109,10 @@ impl OptionalFromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// The layer that lets [`signed_in`] take the account its session's load read along
-/// (`store::sessions`), instead of reading it again.
-pub async fn remember_loaded_account(request: Request, next: Next) -> Response {
-    sessions::remembering_accounts(next.run(request)).await
+/// The layer that lets [`signed_in`] and the portal's frame take the account, payer and points
+/// its session's load read along (`store::sessions`), instead of reading them again.
+pub async fn remember_loaded_customer(request: Request, next: Next) -> Response {
+    sessions::remembering_customers(next.run(request)).await
 }
 
 /// The session's account if the session is still good; a session gone bad is ended.

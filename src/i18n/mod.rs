@@ -53,7 +53,7 @@ impl Lang {
 
     /// The message `key`; a missing one shows as its key (the tests keep that from happening).
     pub fn t(self, key: &str) -> String {
-        LOCALES.lookup(self.id(), key)
+        self.message(key, None)
     }
 
     /// The message `key` with named arguments; numbers select the plural form.
@@ -62,7 +62,16 @@ impl Lang {
             .iter()
             .map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent()))
             .collect();
-        LOCALES.lookup_with_args(self.id(), key, &args)
+        self.message(key, Some(&args))
+    }
+
+    /// The message `key` in this language, or else as Fluent falls back. Looked up in this
+    /// language's bundle first: Fluent's own lookup negotiates the language anew (and
+    /// allocates) for each of a page's dozens of messages.
+    fn message(self, key: &str, args: Option<&HashMap<Cow<'static, str>, FluentValue>>) -> String {
+        LOCALES
+            .lookup_single_language(self.id(), key, args)
+            .unwrap_or_else(|_| LOCALES.lookup_complete(self.id(), key, args))
     }
 }
 

@@ -24,7 +24,8 @@ pub struct PointSummary {
 /// Whether an installed meter takes readings at the point of the query's row.
 fn has_meter() -> Expr {
     let installed = Query::select()
-        .expr(Expr::val(1))
+        // Written in, not bound: the query's values are then only its filters' (`BuiltOnce`).
+        .expr(Expr::cust("1"))
         .from(meter::Entity)
         .and_where(
             Expr::col((meter::Entity, meter::Column::PointCode))

@@ -10,19 +10,20 @@ use std::cell::RefCell;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, QueryFilter,
-    QueryOrder, QueryTrait, SelectA, SelectB, SelectC, Set,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, IdenStatic,
+    QueryFilter, QueryOrder, QueryTrait, SelectA, SelectB, SelectC, Set, Statement, Value,
 };
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use super::Db;
 use super::accounts::Account;
 use super::entity::{account, payer, session};
 use super::payers::Payer;
 use super::points::{self, PointSummary};
+use super::{BuiltOnce, Db};
 use crate::auth::secret::sha256_hex;
 
 /// The key under which a customer's session holds its account's id.
@@ -152,6 +153,26 @@ fn row_of(record: &Record) -> session_store::Result<session::ActiveModel> {
     })
 }
 
+/// The query of a session's load: the session `key` unless expired at `now`, its account, the
+/// account's payer and the payer's points, a row for each point or one; no `LIMIT` (see
+/// `super::unique_row`).
+fn load_query(key: String, now: DateTime<Utc>) -> SelectStatement {
+    let mut query = session::Entity::find_by_id(key)
+        .filter(session::Column::ExpiresAt.gt(now))
+        .find_also_related(account::Entity)
+        .and_also_related(payer::Entity)
+        .into_query();
+    points::join_summaries(&mut query, POINT_PREFIX);
+    query
+}
+
+/// [`load_query`] as a statement; every request runs it.
+fn load_statement(backend: DbBackend, key: String, now: DateTime<Utc>) -> Statement {
+    static LOAD: BuiltOnce = BuiltOnce::new();
+    let values = vec![Value::from(key.clone()), Value::from(now)];
+    LOAD.statement(backend, values, || load_query(key, now))
+}
+
 /// The points in the rows of a session's load, in the order to show.
 fn points_of(rows: &[sea_orm::QueryResult]) -> session_store::Result<Vec<PointSummary>> {
     let points = rows
@@ -201,14 +222,8 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        // A row for each of the payer's points, or one; no `LIMIT` (see `super::unique_row`).
-        let mut query = session::Entity::find_by_id(key(id))
-            .filter(session::Column::ExpiresAt.gt(Utc::now()))
-            .find_also_related(account::Entity)
-            .and_also_related(payer::Entity)
-            .into_query();
-        points::join_summaries(&mut query, POINT_PREFIX);
-        let rows = self.db.query_all(&query).await.map_err(backend)?;
+        let statement = load_statement(self.db.get_database_backend(), key(id), Utc::now());
+        let rows = self.db.query_all_raw(statement).await.map_err(backend)?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
@@ -246,5 +261,28 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use sea_orm::DbBackend;
+
+    use super::{load_query, load_statement};
+
+    #[test]
+    fn a_load_built_once_is_the_load_built_anew() {
+        let earlier = Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap();
+        let later = Utc.with_ymd_and_hms(2026, 12, 1, 9, 30, 0).unwrap();
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            for (key, now) in [("first", earlier), ("second", later)] {
+                assert_eq!(
+                    load_statement(backend, key.into(), now),
+                    backend.build(&load_query(key.into(), now)),
+                    "{backend:?}, {key}"
+                );
+            }
+        }
     }
 }

@@ -49,8 +49,10 @@ pub async fn at_point<C: ConnectionTrait>(
                         .equals((meters, meter::Column::Serial)),
                 )
                 .to_owned();
+            // `=` the one newest day, not `IN`: SQLite opened a table in memory per query for
+            // a list of one.
             Expr::col((readings, reading::Column::ReadOn))
-                .in_subquery(day)
+                .eq(Expr::SubQuery(None, Box::new(day.into())))
                 .into_condition()
         });
     let rows = meter::Entity::find()

@@ -1,7 +1,9 @@
 //! The services billing charges for, and where it charges them.
 
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef,
+};
 
 use super::entity::{point_service, service};
 
@@ -12,13 +14,18 @@ pub async fn billed_at<C: ConnectionTrait>(
     conn: &C,
     point_code: &str,
 ) -> Result<Vec<Service>, DbErr> {
-    let at_point = Query::select()
-        .column(point_service::Column::ServiceCode)
-        .from(point_service::Entity)
-        .and_where(point_service::Column::PointCode.eq(point_code))
-        .to_owned();
+    // Joined, not `IN (SELECT …)`: SQLite built a table in memory for the list on every page.
     service::Entity::find()
-        .filter(service::Column::Code.in_subquery(at_point))
+        .join(
+            JoinType::InnerJoin,
+            RelationDef::from(
+                point_service::Entity::belongs_to(service::Entity)
+                    .from(point_service::Column::ServiceCode)
+                    .to(service::Column::Code),
+            )
+            .rev(),
+        )
+        .filter(point_service::Column::PointCode.eq(point_code))
         .order_by_asc(service::Column::Code)
         .all(conn)
         .await

@@ -4,11 +4,11 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, QueryTrait, SelectModel,
 };
 
 use super::entity::{invoice, invoice_line, invoice_pdf};
-use super::unique_row;
+use super::{BuiltOnce, unique_row};
 
 pub use super::entity::invoice::Model as Invoice;
 pub use super::entity::invoice_line::Model as InvoiceLine;
@@ -71,12 +71,18 @@ pub async fn of_payer_in_year<C: ConnectionTrait>(
     ) else {
         return Ok(Vec::new());
     };
-    invoice::Entity::find()
-        .filter(invoice::Column::PayerCode.eq(payer_code))
-        .filter(invoice::Column::IssueDate.between(first, last))
-        .order_by_desc(invoice::Column::IssueDate)
-        .order_by_desc(invoice::Column::Number)
-        .all(conn)
+    static OF_PAYER_IN_YEAR: BuiltOnce = BuiltOnce::new();
+    let query = || {
+        invoice::Entity::find()
+            .filter(invoice::Column::PayerCode.eq(payer_code))
+            .filter(invoice::Column::IssueDate.between(first, last))
+            .order_by_desc(invoice::Column::IssueDate)
+            .order_by_desc(invoice::Column::Number)
+            .into_query()
+    };
+    let values = vec![payer_code.into(), first.into(), last.into()];
+    OF_PAYER_IN_YEAR
+        .all::<SelectModel<Invoice>, _>(conn, values, query)
         .await
 }
 

@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoCondition, JoinType, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait,
+    QueryTrait, RelationTrait, SelectTwoModel,
 };
 
+use super::BuiltOnce;
 use super::entity::{meter, reading};
 use crate::domain::billing::ReadingSource;
 use crate::domain::quantity::Volume;
@@ -35,33 +36,42 @@ pub async fn at_point<C: ConnectionTrait>(
     conn: &C,
     point_code: &str,
 ) -> Result<Vec<MeterAtPoint>, DbErr> {
-    // Each meter's readings of its newest day joined to it: none for a meter never read.
-    let newest_day = reading::Relation::Meter
-        .def()
-        .rev()
-        .on_condition(|meters, readings| {
-            let newest = Alias::new("newest");
-            let day = Query::select()
-                .expr(Expr::col((newest.clone(), reading::Column::ReadOn)).max())
-                .from_as(reading::Entity, newest.clone())
-                .and_where(
-                    Expr::col((newest, reading::Column::MeterSerial))
-                        .equals((meters, meter::Column::Serial)),
-                )
-                .to_owned();
-            // `=` the one newest day, not `IN`: SQLite opened a table in memory per query for
-            // a list of one.
-            Expr::col((readings, reading::Column::ReadOn))
-                .eq(Expr::SubQuery(None, Box::new(day.into())))
-                .into_condition()
-        });
-    let rows = meter::Entity::find()
-        .filter(meter::Column::PointCode.eq(point_code))
-        .join(JoinType::LeftJoin, newest_day)
-        .select_also(reading::Entity)
-        .order_by_desc(meter::Column::InstalledOn)
-        .order_by_asc(meter::Column::Serial)
-        .all(conn)
+    static AT_POINT: BuiltOnce = BuiltOnce::new();
+    let query = || {
+        // Each meter's readings of its newest day joined to it: none for a meter never read.
+        let newest_day = reading::Relation::Meter
+            .def()
+            .rev()
+            .on_condition(|meters, readings| {
+                let newest = Alias::new("newest");
+                let day = Query::select()
+                    .expr(Expr::col((newest.clone(), reading::Column::ReadOn)).max())
+                    .from_as(reading::Entity, newest.clone())
+                    .and_where(
+                        Expr::col((newest, reading::Column::MeterSerial))
+                            .equals((meters, meter::Column::Serial)),
+                    )
+                    .to_owned();
+                // `=` the one newest day, not `IN`: SQLite opened a table in memory per query
+                // for a list of one.
+                Expr::col((readings, reading::Column::ReadOn))
+                    .eq(Expr::SubQuery(None, Box::new(day.into())))
+                    .into_condition()
+            });
+        meter::Entity::find()
+            .filter(meter::Column::PointCode.eq(point_code))
+            .join(JoinType::LeftJoin, newest_day)
+            .select_also(reading::Entity)
+            .order_by_desc(meter::Column::InstalledOn)
+            .order_by_asc(meter::Column::Serial)
+            .into_query()
+    };
+    let rows = AT_POINT
+        .all::<SelectTwoModel<meter::Model, reading::Model>, _>(
+            conn,
+            vec![point_code.into()],
+            query,
+        )
         .await?;
     let mut meters: Vec<MeterAtPoint> = Vec::new();
     for (meter, reading) in rows {

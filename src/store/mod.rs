@@ -249,6 +249,22 @@ impl BuiltOnce {
         });
         Statement::from_sql_and_values(backend, sql.clone(), values)
     }
+
+    /// The rows of `query` with `values` (as for [`BuiltOnce::statement`]), each decoded by
+    /// `S`: `SelectModel<M>` for a model, `SelectTwoModel<M, N>` for a model and another.
+    pub(crate) async fn all<S: sea_orm::SelectorTrait, C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        values: Vec<sea_orm::Value>,
+        query: impl FnOnce() -> sea_orm::sea_query::SelectStatement,
+    ) -> Result<Vec<S::Item>, DbErr> {
+        let statement = self.statement(conn.get_database_backend(), values, query);
+        conn.query_all_raw(statement)
+            .await?
+            .into_iter()
+            .map(S::from_raw_query_result)
+            .collect()
+    }
 }
 
 /// The row of a lookup by a unique key, for the queries of every request. SeaORM's `one()`

@@ -2,8 +2,12 @@
 //! every query names the payer, so another payer's point yields nothing.
 
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryTrait,
+    SelectModel,
+};
 
+use super::BuiltOnce;
 use super::entity::{meter, point, reading};
 use crate::domain::billing::{MeterRecord, ReadingRecord, ReadingSource};
 use crate::domain::quantity::Volume;
@@ -61,12 +65,18 @@ pub async fn meters_of_point<C: ConnectionTrait>(
     payer_code: &str,
     point_code: &str,
 ) -> Result<Vec<MeterRecord>, DbErr> {
-    meter::Entity::find()
-        .filter(meter::Column::PointCode.eq(point_code))
-        .filter(meter::Column::PointCode.in_subquery(payers_points(payer_code)))
-        .order_by_asc(meter::Column::InstalledOn)
-        .order_by_asc(meter::Column::Serial)
-        .all(conn)
+    static METERS_OF_POINT: BuiltOnce = BuiltOnce::new();
+    let query = || {
+        meter::Entity::find()
+            .filter(meter::Column::PointCode.eq(point_code))
+            .filter(meter::Column::PointCode.in_subquery(payers_points(payer_code)))
+            .order_by_asc(meter::Column::InstalledOn)
+            .order_by_asc(meter::Column::Serial)
+            .into_query()
+    };
+    let values = vec![point_code.into(), payer_code.into()];
+    METERS_OF_POINT
+        .all::<SelectModel<meter::Model>, _>(conn, values, query)
         .await?
         .into_iter()
         .map(meter_record)
@@ -80,18 +90,24 @@ pub async fn readings_of_point<C: ConnectionTrait>(
     payer_code: &str,
     point_code: &str,
 ) -> Result<Vec<ReadingRecord>, DbErr> {
-    let meters = Query::select()
-        .column(meter::Column::Serial)
-        .from(meter::Entity)
-        .and_where(meter::Column::PointCode.eq(point_code))
-        .and_where(meter::Column::PointCode.in_subquery(payers_points(payer_code)))
-        .to_owned();
-    reading::Entity::find()
-        .filter(reading::Column::MeterSerial.in_subquery(meters))
-        .order_by_asc(reading::Column::ReadOn)
-        .order_by_asc(reading::Column::MeterSerial)
-        .order_by_asc(reading::Column::Source)
-        .all(conn)
+    static READINGS_OF_POINT: BuiltOnce = BuiltOnce::new();
+    let query = || {
+        let meters = Query::select()
+            .column(meter::Column::Serial)
+            .from(meter::Entity)
+            .and_where(meter::Column::PointCode.eq(point_code))
+            .and_where(meter::Column::PointCode.in_subquery(payers_points(payer_code)))
+            .to_owned();
+        reading::Entity::find()
+            .filter(reading::Column::MeterSerial.in_subquery(meters))
+            .order_by_asc(reading::Column::ReadOn)
+            .order_by_asc(reading::Column::MeterSerial)
+            .order_by_asc(reading::Column::Source)
+            .into_query()
+    };
+    let values = vec![point_code.into(), payer_code.into()];
+    READINGS_OF_POINT
+        .all::<SelectModel<reading::Model>, _>(conn, values, query)
         .await?
         .into_iter()
         .map(reading_record)

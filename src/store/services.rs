@@ -2,9 +2,10 @@
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationDef,
+    QuerySelect, QueryTrait, RelationDef, SelectModel,
 };
 
+use super::BuiltOnce;
 use super::entity::{point_service, service};
 
 pub use super::entity::service::Model as Service;
@@ -14,19 +15,24 @@ pub async fn billed_at<C: ConnectionTrait>(
     conn: &C,
     point_code: &str,
 ) -> Result<Vec<Service>, DbErr> {
-    // Joined, not `IN (SELECT …)`: SQLite built a table in memory for the list on every page.
-    service::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            RelationDef::from(
-                point_service::Entity::belongs_to(service::Entity)
-                    .from(point_service::Column::ServiceCode)
-                    .to(service::Column::Code),
+    static BILLED_AT: BuiltOnce = BuiltOnce::new();
+    let query = || {
+        // Joined, not `IN (SELECT …)`: SQLite built a table in memory for the list each time.
+        service::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                RelationDef::from(
+                    point_service::Entity::belongs_to(service::Entity)
+                        .from(point_service::Column::ServiceCode)
+                        .to(service::Column::Code),
+                )
+                .rev(),
             )
-            .rev(),
-        )
-        .filter(point_service::Column::PointCode.eq(point_code))
-        .order_by_asc(service::Column::Code)
-        .all(conn)
+            .filter(point_service::Column::PointCode.eq(point_code))
+            .order_by_asc(service::Column::Code)
+            .into_query()
+    };
+    BILLED_AT
+        .all::<SelectModel<Service>, _>(conn, vec![point_code.into()], query)
         .await
 }

@@ -4,11 +4,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, Statement,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, SelectModel, Set, Statement,
 };
 
-use super::Order;
 use super::entity::{account, meter, point, reading_export, submitted_reading};
+use super::{BuiltOnce, Order};
 
 pub use super::entity::states::SubmissionStatus;
 pub use super::entity::submitted_reading::Model as SubmittedReading;
@@ -533,7 +533,13 @@ pub async fn of_account<C: ConnectionTrait>(
     conn: &C,
     account_id: i64,
 ) -> Result<Vec<Submission>, DbErr> {
-    of_account_query(account_id).into_model().all(conn).await
+    static OF_ACCOUNT: BuiltOnce = BuiltOnce::new();
+    let values = vec![account_id.into(), SubmissionStatus::Replaced.into()];
+    OF_ACCOUNT
+        .all::<SelectModel<Submission>, _>(conn, values, || {
+            of_account_query(account_id).into_query()
+        })
+        .await
 }
 
 /// The account's submission `id`; `None` for another account's as for a missing one.

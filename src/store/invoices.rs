@@ -100,17 +100,25 @@ pub async fn detail_of_payer<C: ConnectionTrait>(
     payer_code: &str,
     number: &str,
 ) -> Result<Option<InvoiceDetail>, DbErr> {
-    let invoices = invoice::Entity::find_by_id(number.to_owned())
-        .filter(invoice::Column::PayerCode.eq(payer_code))
-        .all(conn)
+    static INVOICE_OF_PAYER: BuiltOnce = BuiltOnce::new();
+    static LINES: BuiltOnce = BuiltOnce::new();
+    let invoices = INVOICE_OF_PAYER
+        .all::<SelectModel<Invoice>, _>(conn, vec![number.into(), payer_code.into()], || {
+            invoice::Entity::find_by_id(number.to_owned())
+                .filter(invoice::Column::PayerCode.eq(payer_code))
+                .into_query()
+        })
         .await?;
     let Some(invoice) = unique_row(invoices) else {
         return Ok(None);
     };
-    let lines = invoice_line::Entity::find()
-        .filter(invoice_line::Column::InvoiceNumber.eq(&invoice.number))
-        .order_by_asc(invoice_line::Column::LineNo)
-        .all(conn)
+    let lines = LINES
+        .all::<SelectModel<InvoiceLine>, _>(conn, vec![invoice.number.as_str().into()], || {
+            invoice_line::Entity::find()
+                .filter(invoice_line::Column::InvoiceNumber.eq(&invoice.number))
+                .order_by_asc(invoice_line::Column::LineNo)
+                .into_query()
+        })
         .await?;
     let has_pdf = invoice_pdf::Entity::find_by_id(invoice.number.clone())
         .count(conn)

@@ -21,6 +21,10 @@ use crate::store::{Tx, begin_write, invoices, scheduler};
 /// The lease of the scheduled run: how long another instance waits before taking over from
 /// one that stopped without giving it up.
 const LEASE: Duration = Duration::minutes(5);
+/// How long before a look at who asked for a reminder began a subscription may have read the
+/// clock and yet been stored only after the look had read the subscriptions: its writer's wait
+/// for a connection and its turn (10 s each at most), and then some.
+const STORED_LATE: Duration = Duration::minutes(5);
 const JOB: &str = "notifications";
 /// Messages queued in one transaction: small enough that SQLite's write lock is held for
 /// milliseconds, so pages' writes slip in between batches.
@@ -219,8 +223,11 @@ impl Run<'_> {
         };
         let occasion = due.occasion();
         let kind = NotificationKind::ReadingReminder;
-        // After the first pass, only who asked since is looked at.
-        let asked_after = notifications::finished_at(&self.services.db, kind, &occasion).await?;
+        // After the first pass, only who asked since is looked at, and who asked a little
+        // before it began (the send records pass over whoever was reminded already).
+        let asked_after = notifications::finished_at(&self.services.db, kind, &occasion)
+            .await?
+            .map(|finished| finished - STORED_LATE);
         let pass_started = self.services.now();
         let letters = Letters::Reminder { due, closes_on };
         let mut page = Page {

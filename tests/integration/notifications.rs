@@ -373,6 +373,21 @@ async fn reminders_go_when_the_window_opens_and_before_it_closes_to_who_has_not_
         .unwrap();
     assert_eq!(run(&services, window).await.reminders, 1, "the latecomer");
     assert_eq!(run(&services, window).await.reminders, 0);
+    // Who asked as a look began, stored only once that look had read whom to remind, is
+    // reminded at the next look all the same.
+    let asked_at = clock.now();
+    clock.advance(std::time::Duration::from_secs(1));
+    assert_eq!(run(&services, window).await.reminders, 0);
+    let racer = account_of(&app, eportal::demo::ROLL_OVER_PAYER, "racer@example.si").await;
+    stored::subscribe(&app.db, racer, kind, "racer".to_owned(), asked_at)
+        .await
+        .unwrap();
+    assert_eq!(
+        run(&services, window).await.reminders,
+        1,
+        "stored after the look"
+    );
+    assert_eq!(run(&services, window).await.reminders, 0);
     let opening = app.mail_to(ACCOUNT_EMAIL).await;
     assert_eq!(subjects(&opening), ["Čas je za vnos števnega stanja"]);
     let text = &opening[0].body_text;
@@ -404,8 +419,8 @@ async fn reminders_go_when_the_window_opens_and_before_it_closes_to_who_has_not_
     clock.advance(std::time::Duration::from_secs(2 * 86_400));
     assert_eq!(
         run(&services, window).await.reminders,
-        2,
-        "the other and the latecomer"
+        3,
+        "the other, the latecomer and who was stored after a look"
     );
     assert_eq!(run(&services, window).await.reminders, 0);
     assert_eq!(

@@ -2,7 +2,7 @@
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, RelationDef, SelectModel,
+    QuerySelect, QueryTrait, RelationTrait, SelectModel,
 };
 
 use super::BuiltOnce;
@@ -21,12 +21,7 @@ pub async fn billed_at<C: ConnectionTrait>(
         service::Entity::find()
             .join(
                 JoinType::InnerJoin,
-                RelationDef::from(
-                    point_service::Entity::belongs_to(service::Entity)
-                        .from(point_service::Column::ServiceCode)
-                        .to(service::Column::Code),
-                )
-                .rev(),
+                point_service::Relation::Service.def().rev(),
             )
             .filter(point_service::Column::PointCode.eq(point_code))
             .order_by_asc(service::Column::Code)

@@ -10,6 +10,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::service::Entity",
+        from = "Column::ServiceCode",
+        to = "super::service::Column::Code"
+    )]
+    Service,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

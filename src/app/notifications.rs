@@ -21,9 +21,9 @@ use crate::store::{Tx, begin_write, invoices, scheduler};
 /// The lease of the scheduled run: how long another instance waits before taking over from
 /// one that stopped without giving it up.
 const LEASE: Duration = Duration::minutes(5);
-/// How long before a look at who asked for a reminder began a subscription may have read the
-/// clock and yet been stored only after the look had read the subscriptions: its writer's wait
-/// for a connection and its turn (10 s each at most), and then some.
+/// How long before a look at who asked for a reminder or a notice began a subscription may
+/// have read the clock and yet been stored only after the look had read the subscriptions: its
+/// writer's wait for a connection and its turn (10 s each at most), and then some.
 const STORED_LATE: Duration = Duration::minutes(5);
 const JOB: &str = "notifications";
 /// Messages queued in one transaction: small enough that SQLite's write lock is held for
@@ -273,9 +273,11 @@ impl Run<'_> {
     }
 
     /// Each valid notice, to every customer of its area who asked before it was published.
+    /// Who asks after a notice was published never gets it; who asked before but was stored
+    /// after a look read the subscriptions is found by a look that begins `STORED_LATE` after
+    /// the publication (the send records pass over whoever got it already).
     async fn notices(&mut self, today: NaiveDate) -> Result<(), AppError> {
-        for notice in notices::to_mail(&self.services.db, today).await? {
-            // Who asks after a notice was published never gets it: one pass is all.
+        for notice in notices::to_mail(&self.services.db, today, STORED_LATE).await? {
             let pass_started = self.services.now();
             let mut page = Page {
                 after_account: 0,

@@ -1,7 +1,7 @@
 //! Notices of works and outages ("Obvestila"): kept as published, shown to the customers of
 //! their area while valid.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, QuerySelect, Set, Statement,
@@ -99,17 +99,32 @@ pub async fn valid_for_payer<C: ConnectionTrait>(
     Notice::find_by_statement(statement).all(conn).await
 }
 
-/// The notices still valid on `today` (or later) not yet sent to everyone they are for.
-pub async fn to_mail<C: ConnectionTrait>(conn: &C, today: NaiveDate) -> Result<Vec<Notice>, DbErr> {
+/// The notices still valid on `today` (or later) that may have someone left to mail: those
+/// no look has finished with, and those whose last look began sooner than `stored_late` after
+/// they were published (a subscription stamped before a notice may be stored only after the
+/// look had read the subscriptions). Compared in Rust: SQL engines add to a time differently.
+pub async fn to_mail<C: ConnectionTrait>(
+    conn: &C,
+    today: NaiveDate,
+    stored_late: Duration,
+) -> Result<Vec<Notice>, DbErr> {
     let statement = Statement::from_sql_and_values(
         conn.get_database_backend(),
-        "SELECT n.* FROM notices n WHERE n.valid_to >= $1 AND NOT EXISTS \
-         (SELECT 1 FROM notification_occasions o \
-             WHERE o.kind = $2 AND o.occasion = CAST(n.id AS TEXT)) \
-         ORDER BY n.id",
+        "SELECT n.*, o.finished_at AS last_look_began FROM notices n \
+         LEFT JOIN notification_occasions o \
+             ON o.kind = $2 AND o.occasion = CAST(n.id AS TEXT) \
+         WHERE n.valid_to >= $1 ORDER BY n.id",
         [today.into(), NotificationKind::Notice.as_str().into()],
     );
-    Notice::find_by_statement(statement).all(conn).await
+    let mut notices = Vec::new();
+    for row in conn.query_all_raw(statement).await? {
+        let notice = Notice::from_query_result(&row, "")?;
+        let last_look_began: Option<DateTime<Utc>> = row.try_get("", "last_look_began")?;
+        if last_look_began.is_none_or(|began| began < notice.published_at + stored_late) {
+            notices.push(notice);
+        }
+    }
+    Ok(notices)
 }
 
 /// A page of notices, the newest first (for the back office).

@@ -26,6 +26,7 @@ on_both_databases!(
     a_new_invoice_is_mailed_once_with_its_pdf_and_qr_code,
     reminders_go_when_the_window_opens_and_before_it_closes_to_who_has_not_read,
     a_notice_reaches_its_area_on_the_home_page_and_by_mail,
+    a_notice_reaches_who_asked_before_it_though_stored_after_a_look,
     the_unsubscribe_link_shows_on_get_and_unsubscribes_on_post,
     two_instances_send_each_occasion_once_and_a_stopped_one_is_taken_over,
     staff_see_and_export_who_gets_invoices_by_mail_and_the_api_lists_them,
@@ -649,6 +650,73 @@ async fn a_notice_reaches_its_area_on_the_home_page_and_by_mail(backend: Backend
         list.contains(&format!("Ulica v naselju: {street_name}, {settlement}")),
         "{list}"
     );
+}
+
+async fn a_notice_reaches_who_asked_before_it_though_stored_after_a_look(backend: Backend) {
+    use eportal::app::notices::{self, Published};
+    use eportal::demo::ROLL_OVER_PAYER;
+
+    let clock = Clock::manual(Utc::now());
+    let app = TestApp::spawn_demo_with_clock(backend, clock.clone()).await;
+    let services = app.services(clock.clone());
+    crate::staff::add_staff(&app, false).await;
+    let staff = eportal::store::staff::find_by_username(&app.db, crate::staff::STAFF)
+        .await
+        .unwrap()
+        .unwrap();
+    let origin = eportal::app::Origin::web("127.0.0.1");
+    clock.advance(std::time::Duration::from_secs(60));
+    let asked_at = clock.now();
+    let mut everyone = notice(NoticeArea::Everyone, None, None, &[]);
+    everyone.title = "Zapora vodovoda povsod".to_owned();
+    let published = notices::publish(&services, &origin, &staff, everyone)
+        .await
+        .unwrap();
+    assert!(matches!(published, Published::Done(_)), "{published:?}");
+    clock.advance(std::time::Duration::from_secs(1));
+    run(&services, None).await;
+    let notice_mail = |mail: Vec<OutboxMessage>| {
+        subjects(&mail)
+            .iter()
+            .filter(|subject| **subject == "Obvestilo: Zapora vodovoda povsod")
+            .count()
+    };
+
+    // Asked as the notice was published, stored only once a look had read whom to mail.
+    let racer = account_of(&app, ROLL_OVER_PAYER, "racer@example.si").await;
+    stored::subscribe(
+        &app.db,
+        racer,
+        NotificationKind::Notice,
+        "racer".into(),
+        asked_at,
+    )
+    .await
+    .unwrap();
+    run(&services, None).await;
+    assert_eq!(notice_mail(app.mail_to("racer@example.si").await), 1);
+    run(&services, None).await;
+    assert_eq!(
+        notice_mail(app.mail_to("racer@example.si").await),
+        1,
+        "once"
+    );
+
+    // The looks for them end: one begun five minutes after the publication is the last.
+    clock.advance(std::time::Duration::from_secs(6 * 60));
+    run(&services, None).await;
+    let (too_late, _) = app.demo_house_meter().await;
+    stored::subscribe(
+        &app.db,
+        too_late,
+        NotificationKind::Notice,
+        "late".into(),
+        asked_at,
+    )
+    .await
+    .unwrap();
+    assert_eq!(run(&services, None).await.notices, 0);
+    assert_eq!(notice_mail(app.mail_to(ACCOUNT_EMAIL).await), 0);
 }
 
 async fn the_unsubscribe_link_shows_on_get_and_unsubscribes_on_post(backend: Backend) {

@@ -210,7 +210,7 @@ async fn staged<'s, T>(
 where
     T: FromRow + StoredAs + Send + 'static,
 {
-    let mut stage = session.stage::<T::Entity>().await?;
+    let mut stage = session.stage::<T::Entity>(survey.lines).await?;
     let problems = load::<T>(&mut stage, file, survey, now).await?;
     refuse_bad_lines(&stage, problems).await?;
     Ok(Box::new(stage))

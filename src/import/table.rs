@@ -66,6 +66,8 @@ impl ReadError {
 pub struct Survey {
     /// The SHA-256 of the file's bytes, in hex, for the import history.
     pub sha256: String,
+    /// The lines of the file: as many as its rows and header, or more.
+    pub lines: u64,
     encoding: Encoding,
     separator: u8,
 }
@@ -153,6 +155,7 @@ fn survey_of(mut reader: impl Read) -> Result<Survey, ReadError> {
     };
     Ok(Survey {
         sha256: crate::auth::secret::hex(&digest.finalize()),
+        lines: quotes.breaks + 1,
         encoding,
         separator,
     })

@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
+use fastbloom::BloomFilter;
 use sea_orm::sqlx::pool::{Pool, PoolConnection, PoolOptions};
 use sea_orm::sqlx::postgres::{PgCopyIn, PgPoolCopyExt};
 use sea_orm::{
@@ -102,8 +103,9 @@ impl ImportSession {
         }
     }
 
-    /// An empty temporary table for the rows of one file to be stored in `E`'s table.
-    pub async fn stage<E: Staged>(&self) -> Result<Stage<'_, E>, DbErr> {
+    /// An empty temporary table for the rows of one file to be stored in `E`'s table; the
+    /// file has `lines` lines or fewer.
+    pub async fn stage<E: Staged>(&self, lines: u64) -> Result<Stage<'_, E>, DbErr> {
         let number = self.stages.fetch_add(1, Ordering::Relaxed);
         let stage = Stage {
             session: self,
@@ -111,6 +113,7 @@ impl ImportSession {
             table: format!("stage_{}_{number}", E::default().table_name()),
             changed: format!("changed_{}_{number}", E::default().table_name()),
             rows: 0,
+            keys: KeysSeen::new(lines),
             copy: None,
             compared_at: None,
             changed_is_view: AtomicBool::new(false),
@@ -213,6 +216,7 @@ pub struct Stage<'s, E: Staged> {
     table: String,
     changed: String,
     rows: usize,
+    keys: KeysSeen,
     /// PostgreSQL's bulk load into the table, open while rows arrive.
     copy: Option<PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>>,
     /// The import history's newest run when the rows were compared.
@@ -253,22 +257,29 @@ impl<E: Staged> Stage<'_, E> {
         }
         self.rows += rows.len();
         let columns = file_columns::<E>();
-        let values = rows.into_iter().map(|row| {
-            let mut values = Vec::with_capacity(columns.len() + 2);
-            values.push(Value::BigInt(Some(
-                i64::try_from(row.line).unwrap_or(i64::MAX),
-            )));
-            values.extend(columns.iter().map(|column| row.model.get(*column)));
-            if E::MEMBERS.is_some() {
-                values.push(Value::String(Some(
-                    serde_json::Value::from(row.members).to_string(),
+        let key_width = E::PrimaryKey::iter().count();
+        let keys = &mut self.keys;
+        let values: Vec<Vec<Value>> = rows
+            .into_iter()
+            .map(|row| {
+                let mut values = Vec::with_capacity(columns.len() + 2);
+                values.push(Value::BigInt(Some(
+                    i64::try_from(row.line).unwrap_or(i64::MAX),
                 )));
-            }
-            values
-        });
+                values.extend(columns.iter().map(|column| row.model.get(*column)));
+                // The key's columns come first, after the line.
+                keys.add(&values[1..=key_width]);
+                if E::MEMBERS.is_some() {
+                    values.push(Value::String(Some(
+                        serde_json::Value::from(row.members).to_string(),
+                    )));
+                }
+                values
+            })
+            .collect();
         match self.session.backend() {
             DbBackend::Postgres => self.copy_in(values).await,
-            _ => self.insert_values(values.collect()).await,
+            _ => self.insert_values(values).await,
         }
     }
 
@@ -284,7 +295,7 @@ impl<E: Staged> Stage<'_, E> {
 
     /// Sends rows to PostgreSQL's COPY, in its text format: a multi-row INSERT loaded 22,000
     /// rows a second, COPY several times as many.
-    async fn copy_in(&mut self, rows: impl Iterator<Item = Vec<Value>>) -> Result<(), DbErr> {
+    async fn copy_in(&mut self, rows: Vec<Vec<Value>>) -> Result<(), DbErr> {
         let mut text = Vec::new();
         for row in rows {
             for (index, value) in row.into_iter().enumerate() {
@@ -374,35 +385,20 @@ impl<E: Staged> Stage<'_, E> {
 
     /// The lines whose key an earlier line already had (the first [`MAX_PROBLEMS`]).
     pub async fn duplicates(&self) -> Result<Vec<Duplicate>, DbErr> {
-        let key = key_columns::<E>().join(", ");
         let table = &self.table;
-        // The usual file has each key once: one pass tells, and only a file with a key twice
-        // is searched for each line that repeats one.
-        let unique = match self.session.backend() {
-            DbBackend::Postgres => {
-                // Temporary tables are not analysed by autovacuum; the comparison is planned
-                // on these figures. A hash join needs no index.
-                self.session.run(&format!("ANALYZE {table}")).await?;
-                let repeated =
-                    format!("SELECT 1 FROM {table} GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1");
-                self.session.query(repeated).await?.is_empty()
-            }
-            // Building a unique index stops at the first key twice.
-            _ => match self
-                .session
-                .run(&format!(
-                    "CREATE UNIQUE INDEX {table}_key ON {table} ({key})"
-                ))
-                .await
-            {
-                Ok(()) => true,
-                Err(error)
-                    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-                {
-                    false
-                }
-                Err(error) => return Err(error),
-            },
+        if self.session.backend() == DbBackend::Postgres {
+            // Temporary tables are not analysed by autovacuum; the comparison is planned on
+            // these figures.
+            self.session.run(&format!("ANALYZE {table}")).await?;
+        }
+        // The usual file has each key once: the keys' filter tells, or one pass over the
+        // rows, and only a file with a key twice is searched for each line that repeats one.
+        let looked_up = self.keys.maybe_twice.as_ref().map(Vec::len);
+        tracing::debug!(table, ?looked_up, "import: keys the filter may have seen");
+        let unique = match &self.keys.maybe_twice {
+            Some(keys) if keys.is_empty() => true,
+            Some(keys) => !self.any_twice(keys).await?,
+            None => self.each_key_once().await?,
         };
         if unique {
             return Ok(Vec::new());
@@ -445,6 +441,67 @@ impl<E: Staged> Stage<'_, E> {
             });
         }
         Ok(duplicates)
+    }
+
+    /// Whether the staged rows have each key once, in one pass over them all.
+    async fn each_key_once(&self) -> Result<bool, DbErr> {
+        let key = key_columns::<E>().join(", ");
+        let table = &self.table;
+        match self.session.backend() {
+            // A hash join needs no index.
+            DbBackend::Postgres => {
+                let repeated =
+                    format!("SELECT 1 FROM {table} GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1");
+                Ok(self.session.query(repeated).await?.is_empty())
+            }
+            // Building a unique index stops at the first key twice.
+            _ => match self
+                .session
+                .run(&format!(
+                    "CREATE UNIQUE INDEX {table}_key ON {table} ({key})"
+                ))
+                .await
+            {
+                Ok(()) => Ok(true),
+                Err(error)
+                    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+                {
+                    Ok(false)
+                }
+                Err(error) => Err(error),
+            },
+        }
+    }
+
+    /// Whether any of `keys` is staged more than once.
+    async fn any_twice(&self, keys: &[Vec<Value>]) -> Result<bool, DbErr> {
+        let backend = self.session.backend();
+        let key = key_columns::<E>().join(", ");
+        let mut values = Vec::new();
+        let mut rows = Vec::with_capacity(keys.len());
+        for key_values in keys {
+            let row = key_values
+                .iter()
+                .map(|value| {
+                    values.push(value.clone());
+                    placeholder(backend, values.len())
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            rows.push(format!("({row})"));
+        }
+        let sql = format!(
+            "SELECT 1 FROM {table} WHERE ({key}) IN (VALUES {rows}) \
+             GROUP BY {key} HAVING COUNT(*) > 1 LIMIT 1",
+            table = self.table,
+            rows = rows.join(", "),
+        );
+        let repeated = self
+            .session
+            .connection
+            .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        Ok(repeated.is_some())
     }
 
     /// Compares the staged rows with the stored ones and keeps those that are new or differ
@@ -684,7 +741,7 @@ impl<E: Staged> Stage<'_, E> {
             target = quoted(E::default().table_name()),
             columns = self.columns(None),
             updated_at = quoted(UPDATED_AT),
-            placeholder = first_placeholder(txn.get_database_backend()),
+            placeholder = placeholder(txn.get_database_backend(), 1),
             changed = self.changed,
         );
         let backend = txn.get_database_backend();
@@ -733,6 +790,65 @@ impl<E: Staged> Stage<'_, E> {
     }
 }
 
+/// The keys of a file's rows as they are staged, in a Bloom filter of bounded size. When the
+/// filter has seen none of them before, each is there once, and the database need not go
+/// through every staged row to find a key twice. The keys it may have seen (a key twice, or a
+/// false alarm) are kept and looked up alone, in one pass with a small join. For 4.1 million
+/// invoice lines the filter raised about 5,000 false alarms and took 0.5 s of CPU; the whole
+/// unchanged file went in 11 % faster on PostgreSQL, whose search of every row took 2.5 s,
+/// and as fast on SQLite, which looks up 5,000 keys about as fast as it finds a key twice by
+/// building a unique index (docs/performance.md).
+struct KeysSeen {
+    filter: BloomFilter<foldhash::fast::FixedState>,
+    /// The keys the filter may have seen before, up to [`MAX_KEYS_TO_LOOK_UP`]; `None` past
+    /// that, and the database goes through every row.
+    maybe_twice: Option<Vec<Vec<Value>>>,
+}
+
+/// Keys looked up alone at most: up to 24,000 values bound to one statement (SQLite takes
+/// 32,766).
+const MAX_KEYS_TO_LOOK_UP: usize = 8_000;
+
+impl KeysSeen {
+    /// A filter for the keys of up to `lines` rows: 32 bits a row and two hashes, 16 MiB at
+    /// most (files of over 4 million lines have fewer bits a row, so more false alarms, and
+    /// past [`MAX_KEYS_TO_LOOK_UP`] the database goes through every row). A first filter of
+    /// 64 MiB (128 bits a row, SipHash) took twice the CPU, a cache miss or two a key, and
+    /// gained nothing.
+    fn new(lines: u64) -> KeysSeen {
+        const MIN_BITS: u64 = 1 << 10;
+        const MAX_BITS: u64 = 1 << 27;
+        let bits = lines.saturating_mul(32).clamp(MIN_BITS, MAX_BITS);
+        KeysSeen {
+            filter: BloomFilter::with_num_bits(usize::try_from(bits).unwrap_or(usize::MAX))
+                .hasher(foldhash::fast::FixedState::with_seed(0))
+                .hashes(2),
+            maybe_twice: Some(Vec::new()),
+        }
+    }
+
+    fn add(&mut self, key: &[Value]) {
+        if !self.filter.insert(key) {
+            return;
+        }
+        if let Some(keys) = &mut self.maybe_twice {
+            if keys.len() < MAX_KEYS_TO_LOOK_UP {
+                keys.push(key.to_vec());
+            } else {
+                self.maybe_twice = None;
+            }
+        }
+    }
+}
+
+/// The `n`th (from 1) placeholder of a statement.
+fn placeholder(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    }
+}
+
 /// The columns a file gives: the primary key's, then the others but the time of writing.
 fn file_columns<E: Staged>() -> Vec<E::Column> {
     let key: Vec<E::Column> = E::PrimaryKey::iter()
@@ -761,14 +877,6 @@ fn value_columns<E: Staged>() -> Vec<String> {
         .collect()
 }
 
-/// The first bound value's placeholder.
-fn first_placeholder(backend: DbBackend) -> &'static str {
-    match backend {
-        DbBackend::Postgres => "$1",
-        _ => "?",
-    }
-}
-
 fn quoted(identifier: &str) -> String {
     format!("\"{identifier}\"")
 }
@@ -776,7 +884,7 @@ fn quoted(identifier: &str) -> String {
 /// The newest run of the import history that wrote `table` (billing's kinds are named
 /// after the tables they write): another import wrote it when this changes.
 async fn newest_run<C: ConnectionTrait>(conn: &C, table: &str) -> Result<i64, DbErr> {
-    let placeholder = first_placeholder(conn.get_database_backend());
+    let placeholder = placeholder(conn.get_database_backend(), 1);
     let row = conn
         .query_one_raw(Statement::from_sql_and_values(
             conn.get_database_backend(),

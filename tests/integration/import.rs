@@ -31,6 +31,7 @@ on_both_databases!(
     text_with_tabs_backslashes_and_line_breaks_is_stored_exactly,
     a_dry_run_waits_for_no_other_import,
     portal_writes_never_fail_during_a_large_import,
+    keys_twice_are_found_past_the_filters_false_alarms_and_its_limit,
 );
 
 fn fixtures() -> PathBuf {
@@ -791,4 +792,72 @@ async fn portal_writes_never_fail_during_a_large_import(backend: Backend) {
         failed.len(),
         statuses.len()
     );
+}
+
+/// A stage's keys pass through a Bloom filter sized by the file's lines. Here it is far too
+/// small for the rows, so it raises false alarms: the keys it may have seen are looked up
+/// alone, and past a few thousand of them the database goes through every row. Either way a
+/// false alarm is not a key twice, and a key twice is found, on the line that repeats it.
+async fn keys_twice_are_found_past_the_filters_false_alarms_and_its_limit(backend: Backend) {
+    use eportal::store::entity::payer;
+    use eportal::store::import_session::{Duplicate, ImportSession, StagedRow};
+
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    // The rows of a file's lines from `first_line` on.
+    let payers = |first_line: usize, codes: &[usize]| -> Vec<StagedRow<payer::Model>> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(index, code)| StagedRow {
+                line: (first_line + index) as u64,
+                model: payer::Model {
+                    code: format!("P{code}"),
+                    name: "NOVAK JANEZ".to_owned(),
+                    street: None,
+                    postal_code: None,
+                    city: None,
+                    tax_number: None,
+                    email: None,
+                    phone: None,
+                    updated_at: chrono::Utc::now(),
+                },
+                members: Vec::new(),
+            })
+            .collect()
+    };
+    // In batches, as the import stages them.
+    let stage_of = |session, codes: Vec<usize>| async move {
+        let session: &ImportSession = session;
+        let mut stage = session.stage::<payer::Entity>(1).await.unwrap();
+        for (number, batch) in codes.chunks(1_000).enumerate() {
+            stage
+                .insert(payers(2 + number * 1_000, batch))
+                .await
+                .unwrap();
+        }
+        stage.loaded().await.unwrap();
+        stage
+    };
+    let session = ImportSession::open(&db).await.unwrap();
+    // A 1,024-bit filter: 500 keys raise false alarms, 12,000 more than can be looked up.
+    for rows in [500, 12_000] {
+        let unique: Vec<usize> = (0..rows).collect();
+        let stage = stage_of(&session, unique.clone()).await;
+        assert_eq!(stage.duplicates().await.unwrap(), [], "{rows} rows");
+
+        let mut repeated = unique;
+        repeated.push(rows / 2);
+        let stage = stage_of(&session, repeated).await;
+        assert_eq!(
+            stage.duplicates().await.unwrap(),
+            [Duplicate {
+                line: rows as u64 + 2,
+                first_line: (rows / 2) as u64 + 2,
+                key: format!("P{}", rows / 2),
+            }],
+            "{rows} rows"
+        );
+    }
+    session.close().await;
 }

@@ -230,8 +230,20 @@ impl QuoteScan {
     }
 
     fn feed(&mut self, bytes: &[u8]) {
+        // Most files quote nothing: a block without a quote only counts its lines, and that
+        // is several times faster than following each byte.
+        if let (QuoteState::Outside { .. }, Some(&last)) = (self.state, bytes.last())
+            && !bytes.contains(&b'"')
+        {
+            let breaks = bytes.iter().filter(|&&byte| byte == b'\n').count();
+            self.breaks += breaks as u64;
+            self.state = QuoteState::Outside {
+                at_field_start: self.is_boundary(last),
+            };
+            return;
+        }
         for &byte in bytes {
-            let boundary = byte == self.separator || byte == b'\n' || byte == b'\r';
+            let boundary = self.is_boundary(byte);
             self.state = match self.state {
                 QuoteState::Outside {
                     at_field_start: true,
@@ -253,6 +265,10 @@ impl QuoteScan {
                 self.breaks += 1;
             }
         }
+    }
+
+    fn is_boundary(&self, byte: u8) -> bool {
+        byte == self.separator || byte == b'\n' || byte == b'\r'
     }
 
     fn unclosed_at(&self) -> Option<u64> {
@@ -715,6 +731,16 @@ mod tests {
                 line: BLOCK as u64 / 4 + 2
             }
         );
+    }
+
+    #[test]
+    fn a_survey_counts_the_lines_in_blocks_with_quotes_and_without() {
+        let mut bytes = b"payer_code;name\n".to_vec();
+        bytes.extend(b"1;A\n".repeat(BLOCK / 2));
+        bytes.extend(b"2;\"B\nC\"\n");
+        bytes.extend(b"3;D\r\n".repeat(BLOCK / 2));
+        let survey = survey_of(trickle(&bytes, 1_000)).unwrap();
+        assert_eq!(survey.lines, 1 + BLOCK as u64 + 2 + 1);
     }
 
     #[test]

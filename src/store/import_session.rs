@@ -797,7 +797,7 @@ impl<E: Staged> Stage<'_, E> {
 /// invoice lines the filter raised about 5,000 false alarms and took 0.5 s of CPU; the whole
 /// unchanged file went in 11 % faster on PostgreSQL, whose search of every row took 2.5 s,
 /// and as fast on SQLite, which looks up 5,000 keys about as fast as it finds a key twice by
-/// building a unique index (docs/performance.md).
+/// building a unique index (docs/decisions.md, "Keys twice").
 struct KeysSeen {
     filter: BloomFilter<foldhash::fast::FixedState>,
     /// The keys the filter may have seen before, up to [`MAX_KEYS_TO_LOOK_UP`]; `None` past

@@ -792,12 +792,8 @@ impl<E: Staged> Stage<'_, E> {
 
 /// The keys of a file's rows as they are staged, in a Bloom filter of bounded size. When the
 /// filter has seen none of them before, each is there once, and the database need not go
-/// through every staged row to find a key twice. The keys it may have seen (a key twice, or a
-/// false alarm) are kept and looked up alone, in one pass with a small join. For 4.1 million
-/// invoice lines the filter raised about 5,000 false alarms and took 0.5 s of CPU; the whole
-/// unchanged file went in 11 % faster on PostgreSQL, whose search of every row took 2.5 s,
-/// and as fast on SQLite, which looks up 5,000 keys about as fast as it finds a key twice by
-/// building a unique index (docs/decisions.md, "Keys twice").
+/// through every staged row to find a key twice; the keys it may have seen (a key twice, or a
+/// false alarm) are looked up alone (docs/decisions.md, "Keys twice").
 struct KeysSeen {
     filter: BloomFilter<foldhash::fast::FixedState>,
     /// The keys the filter may have seen before, up to [`MAX_KEYS_TO_LOOK_UP`]; `None` past
@@ -810,11 +806,9 @@ struct KeysSeen {
 const MAX_KEYS_TO_LOOK_UP: usize = 8_000;
 
 impl KeysSeen {
-    /// A filter for the keys of up to `lines` rows: 32 bits a row and two hashes, 16 MiB at
-    /// most (files of over 4 million lines have fewer bits a row, so more false alarms, and
-    /// past [`MAX_KEYS_TO_LOOK_UP`] the database goes through every row). A first filter of
-    /// 64 MiB (128 bits a row, SipHash) took twice the CPU, a cache miss or two a key, and
-    /// gained nothing.
+    /// A filter for the keys of up to `lines` rows: 32 bits a row and two hashes (a few
+    /// thousand false alarms in millions of rows), 16 MiB at most, since each key costs a
+    /// cache miss and larger filters were slower.
     fn new(lines: u64) -> KeysSeen {
         const MIN_BITS: u64 = 1 << 10;
         const MAX_BITS: u64 = 1 << 27;

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{AppError, Origin, Services};
+use crate::auth::hasher::Verdict;
 use crate::domain::throttle::ThrottleKey;
 use crate::i18n::{Arg, Lang, format_date_time_sl};
 use crate::mail::{self, letter::Letter};
@@ -170,7 +171,12 @@ pub async fn check_current(
         return Ok(CurrentPassword::TooManyFailures);
     }
     let hash = account.password_hash.clone();
-    if services.hasher.verify(password.to_owned(), hash).await? {
+    if let Verdict::Right { renewed_hash } =
+        services.hasher.verify(password.to_owned(), hash).await?
+    {
+        if let (Some(renewed), Some(old)) = (renewed_hash, &account.password_hash) {
+            accounts::renew_password_hash(&services.db, account.id, old, renewed).await?;
+        }
         return Ok(CurrentPassword::Right);
     }
     let txn = begin_write(&services.db).await?;

@@ -4,6 +4,7 @@
 use chrono::Duration;
 
 use super::{AppError, Origin, Services};
+use crate::auth::hasher::Verdict;
 use crate::domain::throttle::{SignInGuard, ThrottleKey, WINDOW_MINUTES};
 use crate::i18n::Lang;
 use crate::store::accounts::{self, Account, AccountState};
@@ -49,12 +50,15 @@ pub async fn sign_in(
 ) -> Result<SignedIn, AppError> {
     let username = username.trim();
     let candidates = find_accounts(services, username).await?;
-    let Some(account) = verify_any(services, candidates, password).await? else {
+    let Some((account, renewed_hash)) = verify_any(services, candidates, password).await? else {
         return failed(services, origin, username).await;
     };
     let now = services.now();
     let addr = origin.addr().unwrap_or_default();
     let txn = begin_write(&services.db).await?;
+    if let (Some(renewed), Some(old)) = (renewed_hash, &account.password_hash) {
+        accounts::renew_password_hash(&txn, account.id, old, renewed).await?;
+    }
     throttles::clear(&txn, ThrottleKey::SignInUsername(username)).await?;
     throttles::clear(&txn, ThrottleKey::SignInAddress(addr)).await?;
     if account.state != AccountState::Active {
@@ -84,21 +88,26 @@ pub async fn find_accounts(services: &Services, username: &str) -> Result<Vec<Ac
         .collect())
 }
 
-/// The first account the password opens; with none, a dummy hash is verified so that the
-/// answer takes as long as for a real user name.
+/// The first account the password opens, with its hash made again if it was outdated; with
+/// none, a dummy hash is verified so that the answer takes as long as for a real user name.
 async fn verify_any(
     services: &Services,
     candidates: Vec<Account>,
     password: &str,
-) -> Result<Option<Account>, AppError> {
+) -> Result<Option<(Account, Option<String>)>, AppError> {
     if candidates.is_empty() {
         services.hasher.verify(password.to_owned(), None).await?;
         return Ok(None);
     }
     for account in candidates {
         let hash = account.password_hash.clone();
-        if hash.is_some() && services.hasher.verify(password.to_owned(), hash).await? {
-            return Ok(Some(account));
+        if hash.is_none() {
+            continue;
+        }
+        if let Verdict::Right { renewed_hash } =
+            services.hasher.verify(password.to_owned(), hash).await?
+        {
+            return Ok(Some((account, renewed_hash)));
         }
     }
     Ok(None)

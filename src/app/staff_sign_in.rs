@@ -6,6 +6,7 @@
 use chrono::Duration;
 
 use super::{AppError, Origin, Services};
+use crate::auth::hasher::Verdict;
 use crate::auth::secret::sha256_hex;
 use crate::domain::second_factor::{
     RECOVERY_CODE_CHARS, RECOVERY_CODES, TotpKey, normalized_recovery_code, recovery_code,
@@ -46,9 +47,15 @@ pub async fn check_password(
     let found = staff::find_by_username(&services.db, username).await?;
     let hash = found.as_ref().map(|user| user.password_hash.clone());
     // Without a user a dummy hash is checked, so the answer takes as long.
-    let right = services.hasher.verify(password.to_owned(), hash).await?;
-    match found {
-        Some(user) if right && !user.disabled => Ok(Some(user)),
+    let verdict = services.hasher.verify(password.to_owned(), hash).await?;
+    match (found, verdict) {
+        (Some(user), Verdict::Right { renewed_hash }) if !user.disabled => {
+            if let Some(renewed) = renewed_hash {
+                staff::renew_password_hash(&services.db, user.id, &user.password_hash, renewed)
+                    .await?;
+            }
+            Ok(Some(user))
+        }
         _ => {
             failed(services, origin, username, AuditAction::StaffSignInFailed).await?;
             Ok(None)

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use thread_priority::ThreadPriority;
 use tokio::sync::oneshot;
 
-use super::password::{HashCost, hash_password, verify_password};
+use super::password::{HashCost, HashError, hash_password, is_outdated, verify_password};
 
 /// Jobs that may wait for a hashing thread, per thread: about 2.6 s of hashing each. More are
 /// refused at once (`Busy`), so a flood of sign-in forms cannot queue unbounded work and
@@ -43,7 +43,24 @@ pub enum HasherError {
     #[error("starting a hashing thread: {0}")]
     Thread(#[from] std::io::Error),
     #[error("hashing: {0}")]
-    Hash(#[from] super::password::HashError),
+    Hash(#[from] HashError),
+}
+
+/// What checking a password found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Wrong,
+    /// Right; with a hash made again when the stored one was made otherwise than new hashes
+    /// are (older parameters), for the caller to store in its place.
+    Right {
+        renewed_hash: Option<String>,
+    },
+}
+
+impl Verdict {
+    pub fn is_right(&self) -> bool {
+        matches!(self, Verdict::Right { .. })
+    }
 }
 
 impl Hasher {
@@ -106,21 +123,32 @@ impl Hasher {
         Ok(self.run(move || hash_password(&password, cost)).await??)
     }
 
-    /// Whether `password` matches `hash`; with no hash, a dummy is verified and fails.
+    /// Whether `password` matches `hash`; with no hash, a dummy is verified and fails. A right
+    /// password whose hash is outdated is hashed again at once, on the same thread.
     pub async fn verify(
         &self,
         password: String,
         hash: Option<String>,
-    ) -> Result<bool, HasherError> {
+    ) -> Result<Verdict, HasherError> {
         let dummy = self.dummy_hash.clone();
-        self.run(move || match hash {
-            Some(hash) => verify_password(&password, &hash),
-            None => {
-                verify_password(&password, &dummy);
-                false
-            }
-        })
-        .await
+        let cost = self.cost;
+        let verdict = self.run(move || -> Result<Verdict, HashError> {
+            Ok(match hash {
+                Some(hash) if verify_password(&password, &hash) => Verdict::Right {
+                    renewed_hash: if is_outdated(&hash, cost) {
+                        Some(hash_password(&password, cost)?)
+                    } else {
+                        None
+                    },
+                },
+                Some(_) => Verdict::Wrong,
+                None => {
+                    verify_password(&password, &dummy);
+                    Verdict::Wrong
+                }
+            })
+        });
+        Ok(verdict.await??)
     }
 }
 
@@ -173,14 +201,17 @@ mod tests {
     async fn hashes_verify_and_give_way_to_every_other_thread() {
         let hasher = Hasher::new(2, HashCost::Test).unwrap();
         let hash = hasher.hash("Brezovica-Voda-2020".into()).await.unwrap();
-        assert!(
+        assert_eq!(
             hasher
                 .verify("Brezovica-Voda-2020".into(), Some(hash.clone()))
                 .await
-                .unwrap()
+                .unwrap(),
+            Verdict::Right { renewed_hash: None }
         );
-        assert!(!hasher.verify("wrong".into(), Some(hash)).await.unwrap());
-        assert!(!hasher.verify("anything".into(), None).await.unwrap());
+        let wrong = hasher.verify("wrong".into(), Some(hash)).await.unwrap();
+        assert_eq!(wrong, Verdict::Wrong);
+        let no_hash = hasher.verify("anything".into(), None).await.unwrap();
+        assert_eq!(no_hash, Verdict::Wrong);
         let policy = hasher
             .run(thread_priority::thread_schedule_policy)
             .await
@@ -192,6 +223,23 @@ mod tests {
                 thread_priority::NormalThreadSchedulePolicy::Idle
             )
         );
+    }
+
+    #[tokio::test]
+    async fn a_right_password_with_an_outdated_hash_gets_a_new_one() {
+        let hasher = Hasher::new(1, HashCost::Test).unwrap();
+        let outdated = hash_password("Brezovica-Voda-2020", HashCost::Production).unwrap();
+        let wrong = hasher.verify("wrong".into(), Some(outdated.clone()));
+        assert_eq!(wrong.await.unwrap(), Verdict::Wrong);
+        let right = hasher.verify("Brezovica-Voda-2020".into(), Some(outdated));
+        let Verdict::Right {
+            renewed_hash: Some(renewed),
+        } = right.await.unwrap()
+        else {
+            panic!("no new hash for an outdated one");
+        };
+        assert!(!is_outdated(&renewed, HashCost::Test), "{renewed}");
+        assert!(verify_password("Brezovica-Voda-2020", &renewed));
     }
 
     #[tokio::test]

@@ -246,6 +246,23 @@ pub async fn replace_password<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Stores a hash made again of the same password (with newer parameters) in place of `old`;
+/// nothing when the password changed meanwhile. Sessions stay valid: the password is the same.
+pub async fn renew_password_hash<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    old: &str,
+    renewed: String,
+) -> Result<(), DbErr> {
+    account::Entity::update_many()
+        .col_expr(account::Column::PasswordHash, Expr::value(renewed))
+        .filter(account::Column::Id.eq(id))
+        .filter(account::Column::PasswordHash.eq(old))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Makes `email` the account's address, confirmed at `now`.
 pub async fn confirm_email<C: ConnectionTrait>(
     conn: &C,

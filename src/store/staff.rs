@@ -68,6 +68,23 @@ pub async fn all<C: ConnectionTrait>(conn: &C) -> Result<Vec<StaffUser>, DbErr> 
         .await
 }
 
+/// Stores a hash made again of the same password (with newer parameters) in place of `old`;
+/// nothing when the password changed meanwhile.
+pub async fn renew_password_hash<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    old: &str,
+    renewed: String,
+) -> Result<(), DbErr> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::PasswordHash, Expr::value(renewed))
+        .filter(staff_user::Column::Id.eq(id))
+        .filter(staff_user::Column::PasswordHash.eq(old))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Disables or enables a staff user; false when there is no such user or it is so already.
 pub async fn set_disabled<C: ConnectionTrait>(
     conn: &C,

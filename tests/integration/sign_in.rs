@@ -23,6 +23,7 @@ on_both_databases!(
     a_session_in_use_is_kept_alive_once_a_minute,
     a_burst_of_sign_ins_does_not_stall_other_pages,
     a_form_sent_while_its_sessions_were_voided_changes_nothing,
+    a_right_password_renews_an_outdated_hash_and_keeps_the_sessions,
 );
 
 async fn signs_in_by_payer_code_or_email_on_a_new_session_id(backend: Backend) {
@@ -503,4 +504,49 @@ async fn a_form_sent_while_its_sessions_were_voided_changes_nothing(backend: Bac
     assert_eq!(location(&response), "/", "signed out");
     let stored = account::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!(stored.display_name, None, "the name is not saved");
+}
+
+/// A hash made with older parameters is made again with the current ones at the next right
+/// sign-in; a wrong password changes nothing, and the sessions signed in before stay.
+async fn a_right_password_renews_an_outdated_hash_and_keeps_the_sessions(backend: Backend) {
+    use eportal::auth::password::{HashCost, hash_password};
+    use eportal::store::entity::account;
+    use sea_orm::sea_query::Expr;
+
+    let app = TestApp::spawn(backend).await;
+    let id = app
+        .seed_account(PAYER, "janez.novak@example.si", true)
+        .await;
+    let other = app.another_browser_signed_in(PAYER, PASSWORD).await;
+    // The tests' server makes cheap hashes: production's count as the older parameters here.
+    let outdated = hash_password(PASSWORD, HashCost::Production).unwrap();
+    account::Entity::update_many()
+        .col_expr(account::Column::PasswordHash, Expr::value(outdated.clone()))
+        .filter(account::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let stored = || async {
+        account::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .unwrap()
+    };
+
+    let wrong = app.sign_in(PAYER, "Napacno-Geslo-1").await;
+    assert_eq!(wrong.status(), 200);
+    assert_eq!(stored().await, outdated, "a wrong password renews nothing");
+
+    assert_eq!(location(&app.sign_in(PAYER, PASSWORD).await), "/home");
+    let renewed = stored().await;
+    // The tests' server makes cheap hashes.
+    assert!(renewed.starts_with("$argon2id$v=19$m=8,t=1,p=1$"), "{renewed}");
+    let home = other.get(app.url("/home")).send().await.unwrap();
+    assert_eq!(home.status(), 200, "the session from before stays");
+    app.post_form("/sign-out", &[]).await;
+    assert_eq!(location(&app.sign_in(PAYER, PASSWORD).await), "/home");
+    assert_eq!(stored().await, renewed, "made again once");
 }

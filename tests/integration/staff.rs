@@ -22,6 +22,7 @@ on_both_databases!(
     the_audit_trail_is_searched_and_taken_away_as_csv,
     a_long_audit_trail_is_taken_away_whole,
     only_administrators_see_and_disable_staff,
+    a_right_password_renews_an_outdated_staff_hash,
 );
 
 pub(crate) const STAFF: &str = "ana.kos";
@@ -773,4 +774,33 @@ async fn only_administrators_see_and_disable_staff(backend: Backend) {
     );
     assert!(staff::find(&app.db, other).await.unwrap().unwrap().disabled);
     assert_eq!(audited(&app, "staff_enabled").await, 0);
+}
+
+async fn a_right_password_renews_an_outdated_staff_hash(backend: Backend) {
+    use eportal::store::entity::staff_user;
+
+    let app = TestApp::spawn(backend).await;
+    // The tests' server makes cheap hashes: production's count as the older parameters here.
+    let outdated = hash_password(STAFF_PASSWORD, HashCost::Production).unwrap();
+    staff::add(&app.db, STAFF, outdated.clone(), Role::Operator, Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = || async {
+        staff_user::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+    };
+    assert_eq!(password(&app, "Napacno-Geslo-1").await.status(), 200);
+    assert_eq!(stored().await, outdated, "a wrong password renews nothing");
+    assert_eq!(
+        location(&password(&app, STAFF_PASSWORD).await),
+        "/staff/enrol"
+    );
+    let renewed = stored().await;
+    // The tests' server makes cheap hashes.
+    assert!(renewed.starts_with("$argon2id$v=19$m=8,t=1,p=1$"), "{renewed}");
 }

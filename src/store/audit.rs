@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set,
+    QueryOrder, QuerySelect, QueryTrait, Select, SelectModel, Set,
 };
 
 use sea_orm::sea_query::Expr;
 
+use super::BuiltOnce;
 use super::entity::audit_event;
 
 /// Who did it.
@@ -123,14 +124,21 @@ pub async fn latest_of_customer<C: ConnectionTrait>(
     action: AuditAction,
     limit: u64,
 ) -> Result<Vec<AuditEvent>, DbErr> {
-    audit_event::Entity::find()
-        .filter(audit_event::Column::ActorKind.eq(Actor::Customer(payer_code).kind()))
-        .filter(audit_event::Column::Actor.eq(payer_code))
-        .filter(audit_event::Column::Action.eq(action))
-        .order_by_desc(audit_event::Column::At)
-        .order_by_desc(audit_event::Column::Id)
-        .limit(limit)
-        .all(conn)
+    static LATEST_OF_CUSTOMER: BuiltOnce = BuiltOnce::new();
+    let kind = Actor::Customer(payer_code).kind();
+    let query = || {
+        audit_event::Entity::find()
+            .filter(audit_event::Column::ActorKind.eq(kind))
+            .filter(audit_event::Column::Actor.eq(payer_code))
+            .filter(audit_event::Column::Action.eq(action))
+            .order_by_desc(audit_event::Column::At)
+            .order_by_desc(audit_event::Column::Id)
+            .limit(limit)
+            .into_query()
+    };
+    let values = vec![kind.into(), payer_code.into(), action.into(), limit.into()];
+    LATEST_OF_CUSTOMER
+        .all::<SelectModel<AuditEvent>, _>(conn, values, query)
         .await
 }
 

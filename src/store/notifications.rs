@@ -7,9 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-    Set, Statement, Value,
+    QueryTrait, SelectModel, Set, Statement, Value,
 };
 
+use super::BuiltOnce;
 use super::entity::{
     invoice_mail_pending, notification_occasion, notification_send, notification_subscription,
 };
@@ -35,13 +36,19 @@ pub async fn kinds_of<C: ConnectionTrait>(
     conn: &C,
     account_id: i64,
 ) -> Result<Vec<NotificationKind>, DbErr> {
-    notification_subscription::Entity::find()
-        .select_only()
-        .column(notification_subscription::Column::Kind)
-        .filter(notification_subscription::Column::AccountId.eq(account_id))
-        .into_tuple()
-        .all(conn)
-        .await
+    static KINDS_OF: BuiltOnce = BuiltOnce::new();
+    let query = || {
+        notification_subscription::Entity::find()
+            .filter(notification_subscription::Column::AccountId.eq(account_id))
+            .into_query()
+    };
+    let subscriptions =
+        KINDS_OF.all::<SelectModel<Subscription>, _>(conn, vec![account_id.into()], query);
+    Ok(subscriptions
+        .await?
+        .into_iter()
+        .map(|subscription| subscription.kind)
+        .collect())
 }
 
 /// Turns `kind` on for the account, with `token` for its unsubscribe links; false when it was

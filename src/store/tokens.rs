@@ -4,9 +4,11 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryTrait,
+    SelectModel, Set,
 };
 
+use super::BuiltOnce;
 use super::entity::account_token;
 use crate::auth::secret::{new_token, sha256_hex};
 
@@ -112,11 +114,17 @@ pub async fn outstanding<C: ConnectionTrait>(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<Option<AccountToken>, DbErr> {
-    account_token::Entity::find()
-        .filter(account_token::Column::AccountId.eq(account_id))
-        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
-        .filter(account_token::Column::UsedAt.is_null())
-        .filter(account_token::Column::ExpiresAt.gt(now))
-        .one(conn)
-        .await
+    static OUTSTANDING: BuiltOnce = BuiltOnce::new();
+    let query = || {
+        account_token::Entity::find()
+            .filter(account_token::Column::AccountId.eq(account_id))
+            .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+            .filter(account_token::Column::UsedAt.is_null())
+            .filter(account_token::Column::ExpiresAt.gt(now))
+            .into_query()
+    };
+    let values = vec![account_id.into(), purpose.as_str().into(), now.into()];
+    // A new token voids the earlier ones: one at most, so no `LIMIT` (see `unique_row`).
+    let tokens = OUTSTANDING.all::<SelectModel<AccountToken>, _>(conn, values, query);
+    Ok(tokens.await?.into_iter().next())
 }

@@ -141,7 +141,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(
-            state.metrics.clone(),
+            state.clone(),
             metrics::track,
         ))
         .layer(axum::middleware::from_fn(error::refusals_as_pages))

@@ -1,7 +1,6 @@
 //! Prometheus metrics at `/metrics`: requests by route and status, their durations and database
 //! queries, and the state of the mail outbox.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -81,7 +80,8 @@ impl Default for Metrics {
 /// Counts and times every request to a route (unmatched paths are not routes) and counts its
 /// database queries. It wraps the session layers, so their loading and saving count too;
 /// `mark_route` tells it the route, which is known only inside the router.
-pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
+pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let metrics = &state.metrics;
     let started = Instant::now();
     let method = request.method().to_string();
     let (response, queries) = store::counting_queries(next.run(request)).await;

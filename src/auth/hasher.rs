@@ -57,12 +57,6 @@ pub enum Verdict {
     },
 }
 
-impl Verdict {
-    pub fn is_right(&self) -> bool {
-        matches!(self, Verdict::Right { .. })
-    }
-}
-
 impl Hasher {
     /// Starts `concurrency` hashing threads (at least one); they end with the last clone.
     pub fn new(concurrency: usize, cost: HashCost) -> Result<Self, HasherError> {

@@ -23,9 +23,9 @@ use crate::config::Config;
 /// each request, and cloning (and dropping) a dozen reference counts that both cores touch took
 /// 4 % of a page's CPU.
 #[derive(Clone)]
-pub struct AppState(Arc<Shared>);
+pub struct AppState(Arc<SharedState>);
 
-pub struct Shared {
+pub struct SharedState {
     /// The use cases' database, site settings and password hasher.
     pub app: Services,
     pub config: Config,
@@ -35,7 +35,7 @@ pub struct Shared {
 
 impl AppState {
     pub fn new(app: Services, config: Config) -> Self {
-        Self(Arc::new(Shared {
+        Self(Arc::new(SharedState {
             app,
             config,
             metrics: ops::metrics::Metrics::default(),
@@ -45,9 +45,9 @@ impl AppState {
 }
 
 impl std::ops::Deref for AppState {
-    type Target = Shared;
+    type Target = SharedState;
 
-    fn deref(&self) -> &Shared {
+    fn deref(&self) -> &SharedState {
         &self.0
     }
 }

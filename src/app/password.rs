@@ -174,8 +174,8 @@ pub async fn check_current(
     if let Verdict::Right { renewed_hash } =
         services.hasher.verify(password.to_owned(), hash).await?
     {
-        if let (Some(renewed), Some(old)) = (renewed_hash, &account.password_hash) {
-            accounts::renew_password_hash(&services.db, account.id, old, renewed).await?;
+        if let Some(renewed) = renewed_hash {
+            accounts::renew_password_hash(&services.db, account, renewed).await?;
         }
         return Ok(CurrentPassword::Right);
     }

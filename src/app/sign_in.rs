@@ -56,8 +56,8 @@ pub async fn sign_in(
     let now = services.now();
     let addr = origin.addr().unwrap_or_default();
     let txn = begin_write(&services.db).await?;
-    if let (Some(renewed), Some(old)) = (renewed_hash, &account.password_hash) {
-        accounts::renew_password_hash(&txn, account.id, old, renewed).await?;
+    if let Some(renewed) = renewed_hash {
+        accounts::renew_password_hash(&txn, &account, renewed).await?;
     }
     throttles::clear(&txn, ThrottleKey::SignInUsername(username)).await?;
     throttles::clear(&txn, ThrottleKey::SignInAddress(addr)).await?;

@@ -51,8 +51,7 @@ pub async fn check_password(
     match (found, verdict) {
         (Some(user), Verdict::Right { renewed_hash }) if !user.disabled => {
             if let Some(renewed) = renewed_hash {
-                staff::renew_password_hash(&services.db, user.id, &user.password_hash, renewed)
-                    .await?;
+                staff::renew_password_hash(&services.db, &user, renewed).await?;
             }
             Ok(Some(user))
         }

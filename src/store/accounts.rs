@@ -246,18 +246,18 @@ pub async fn replace_password<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Stores a hash made again of the same password (with newer parameters) in place of `old`;
-/// nothing when the password changed meanwhile. Sessions stay valid: the password is the same.
+/// Stores a hash made again of the same password (with newer parameters) in place of the one
+/// `account` was read with; nothing when the password changed meanwhile. Sessions stay valid:
+/// the password is the same.
 pub async fn renew_password_hash<C: ConnectionTrait>(
     conn: &C,
-    id: i64,
-    old: &str,
+    account: &Account,
     renewed: String,
 ) -> Result<(), DbErr> {
     account::Entity::update_many()
         .col_expr(account::Column::PasswordHash, Expr::value(renewed))
-        .filter(account::Column::Id.eq(id))
-        .filter(account::Column::PasswordHash.eq(old))
+        .filter(account::Column::Id.eq(account.id))
+        .filter(account::Column::PasswordHash.eq(account.password_hash.as_deref()))
         .exec(conn)
         .await?;
     Ok(())

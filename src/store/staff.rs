@@ -68,18 +68,17 @@ pub async fn all<C: ConnectionTrait>(conn: &C) -> Result<Vec<StaffUser>, DbErr> 
         .await
 }
 
-/// Stores a hash made again of the same password (with newer parameters) in place of `old`;
-/// nothing when the password changed meanwhile.
+/// Stores a hash made again of the same password (with newer parameters) in place of the one
+/// `user` was read with; nothing when the password changed meanwhile.
 pub async fn renew_password_hash<C: ConnectionTrait>(
     conn: &C,
-    id: i64,
-    old: &str,
+    user: &StaffUser,
     renewed: String,
 ) -> Result<(), DbErr> {
     staff_user::Entity::update_many()
         .col_expr(staff_user::Column::PasswordHash, Expr::value(renewed))
-        .filter(staff_user::Column::Id.eq(id))
-        .filter(staff_user::Column::PasswordHash.eq(old))
+        .filter(staff_user::Column::Id.eq(user.id))
+        .filter(staff_user::Column::PasswordHash.eq(user.password_hash.as_str()))
         .exec(conn)
         .await?;
     Ok(())

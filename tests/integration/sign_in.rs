@@ -542,7 +542,6 @@ async fn a_right_password_renews_an_outdated_hash_and_keeps_the_sessions(backend
 
     assert_eq!(location(&app.sign_in(PAYER, PASSWORD).await), "/home");
     let renewed = stored().await;
-    // The tests' server makes cheap hashes.
     assert!(
         renewed.starts_with("$argon2id$v=19$m=8,t=1,p=1$"),
         "{renewed}"

@@ -801,7 +801,6 @@ async fn a_right_password_renews_an_outdated_staff_hash(backend: Backend) {
         "/staff/enrol"
     );
     let renewed = stored().await;
-    // The tests' server makes cheap hashes.
     assert!(
         renewed.starts_with("$argon2id$v=19$m=8,t=1,p=1$"),
         "{renewed}"

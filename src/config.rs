@@ -69,6 +69,10 @@ pub struct Config {
     pub metrics_listen: Option<SocketAddr>,
     /// Seconds between two looks for notifications due (new invoices, reminders, notices).
     pub notification_interval_seconds: NonZeroU32,
+    /// Connections the server keeps to the database; unset, the engine's default
+    /// ([`crate::store::default_max_connections`]). Several instances on one PostgreSQL
+    /// server share its `max_connections` between them.
+    pub database_max_connections: Option<NonZeroU32>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -567,6 +571,23 @@ mod tests {
     fn a_bad_setting_names_the_setting() {
         let error = load_with(&[("listen", "not an address")], false).unwrap_err();
         assert!(error.to_string().contains("listen"), "{error}");
+    }
+
+    #[test]
+    fn the_database_pool_is_the_engines_unless_set() {
+        assert_eq!(
+            load_with(&[], false).unwrap().database_max_connections,
+            None
+        );
+        let config = load_with(&[("database_max_connections", "4")], false).unwrap();
+        assert_eq!(config.database_max_connections, NonZeroU32::new(4));
+        for bad in ["0", "-1", "many"] {
+            let error = load_with(&[("database_max_connections", bad)], false).unwrap_err();
+            assert!(
+                error.to_string().contains("database_max_connections"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -39,7 +39,8 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
         // Everything pages and mail need is checked before the database is touched.
         config.site(config.listen)?;
-        let db = store::connect(&config.database_url).await?;
+        let db =
+            store::connect_at_most(&config.database_url, config.database_max_connections).await?;
         store::migrate(&db).await?;
         if config.demo {
             crate::demo::fill_if_empty(&db, &config).await?;

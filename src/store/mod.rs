@@ -1,5 +1,6 @@
 //! The only place that touches the database: connection, migrations, one file per aggregate.
 
+use std::num::NonZeroU32;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -276,9 +277,27 @@ pub(crate) fn unique_row<T>(rows: Vec<T>) -> Option<T> {
     rows.into_iter().next()
 }
 
-/// Opens the pool. SQLite gets WAL, `synchronous=FULL` (no acknowledged write is lost on power
-/// failure), foreign keys and a busy timeout on every connection.
+/// Connections a pool keeps at most, by engine, unless `database_max_connections` says
+/// otherwise: on SQLite each is a thread of its own; on PostgreSQL each is a server process
+/// competing for the same cores (docs/performance.md).
+pub fn default_max_connections(url: &DatabaseUrl) -> u32 {
+    if url.is_sqlite() { 8 } else { 16 }
+}
+
+/// Opens the pool with the engine's default size (for the command line's work).
 pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbErr> {
+    connect_at_most(url, None).await
+}
+
+/// Opens the pool, of `max_connections` or else the engine's default. SQLite gets WAL,
+/// `synchronous=FULL` (no acknowledged write is lost on power failure), foreign keys and a
+/// busy timeout on every connection.
+pub async fn connect_at_most(
+    url: &DatabaseUrl,
+    max_connections: Option<NonZeroU32>,
+) -> Result<Db, DbErr> {
+    let max_connections =
+        max_connections.map_or_else(|| default_max_connections(url), NonZeroU32::get);
     let mut options = ConnectOptions::new(url.expose().to_owned());
     options
         .sqlx_logging(false)
@@ -288,19 +307,21 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbErr> {
         // A file's connection cannot drop; sqlx's ping on each checkout would be one more
         // hand-off to the connection's thread per query.
         options.test_before_acquire(false);
-        options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
-            opts.create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(BUSY_TIMEOUT)
-        });
+        options
+            .max_connections(max_connections)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(BUSY_TIMEOUT)
+            });
     } else {
         // A connection is pinged before use only after a second unused: under load none is,
         // and the ping was a round trip more per query; a connection the server or a firewall
         // cut while the portal was quiet is still found and replaced before a page uses it.
         options
-            .max_connections(16)
+            .max_connections(max_connections)
             .test_before_acquire_if_idle_for(Duration::from_secs(1));
     }
     let mut pool = Database::connect(options).await?;
@@ -375,7 +396,26 @@ pub async fn ping(db: &Db) -> Result<(), DbErr> {
 
 #[cfg(test)]
 mod tests {
-    use super::only_reads;
+    use std::num::NonZeroU32;
+
+    use super::{DatabaseUrl, connect, connect_at_most, only_reads};
+
+    fn max_connections(db: &super::Db) -> u32 {
+        let pool = db.pool.get_sqlite_connection_pool();
+        pool.options().get_max_connections()
+    }
+
+    #[tokio::test]
+    async fn the_pool_is_as_large_as_set_or_else_the_engines_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::new(format!("sqlite://{}", dir.path().join("pool.db").display()));
+        assert_eq!(max_connections(&connect(&url).await.unwrap()), 8);
+        let three = NonZeroU32::new(3);
+        assert_eq!(
+            max_connections(&connect_at_most(&url, three).await.unwrap()),
+            3
+        );
+    }
 
     #[test]
     fn only_a_select_goes_in_without_a_turn() {

@@ -69,7 +69,7 @@ pub struct Config {
     pub metrics_listen: Option<SocketAddr>,
     /// Seconds between two looks for notifications due (new invoices, reminders, notices).
     pub notification_interval_seconds: NonZeroU32,
-    /// Connections the server keeps to the database; unset, the engine's default
+    /// Connections the server keeps to the database at most; unset, the engine's default
     /// ([`crate::store::default_max_connections`]). Several instances on one PostgreSQL
     /// server share its `max_connections` between them.
     pub database_max_connections: Option<NonZeroU32>,

@@ -278,8 +278,8 @@ pub(crate) fn unique_row<T>(rows: Vec<T>) -> Option<T> {
 }
 
 /// Connections a pool keeps at most, by engine, unless `database_max_connections` says
-/// otherwise: on SQLite each is a thread of its own; on PostgreSQL each is a server process
-/// competing for the same cores (docs/performance.md).
+/// otherwise: on SQLite each is a thread of its own; on PostgreSQL each is a process of the
+/// server, which instances share (docs/performance.md).
 pub fn default_max_connections(url: &DatabaseUrl) -> u32 {
     if url.is_sqlite() { 8 } else { 16 }
 }

@@ -280,11 +280,11 @@ pub(crate) fn unique_row<T>(rows: Vec<T>) -> Option<T> {
 /// Connections a pool keeps at most, by engine, unless `database_max_connections` says
 /// otherwise: on SQLite each is a thread of its own; on PostgreSQL each is a process of the
 /// server, which instances share (docs/performance.md).
-pub fn default_max_connections(url: &DatabaseUrl) -> u32 {
+pub(crate) fn default_max_connections(url: &DatabaseUrl) -> u32 {
     if url.is_sqlite() { 8 } else { 16 }
 }
 
-/// Opens the pool with the engine's default size (for the command line's work).
+/// Opens the pool with the engine's default size.
 pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbErr> {
     connect_at_most(url, None).await
 }

@@ -39,6 +39,7 @@ pub mod points;
 pub mod prices;
 mod query_count;
 pub mod readings;
+mod request_reads;
 pub mod scheduler;
 pub mod services;
 pub mod sessions;
@@ -48,6 +49,8 @@ pub mod throttles;
 pub mod tokens;
 
 pub use query_count::counting_queries;
+use request_reads::RequestReads;
+pub use request_reads::reading_on_one_connection;
 
 /// The database: a pool of connections and, on SQLite, the turn to write.
 #[derive(Debug, Clone)]
@@ -68,7 +71,8 @@ impl Db {
     }
 }
 
-/// Queries go straight to the pool; on SQLite, a statement that may write waits its turn.
+/// Reads go to the request's connection (`request_reads`) or else straight to the pool; on
+/// SQLite, a statement that may write waits its turn.
 #[async_trait::async_trait]
 impl ConnectionTrait for Db {
     fn get_database_backend(&self) -> DbBackend {
@@ -76,23 +80,45 @@ impl ConnectionTrait for Db {
     }
 
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
-        let _turn = self.turns.take_for(&stmt.sql).await?;
+        let _turn = self.turn_for(&stmt.sql).await?;
         self.pool.execute_raw(stmt).await
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        let _turn = self.turns.take_for(sql).await?;
+        let _turn = self.turn_for(sql).await?;
         self.pool.execute_unprepared(sql).await
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        let _turn = self.turns.take_for(&stmt.sql).await?;
+        if only_reads(&stmt.sql)
+            && let Some(reads) = RequestReads::of_this_request()
+        {
+            return Ok(reads.all(&self.pool, stmt).await?.into_iter().next());
+        }
+        let _turn = self.turn_for(&stmt.sql).await?;
         self.pool.query_one_raw(stmt).await
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        let _turn = self.turns.take_for(&stmt.sql).await?;
+        if only_reads(&stmt.sql)
+            && let Some(reads) = RequestReads::of_this_request()
+        {
+            return reads.all(&self.pool, stmt).await;
+        }
+        let _turn = self.turn_for(&stmt.sql).await?;
         self.pool.query_all_raw(stmt).await
+    }
+}
+
+impl Db {
+    /// The turn for a statement that may write, once the request's reading connection is
+    /// back in the pool; none for one that only reads.
+    async fn turn_for(&self, sql: &str) -> Result<Turn, DbErr> {
+        if only_reads(sql) {
+            return Ok(None);
+        }
+        request_reads::give_back().await;
+        self.turns.take().await
     }
 }
 
@@ -114,14 +140,6 @@ type Turn = Option<OwnedSemaphorePermit>;
 impl WriteTurns {
     fn for_backend(backend: DbBackend) -> Self {
         Self((backend == DbBackend::Sqlite).then(|| Arc::new(Semaphore::new(1))))
-    }
-
-    /// The turn for a statement that may write; none for one that only reads.
-    async fn take_for(&self, sql: &str) -> Result<Turn, DbErr> {
-        if only_reads(sql) {
-            return Ok(None);
-        }
-        self.take().await
     }
 
     /// The turn; after [`BUSY_TIMEOUT`], the error [`is_busy`] knows.
@@ -358,6 +376,7 @@ pub fn is_busy(error: &DbErr) -> bool {
 /// Starts a transaction that will write. On SQLite it waits for its turn and takes the write
 /// lock at once, so two writers queue instead of failing when a read lock would be upgraded.
 pub async fn begin_write(db: &Db) -> Result<Tx, DbErr> {
+    request_reads::give_back().await;
     begin_write_on(&db.pool, &db.turns).await
 }
 

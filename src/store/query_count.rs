@@ -17,7 +17,12 @@ pub async fn counting_queries<F: Future>(work: F) -> (F::Output, u32) {
         .await
 }
 
-/// SeaORM's callback after every statement; outside `counting_queries` it counts nothing.
+/// SeaORM's callback after every statement on the pool.
 pub(super) fn count(_: &sea_orm::metric::Info<'_>) {
+    count_query();
+}
+
+/// Counts a statement; outside `counting_queries`, nothing.
+pub(super) fn count_query() {
     let _ = QUERIES.try_with(|queries| queries.set(queries.get() + 1));
 }

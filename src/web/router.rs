@@ -1,7 +1,9 @@
 //! The routes of every audience merged in one router, with the layers each group needs.
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::{MethodRouter, get};
 use time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -14,6 +16,7 @@ use super::kit::{auth, csrf, error, headers};
 use super::ops::metrics;
 use super::{AppState, account, ops, portal, public, staff};
 use crate::config::Config;
+use crate::store;
 use crate::store::sessions::DbSessionStore;
 
 /// Routes and the list of their paths, built together so the list cannot miss one.
@@ -144,6 +147,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
+        .layer(axum::middleware::from_fn(reading_on_one_connection))
         .layer(axum::middleware::from_fn(error::refusals_as_pages))
         .layer(axum::middleware::from_fn(move |request, next| {
             headers::add_security_headers(https, request, next)
@@ -152,6 +156,17 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// A request that only looks reads on one connection (`store::reading_on_one_connection`).
+/// Others take one for each statement: a form's sign-in, say, would hold its connection for as
+/// long as the password's hash takes.
+async fn reading_on_one_connection(request: Request, next: Next) -> Response {
+    if request.method().is_safe() {
+        store::reading_on_one_connection(next.run(request)).await
+    } else {
+        next.run(request).await
+    }
 }
 
 /// `/metrics` alone, for the listener of `metrics_listen`: never on the public one, where it

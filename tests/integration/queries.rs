@@ -3,13 +3,19 @@
 //! years of readings and invoices; the flat has one meter, and its point pages must run as
 //! many queries as the house's, so a query per meter or per row fails here.
 
+use std::num::NonZeroU32;
+use std::time::Duration;
+
 use eportal::demo::{ACCOUNT_PASSWORD, ACCOUNT_PAYER};
 use eportal::store::points;
 
 use crate::on_both_databases;
 use crate::support::{Backend, TestApp};
 
-on_both_databases!(each_customer_page_runs_a_fixed_few_queries);
+on_both_databases!(
+    each_customer_page_runs_a_fixed_few_queries,
+    every_customer_page_answers_on_a_pool_of_one_connection,
+);
 
 /// The queries of each page: the session with the customer (account, payer and their
 /// points), then the page's own.
@@ -47,13 +53,7 @@ async fn each_customer_page_runs_a_fixed_few_queries(backend: Backend) {
     };
     let (house, flat) = (at("LIPOVA ULICA 12"), at("TRŽAŠKA CESTA 215"));
     app.choose_point(&house).await;
-    let invoices = app.get("/finance/invoices").await.text().await.unwrap();
-    let number = invoices
-        .split("href=\"/finance/invoices/")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("an invoice on the list")
-        .to_owned();
+    let number = first_invoice_listed(&app).await;
 
     // Each page once, after the list above, so every count below is of one request.
     let metrics = app.metrics_address.expect("metrics_listen is set");
@@ -89,6 +89,37 @@ async fn each_customer_page_runs_a_fixed_few_queries(backend: Backend) {
             "{route}: the flat's queries against the house's"
         );
     }
+}
+
+/// A page reads on one connection, which it gives back before it writes (the session it keeps
+/// alive, say): no page waits for a second connection while it holds one, so each answers even
+/// when the pool has only one.
+async fn every_customer_page_answers_on_a_pool_of_one_connection(backend: Backend) {
+    let app = TestApp::spawn_demo_with(backend, |config| {
+        config.database_max_connections = NonZeroU32::new(1);
+    })
+    .await;
+    assert_eq!(
+        app.sign_in(ACCOUNT_PAYER, ACCOUNT_PASSWORD).await.status(),
+        303
+    );
+    let number = first_invoice_listed(&app).await;
+    for (route, _) in QUERIES {
+        let path = route.replace("{number}", &number);
+        let response = tokio::time::timeout(Duration::from_secs(5), app.get(&path)).await;
+        let response = response.unwrap_or_else(|_| panic!("{path} waited for a connection"));
+        assert_eq!(response.status(), 200, "{path}");
+    }
+}
+
+/// The number of the first invoice the invoice list links to.
+async fn first_invoice_listed(app: &TestApp) -> String {
+    let invoices = app.get("/finance/invoices").await.text().await.unwrap();
+    let number = invoices
+        .split("href=\"/finance/invoices/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next());
+    number.expect("an invoice on the list").to_owned()
 }
 
 async fn metrics_text(address: std::net::SocketAddr) -> String {

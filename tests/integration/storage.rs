@@ -1,7 +1,10 @@
 //! The database: pragmas, constraints and migrations on both engines.
 
+use std::num::NonZeroU32;
+
 use chrono::Utc;
 use eportal::store;
+use eportal::store::Db;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::on_both_databases;
@@ -15,7 +18,47 @@ on_both_databases!(
     an_unknown_stored_state_is_an_error,
     waiting_writers_leave_the_connections_to_readers,
     connections_the_server_ended_are_opened_again,
+    a_requests_reads_share_a_connection_given_back_before_it_writes,
 );
+
+/// A request's reads hold one connection between them, and it goes back to the pool before the
+/// request writes: with a pool of one, the request still writes, and others read once it is
+/// done.
+async fn a_requests_reads_share_a_connection_given_back_before_it_writes(backend: Backend) {
+    use eportal::store::audit::{self, Actor, AuditAction, Event};
+    use std::time::Duration;
+
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect_at_most(NonZeroU32::new(1)).await;
+    let read = |db: Db| async move {
+        let select = Statement::from_string(db.get_database_backend(), "SELECT 1");
+        tokio::time::timeout(Duration::from_millis(500), db.query_all_raw(select)).await
+    };
+    store::reading_on_one_connection(async {
+        read(db.clone()).await.unwrap().unwrap();
+        let elsewhere = tokio::spawn(read(db.clone())).await.unwrap();
+        assert!(elsewhere.is_err(), "the request held its connection");
+        read(db.clone())
+            .await
+            .expect("the request's second read on its connection")
+            .unwrap();
+        let event = Event::new(Actor::Anonymous(None), AuditAction::SignInFailed);
+        tokio::time::timeout(
+            Duration::from_secs(3),
+            audit::record(&db, event, Utc::now()),
+        )
+        .await
+        .expect("the write got the connection the reads held")
+        .unwrap();
+        read(db.clone()).await.unwrap().unwrap();
+    })
+    .await;
+    tokio::spawn(read(db.clone()))
+        .await
+        .unwrap()
+        .expect("the connection went back when the request was done")
+        .unwrap();
+}
 
 /// PostgreSQL ending the pool's connections while the portal is quiet (a restart, an
 /// administrator) costs no request: an idle connection is tried before it is used.

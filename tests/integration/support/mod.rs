@@ -5,6 +5,7 @@ pub mod smtp;
 pub mod template;
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use eportal::app::clock::Clock;
@@ -100,7 +101,12 @@ impl TestDatabase {
     }
 
     pub async fn connect(&self) -> Db {
-        let db = store::connect(&self.url)
+        self.connect_at_most(None).await
+    }
+
+    /// A pool of at most `max_connections`, or of the engine's default.
+    pub async fn connect_at_most(&self, max_connections: Option<NonZeroU32>) -> Db {
+        let db = store::connect_at_most(&self.url, max_connections)
             .await
             .expect("connect to the test database");
         store::migrate(&db)

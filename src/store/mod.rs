@@ -49,8 +49,8 @@ pub mod throttles;
 pub mod tokens;
 
 pub use query_count::counting_queries;
-use request_reads::RequestReads;
 pub use request_reads::reading_on_one_connection;
+use request_reads::{RequestReads, Rows};
 
 /// The database: a pool of connections and, on SQLite, the turn to write.
 #[derive(Debug, Clone)]
@@ -93,7 +93,8 @@ impl ConnectionTrait for Db {
         if only_reads(&stmt.sql)
             && let Some(reads) = RequestReads::of_this_request()
         {
-            return Ok(reads.all(&self.pool, stmt).await?.into_iter().next());
+            let first = reads.query(&self.pool, stmt, Rows::First).await?;
+            return Ok(first.into_iter().next());
         }
         let _turn = self.turn_for(&stmt.sql).await?;
         self.pool.query_one_raw(stmt).await
@@ -103,7 +104,7 @@ impl ConnectionTrait for Db {
         if only_reads(&stmt.sql)
             && let Some(reads) = RequestReads::of_this_request()
         {
-            return reads.all(&self.pool, stmt).await;
+            return reads.query(&self.pool, stmt, Rows::All).await;
         }
         let _turn = self.turn_for(&stmt.sql).await?;
         self.pool.query_all_raw(stmt).await
@@ -111,13 +112,13 @@ impl ConnectionTrait for Db {
 }
 
 impl Db {
-    /// The turn for a statement that may write, once the request's reading connection is
-    /// back in the pool; none for one that only reads.
+    /// The turn for a statement that may write, none for one that only reads; either goes to
+    /// a connection of the pool, so the request's reading connection goes back first.
     async fn turn_for(&self, sql: &str) -> Result<Turn, DbErr> {
+        request_reads::give_back().await;
         if only_reads(sql) {
             return Ok(None);
         }
-        request_reads::give_back().await;
         self.turns.take().await
     }
 }
@@ -155,7 +156,8 @@ impl WriteTurns {
     }
 }
 
-/// Whether a statement only reads: a `SELECT`. Anything else (a `WITH` may end in a write, a
+/// Whether a statement only reads: a `SELECT`, which may run on the request's reading
+/// connection. Anything else (a `WITH` may end in a write, a
 /// `PRAGMA` may write) waits its turn, which costs a read only a wait.
 fn only_reads(sql: &str) -> bool {
     sql.trim_start()
@@ -376,12 +378,13 @@ pub fn is_busy(error: &DbErr) -> bool {
 /// Starts a transaction that will write. On SQLite it waits for its turn and takes the write
 /// lock at once, so two writers queue instead of failing when a read lock would be upgraded.
 pub async fn begin_write(db: &Db) -> Result<Tx, DbErr> {
-    request_reads::give_back().await;
     begin_write_on(&db.pool, &db.turns).await
 }
 
-/// [`begin_write`] on a connection of its own (an import's), in the turn of the pool's writers.
+/// [`begin_write`] on a connection of its own (an import's), in the turn of the pool's writers,
+/// for which the request's reading connection goes back.
 async fn begin_write_on(connection: &DatabaseConnection, turns: &WriteTurns) -> Result<Tx, DbErr> {
+    request_reads::give_back().await;
     let turn = turns.take().await?;
     let txn = connection
         .begin_with_options(TransactionOptions {

@@ -7,7 +7,8 @@ tokio::task_local! {
     static QUERIES: Cell<u32>;
 }
 
-/// Runs `work`, counting the queries it runs on the pool and in its transactions.
+/// Runs `work`, counting the queries it runs on the pool, on its request's reading connection
+/// and in its transactions.
 pub async fn counting_queries<F: Future>(work: F) -> (F::Output, u32) {
     QUERIES
         .scope(Cell::new(0), async {
@@ -17,7 +18,7 @@ pub async fn counting_queries<F: Future>(work: F) -> (F::Output, u32) {
         .await
 }
 
-/// SeaORM's callback after every statement on the pool.
+/// SeaORM's callback after every statement it runs, on the pool or in a transaction.
 pub(super) fn count(_: &sea_orm::metric::Info<'_>) {
     count_query();
 }

@@ -23,8 +23,7 @@ enum Held {
     Postgres(PoolConnection<Postgres>),
 }
 
-/// Shared so that a read can hold it across its `await`s; the lock orders a request's reads
-/// if it runs several at once.
+/// Shared so that a read can hold it across its `await`s.
 type Slot = Arc<Mutex<Option<Held>>>;
 
 tokio::task_local! {
@@ -36,55 +35,81 @@ pub async fn reading_on_one_connection<F: Future>(request: F) -> F::Output {
     SLOT.scope(Slot::default(), request).await
 }
 
-/// Gives the request's connection back to the pool, before the request waits for another to
-/// write on.
+/// Gives the request's connection back to the pool: before the request waits for another
+/// connection, or for anything a connection of the pool may be waiting for.
 pub(super) async fn give_back() {
     if let Ok(slot) = SLOT.try_with(Arc::clone) {
         slot.lock().await.take();
     }
 }
 
+/// The `rows` of the query `sql` with `values` on `connection`: written once for both engines,
+/// whose connections, queries and rows are different types.
+macro_rules! fetch {
+    ($connection:expr, $sql:expr, $values:expr, $rows:expr) => {{
+        let query = sqlx::query_with($sql, $values);
+        match $rows {
+            Rows::All => query
+                .fetch_all(&mut **$connection)
+                .await
+                .map(|found| found.into_iter().map(QueryResult::from).collect()),
+            Rows::First => query
+                .fetch_optional(&mut **$connection)
+                .await
+                .map(|found| found.into_iter().map(QueryResult::from).collect()),
+        }
+    }};
+}
+
 /// The reads of the running request, if it reads on one connection.
 pub(super) struct RequestReads(Slot);
+
+/// How many of a query's rows a caller takes.
+pub(super) enum Rows {
+    All,
+    /// The first, as SeaORM's `query_one` fetches it.
+    First,
+}
 
 impl RequestReads {
     pub(super) fn of_this_request() -> Option<Self> {
         SLOT.try_with(Arc::clone).ok().map(Self)
     }
 
-    /// The rows of `statement`, a `SELECT`.
-    pub(super) async fn all(
+    /// The rows of `statement`, a `SELECT`, on the request's connection.
+    pub(super) async fn query(
         &self,
         pool: &DatabaseConnection,
         statement: Statement,
+        rows: Rows,
     ) -> Result<Vec<QueryResult>, DbErr> {
+        // The lock orders the request's reads; the connection is out of the slot while it
+        // answers, so a read cancelled half-way drops it, and the pool checks it, rather than
+        // leave it to the next read.
         let mut held = self.0.lock().await;
-        let connection = match held.as_mut() {
+        let mut connection = match held.take() {
             Some(connection) => connection,
-            None => held.insert(take_from(pool).await?),
+            None => take_from(pool).await?,
         };
         let values = SqlxValues(
             statement
                 .values
                 .unwrap_or_else(|| sea_orm::Values(Vec::new())),
         );
-        let query = AssertSqlSafe(statement.sql.as_str());
-        let rows = match connection {
-            Held::Sqlite(connection) => sqlx::query_with(query, values)
-                .fetch_all(&mut **connection)
-                .await
-                .map(|rows| rows.into_iter().map(QueryResult::from).collect()),
-            Held::Postgres(connection) => sqlx::query_with(query, values)
-                .fetch_all(&mut **connection)
-                .await
-                .map(|rows| rows.into_iter().map(QueryResult::from).collect()),
+        let sql = AssertSqlSafe(statement.sql.as_str());
+        let found: Result<Vec<QueryResult>, sqlx::Error> = match &mut connection {
+            Held::Sqlite(connection) => fetch!(connection, sql, values, rows),
+            Held::Postgres(connection) => fetch!(connection, sql, values, rows),
         };
         query_count::count_query();
-        rows.map_err(|error| {
-            // The connection may be the cause; the pool's ping, as it goes back, tells.
-            held.take();
-            DbErr::Query(RuntimeErr::SqlxError(error.into()))
-        })
+        match found {
+            Ok(found) => {
+                *held = Some(connection);
+                Ok(found)
+            }
+            // The connection may be the cause: back to the pool, whose ping tells.
+            Err(error) => Err(DbErr::Query(RuntimeErr::SqlxError(error.into()))),
+        }
     }
 }
 
@@ -96,11 +121,16 @@ async fn take_from(pool: &DatabaseConnection) -> Result<Held, DbErr> {
             .acquire()
             .await
             .map(Held::Postgres),
-        _ => pool
+        DbBackend::Sqlite => pool
             .get_sqlite_connection_pool()
             .acquire()
             .await
             .map(Held::Sqlite),
+        other => {
+            return Err(DbErr::Custom(format!(
+                "{other:?} is not a database the portal runs on"
+            )));
+        }
     };
     taken.map_err(|error| match error {
         sqlx::Error::PoolTimedOut => DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),

@@ -22,8 +22,8 @@ on_both_databases!(
 );
 
 /// A request's reads hold one connection between them, and it goes back to the pool before the
-/// request writes: with a pool of one, the request still writes, and others read once it is
-/// done.
+/// request writes: with a pool of one, the request and a writer elsewhere still write, and
+/// others read once it is done.
 async fn a_requests_reads_share_a_connection_given_back_before_it_writes(backend: Backend) {
     use eportal::store::audit::{self, Actor, AuditAction, Event};
     use std::time::Duration;
@@ -42,14 +42,29 @@ async fn a_requests_reads_share_a_connection_given_back_before_it_writes(backend
             .await
             .expect("the request's second read on its connection")
             .unwrap();
+        // A writer elsewhere waits for the connection the request holds (on SQLite with the
+        // turn to write taken), as the request begins to write.
+        let writer = tokio::spawn({
+            let db = db.clone();
+            async move { store::begin_write(&db).await?.commit().await }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let transaction = tokio::time::timeout(Duration::from_secs(3), store::begin_write(&db));
+        let transaction = transaction
+            .await
+            .expect("the request began to write after the writer");
+        transaction.unwrap().commit().await.unwrap();
+        writer.await.unwrap().unwrap();
+        read(db.clone()).await.unwrap().unwrap();
         let event = Event::new(Actor::Anonymous(None), AuditAction::SignInFailed);
-        tokio::time::timeout(
+        let write = tokio::time::timeout(
             Duration::from_secs(3),
             audit::record(&db, event, Utc::now()),
-        )
-        .await
-        .expect("the write got the connection the reads held")
-        .unwrap();
+        );
+        write
+            .await
+            .expect("the write got the connection the reads held")
+            .unwrap();
         read(db.clone()).await.unwrap().unwrap();
     })
     .await;

@@ -41,7 +41,8 @@ static IMPORT_SESSIONS: Semaphore = Semaphore::const_new(4);
 impl ImportSession {
     /// A connection with `db`'s settings, once one of the process's import slots is free.
     pub async fn open(db: &Db) -> Result<ImportSession, DbErr> {
-        // An import (a preview too) waits for others; the request's reads wait no longer.
+        // An import (a preview's too) may wait here for others, holding no connection of the
+        // pool meanwhile.
         super::request_reads::give_back().await;
         let slot = IMPORT_SESSIONS
             .acquire()

@@ -157,8 +157,8 @@ impl WriteTurns {
 }
 
 /// Whether a statement only reads: a `SELECT`, which may run on the request's reading
-/// connection. Anything else (a `WITH` may end in a write, a
-/// `PRAGMA` may write) waits its turn, which costs a read only a wait.
+/// connection. Anything else (a `WITH` may end in a write, a `PRAGMA` may write) waits its
+/// turn, which costs a read only a wait.
 fn only_reads(sql: &str) -> bool {
     sql.trim_start()
         .get(..6)

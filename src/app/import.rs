@@ -248,8 +248,8 @@ where
             .into_iter()
             .map(|Lined { line, record }| StagedRow {
                 line,
-                model: record.to_model(now),
                 members: record.members(),
+                model: record.into_model(now),
             })
             .collect();
         stage.insert(rows).await?;

@@ -13,12 +13,7 @@ pub fn new_token() -> String {
 
 /// The SHA-256 of `bytes` in lower-case hex: how tokens, session ids and files are stored.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Bytes in lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 #[cfg(test)]

@@ -113,7 +113,7 @@ pub async fn fill_if_empty(db: &Db, config: &Config) -> Result<bool, DemoError> 
     billing::upsert_invoices(&txn, &invoices, now).await?;
     billing::upsert_invoice_lines(&txn, &lines.concat(), now).await?;
     for (number, pdf) in pdfs {
-        let sha256 = hex(&Sha256::digest(&pdf));
+        let sha256 = hex::encode(Sha256::digest(&pdf));
         billing::upsert_invoice_pdf(&txn, &number, pdf, sha256, now).await?;
     }
     billing::replace_open_items(&txn, &data.open_items).await?;
@@ -142,8 +142,4 @@ fn flushing_notice(today: NaiveDate) -> NewNotice {
         street: None,
         points: Vec::new(),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

@@ -37,6 +37,12 @@ impl PayerCode {
     }
 }
 
+impl From<PayerCode> for String {
+    fn from(code: PayerCode) -> String {
+        code.0
+    }
+}
+
 impl fmt::Display for PayerCode {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(&self.0)

@@ -238,7 +238,9 @@ pub async fn refresh_grown_statistics(db: &Db) -> Result<(), DbErr> {
 /// A billing record as the row of the table that keeps it.
 pub trait StoredAs {
     type Entity: Staged;
-    fn to_model(&self, now: DateTime<Utc>) -> <Self::Entity as EntityTrait>::Model;
+    /// The row, taking the record's strings rather than copying them: an import stages
+    /// millions.
+    fn into_model(self, now: DateTime<Utc>) -> <Self::Entity as EntityTrait>::Model;
 
     /// The keys of its members ([`Staged::MEMBERS`]).
     fn members(&self) -> Vec<String> {
@@ -248,14 +250,14 @@ pub trait StoredAs {
 
 impl StoredAs for PointRecord {
     type Entity = point::Entity;
-    fn to_model(&self, now: DateTime<Utc>) -> point::Model {
+    fn into_model(self, now: DateTime<Utc>) -> point::Model {
         point::Model {
-            code: self.code.clone(),
-            payer_code: self.payer_code.as_str().to_owned(),
-            street: self.street.clone(),
-            postal_code: self.postal_code.clone(),
-            city: self.city.clone(),
-            kind: self.kind.clone(),
+            code: self.code,
+            payer_code: self.payer_code.into(),
+            street: self.street,
+            postal_code: self.postal_code,
+            city: self.city,
+            kind: self.kind,
             active: self.active,
             updated_at: now,
         }
@@ -344,16 +346,16 @@ impl Staged for invoice_line::Entity {
 
 impl StoredAs for PayerRecord {
     type Entity = payer::Entity;
-    fn to_model(&self, now: DateTime<Utc>) -> payer::Model {
+    fn into_model(self, now: DateTime<Utc>) -> payer::Model {
         payer::Model {
-            code: self.code.as_str().to_owned(),
-            name: self.name.clone(),
-            street: self.street.clone(),
-            postal_code: self.postal_code.clone(),
-            city: self.city.clone(),
+            code: self.code.into(),
+            name: self.name,
+            street: self.street,
+            postal_code: self.postal_code,
+            city: self.city,
             tax_number: self.tax_number.as_ref().map(|t| t.as_str().to_owned()),
-            email: self.email.clone(),
-            phone: self.phone.clone(),
+            email: self.email,
+            phone: self.phone,
             updated_at: now,
         }
     }
@@ -361,12 +363,12 @@ impl StoredAs for PayerRecord {
 
 impl StoredAs for MeterRecord {
     type Entity = meter::Entity;
-    fn to_model(&self, now: DateTime<Utc>) -> meter::Model {
+    fn into_model(self, now: DateTime<Utc>) -> meter::Model {
         meter::Model {
-            serial: self.serial.clone(),
-            point_code: self.point_code.clone(),
-            medium: self.medium.clone(),
-            unit: self.unit.clone(),
+            serial: self.serial,
+            point_code: self.point_code,
+            medium: self.medium,
+            unit: self.unit,
             digits: i16::from(self.digits),
             decimals: i16::from(self.decimals),
             dn: self.dn.map(i32::from),
@@ -379,9 +381,9 @@ impl StoredAs for MeterRecord {
 
 impl StoredAs for ReadingRecord {
     type Entity = reading::Entity;
-    fn to_model(&self, now: DateTime<Utc>) -> reading::Model {
+    fn into_model(self, now: DateTime<Utc>) -> reading::Model {
         reading::Model {
-            meter_serial: self.meter_serial.clone(),
+            meter_serial: self.meter_serial,
             read_on: self.read_on,
             source: self.source.as_str().to_owned(),
             litres: self.value.litres(),
@@ -392,11 +394,11 @@ impl StoredAs for ReadingRecord {
 
 impl StoredAs for InvoiceRecord {
     type Entity = invoice::Entity;
-    fn to_model(&self, now: DateTime<Utc>) -> invoice::Model {
+    fn into_model(self, now: DateTime<Utc>) -> invoice::Model {
         invoice::Model {
-            number: self.number.clone(),
-            payer_code: self.payer_code.as_str().to_owned(),
-            point_code: self.point_code.clone(),
+            number: self.number,
+            payer_code: self.payer_code.into(),
+            point_code: self.point_code,
             issue_date: self.issue_date,
             period_from: self.period_from,
             period_to: self.period_to,
@@ -404,7 +406,7 @@ impl StoredAs for InvoiceRecord {
             net_cents: self.net.0,
             vat_cents: self.vat.0,
             total_cents: self.total.0,
-            reference: self.reference.clone(),
+            reference: self.reference,
             updated_at: now,
         }
     }
@@ -412,15 +414,15 @@ impl StoredAs for InvoiceRecord {
 
 impl StoredAs for InvoiceLineRecord {
     type Entity = invoice_line::Entity;
-    fn to_model(&self, now: DateTime<Utc>) -> invoice_line::Model {
+    fn into_model(self, now: DateTime<Utc>) -> invoice_line::Model {
         invoice_line::Model {
-            invoice_number: self.invoice_number.clone(),
+            invoice_number: self.invoice_number,
             // The import refuses line numbers beyond 32 bits.
             line_no: i32::try_from(self.line_no).unwrap_or(i32::MAX),
-            service_code: self.service_code.clone(),
-            description: self.description.clone(),
+            service_code: self.service_code,
+            description: self.description,
             quantity_thousandths: self.quantity.map(|q| q.0),
-            unit: self.unit.clone(),
+            unit: self.unit,
             unit_price_ten_thousandths: self.unit_price.map(|p| p.0),
             vat_rate_bp: self
                 .vat_rate
@@ -448,7 +450,7 @@ pub async fn upsert_payers<C: ConnectionTrait>(
         |m| m.code.clone(),
     )
     .await?;
-    let rows = records.iter().map(|r| r.to_model(now)).collect();
+    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
     write_rows::<payer::Entity, _, _>(
         conn,
         rows,
@@ -549,7 +551,7 @@ pub async fn upsert_points<C: ConnectionTrait>(
     let stored =
         existing::<point::Entity, _, _>(conn, point::Column::Code, codes(), |m| m.code.clone())
             .await?;
-    let rows: Vec<point::Model> = records.iter().map(|r| r.to_model(now)).collect();
+    let rows: Vec<point::Model> = records.iter().cloned().map(|r| r.into_model(now)).collect();
     let same = |new: &point::Model, old: &point::Model| {
         point::Model {
             updated_at: old.updated_at,
@@ -630,7 +632,7 @@ pub async fn upsert_meters<C: ConnectionTrait>(
         |m| m.serial.clone(),
     )
     .await?;
-    let rows = records.iter().map(|r| r.to_model(now)).collect();
+    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
     write_rows::<meter::Entity, _, _>(
         conn,
         rows,
@@ -659,7 +661,7 @@ pub async fn upsert_readings<C: ConnectionTrait>(
         key,
     )
     .await?;
-    let rows = records.iter().map(|r| r.to_model(now)).collect();
+    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
     write_rows::<reading::Entity, _, _>(conn, rows, &stored, key, |new, old| {
         reading::Model {
             updated_at: old.updated_at,
@@ -681,7 +683,7 @@ pub async fn upsert_invoices<C: ConnectionTrait>(
         |m| m.number.clone(),
     )
     .await?;
-    let rows = records.iter().map(|r| r.to_model(now)).collect();
+    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
     write_rows::<invoice::Entity, _, _>(
         conn,
         rows,
@@ -710,7 +712,7 @@ pub async fn upsert_invoice_lines<C: ConnectionTrait>(
         key,
     )
     .await?;
-    let rows = records.iter().map(|r| r.to_model(now)).collect();
+    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
     write_rows::<invoice_line::Entity, _, _>(conn, rows, &stored, key, |new, old| {
         invoice_line::Model {
             updated_at: old.updated_at,

@@ -11,8 +11,8 @@ use fastbloom::BloomFilter;
 use sea_orm::sqlx::pool::{Pool, PoolConnection, PoolOptions};
 use sea_orm::sqlx::postgres::{PgCopyIn, PgPoolCopyExt};
 use sea_orm::{
-    ColumnTrait, ColumnType, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    IdenStatic, Iterable, ModelTrait, PrimaryKeyToColumn, QueryResult, SqlErr,
+    ActiveModelTrait, ColumnTrait, ColumnType, ConnectionTrait, DatabaseConnection, DbBackend,
+    DbErr, EntityTrait, IdenStatic, Iterable, PrimaryKeyToColumn, QueryResult, SqlErr,
     SqlxPostgresConnector, SqlxSqliteConnector, Statement, Value,
 };
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -154,8 +154,9 @@ impl ImportSession {
 const UPDATED_AT: &str = "updated_at";
 
 /// A billing table that files are imported into: every column but the time a row was last
-/// written is the file's, and the primary key is the file's key.
-pub trait Staged: EntityTrait + Default {
+/// written is the file's, and the primary key is the file's key. Its rows are staged from
+/// active models, whose values can be taken rather than copied.
+pub trait Staged: EntityTrait<ActiveModel: From<<Self as EntityTrait>::Model>> + Default {
     /// The columns that name a row of another table, which must exist.
     const REFERENCES: &'static [Mention];
     /// The rows of another table that belong to each row, given with it.
@@ -262,24 +263,29 @@ impl<E: Staged> Stage<'_, E> {
         let columns = file_columns::<E>();
         let key_width = E::PrimaryKey::iter().count();
         let keys = &mut self.keys;
-        let values: Vec<Vec<Value>> = rows
-            .into_iter()
-            .map(|row| {
-                let mut values = Vec::with_capacity(columns.len() + 2);
-                values.push(Value::BigInt(Some(
-                    i64::try_from(row.line).unwrap_or(i64::MAX),
+        let mut values: Vec<Vec<Value>> = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut row_values = Vec::with_capacity(columns.len() + 2);
+            row_values.push(Value::BigInt(Some(
+                i64::try_from(row.line).unwrap_or(i64::MAX),
+            )));
+            // Taken out of the row, not copied: a file brings millions of strings.
+            let mut model = E::ActiveModel::from(row.model);
+            for column in &columns {
+                let value = model.take(*column).into_value().ok_or_else(|| {
+                    DbErr::Custom(format!("a staged row lacks its {}", column.as_str()))
+                })?;
+                row_values.push(value);
+            }
+            // The key's columns come first, after the line.
+            keys.add(&row_values[1..=key_width]);
+            if E::MEMBERS.is_some() {
+                row_values.push(Value::String(Some(
+                    serde_json::Value::from(row.members).to_string(),
                 )));
-                values.extend(columns.iter().map(|column| row.model.get(*column)));
-                // The key's columns come first, after the line.
-                keys.add(&values[1..=key_width]);
-                if E::MEMBERS.is_some() {
-                    values.push(Value::String(Some(
-                        serde_json::Value::from(row.members).to_string(),
-                    )));
-                }
-                values
-            })
-            .collect();
+            }
+            values.push(row_values);
+        }
         match self.session.backend() {
             DbBackend::Postgres => self.copy_in(values).await,
             _ => self.insert_values(values).await,

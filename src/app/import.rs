@@ -246,9 +246,9 @@ where
         let rows = batch
             .records
             .into_iter()
-            .map(|Lined { line, record }| StagedRow {
+            .map(|Lined { line, mut record }| StagedRow {
                 line,
-                members: record.members(),
+                members: record.take_members(),
                 model: record.into_model(now),
             })
             .collect();

@@ -39,6 +39,12 @@ impl TaxNumber {
     }
 }
 
+impl From<TaxNumber> for String {
+    fn from(number: TaxNumber) -> String {
+        number.0
+    }
+}
+
 /// k = 11 − (Σ digit × weight mod 11) with weights 8…2; 10 becomes 0, and for 11 there
 /// is no valid tax number.
 fn check_digit(digits: [u8; 7]) -> Option<u8> {

@@ -242,8 +242,8 @@ pub trait StoredAs {
     /// millions.
     fn into_model(self, now: DateTime<Utc>) -> <Self::Entity as EntityTrait>::Model;
 
-    /// The keys of its members ([`Staged::MEMBERS`]).
-    fn members(&self) -> Vec<String> {
+    /// The keys of its members ([`Staged::MEMBERS`]), taken out of the record.
+    fn take_members(&mut self) -> Vec<String> {
         Vec::new()
     }
 }
@@ -263,8 +263,8 @@ impl StoredAs for PointRecord {
         }
     }
 
-    fn members(&self) -> Vec<String> {
-        self.services.clone()
+    fn take_members(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.services)
     }
 }
 
@@ -353,7 +353,7 @@ impl StoredAs for PayerRecord {
             street: self.street,
             postal_code: self.postal_code,
             city: self.city,
-            tax_number: self.tax_number.as_ref().map(|t| t.as_str().to_owned()),
+            tax_number: self.tax_number.map(String::from),
             email: self.email,
             phone: self.phone,
             updated_at: now,

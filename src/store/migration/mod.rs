@@ -16,6 +16,7 @@ mod m0011_idempotency_keys;
 mod m0012_import_run_deleted;
 mod m0013_notifications;
 mod m0014_billing_keys_checked_by_import;
+mod m0015_audit_events_by_actor;
 
 pub struct Migrator;
 
@@ -124,6 +125,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_import_run_deleted::Migration),
             Box::new(m0013_notifications::Migration),
             Box::new(m0014_billing_keys_checked_by_import::Migration),
+            Box::new(m0015_audit_events_by_actor::Migration),
         ]
     }
 }

@@ -248,6 +248,14 @@ pub trait StoredAs {
     }
 }
 
+/// The rows of records the caller keeps (an upsert compares them with what is stored).
+fn rows_of<R: StoredAs + Clone>(
+    records: &[R],
+    now: DateTime<Utc>,
+) -> Vec<<R::Entity as EntityTrait>::Model> {
+    records.iter().cloned().map(|r| r.into_model(now)).collect()
+}
+
 impl StoredAs for PointRecord {
     type Entity = point::Entity;
     fn into_model(self, now: DateTime<Utc>) -> point::Model {
@@ -450,7 +458,7 @@ pub async fn upsert_payers<C: ConnectionTrait>(
         |m| m.code.clone(),
     )
     .await?;
-    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
+    let rows = rows_of(records, now);
     write_rows::<payer::Entity, _, _>(
         conn,
         rows,
@@ -551,7 +559,7 @@ pub async fn upsert_points<C: ConnectionTrait>(
     let stored =
         existing::<point::Entity, _, _>(conn, point::Column::Code, codes(), |m| m.code.clone())
             .await?;
-    let rows: Vec<point::Model> = records.iter().cloned().map(|r| r.into_model(now)).collect();
+    let rows: Vec<point::Model> = rows_of(records, now);
     let same = |new: &point::Model, old: &point::Model| {
         point::Model {
             updated_at: old.updated_at,
@@ -632,7 +640,7 @@ pub async fn upsert_meters<C: ConnectionTrait>(
         |m| m.serial.clone(),
     )
     .await?;
-    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
+    let rows = rows_of(records, now);
     write_rows::<meter::Entity, _, _>(
         conn,
         rows,
@@ -661,7 +669,7 @@ pub async fn upsert_readings<C: ConnectionTrait>(
         key,
     )
     .await?;
-    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
+    let rows = rows_of(records, now);
     write_rows::<reading::Entity, _, _>(conn, rows, &stored, key, |new, old| {
         reading::Model {
             updated_at: old.updated_at,
@@ -683,7 +691,7 @@ pub async fn upsert_invoices<C: ConnectionTrait>(
         |m| m.number.clone(),
     )
     .await?;
-    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
+    let rows = rows_of(records, now);
     write_rows::<invoice::Entity, _, _>(
         conn,
         rows,
@@ -712,7 +720,7 @@ pub async fn upsert_invoice_lines<C: ConnectionTrait>(
         key,
     )
     .await?;
-    let rows = records.iter().cloned().map(|r| r.into_model(now)).collect();
+    let rows = rows_of(records, now);
     write_rows::<invoice_line::Entity, _, _>(conn, rows, &stored, key, |new, old| {
         invoice_line::Model {
             updated_at: old.updated_at,

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 
 use super::AppError;
 use crate::auth::secret::sha256_hex;
@@ -240,10 +241,10 @@ where
         Ok(())
     });
     let mut problems = Vec::new();
-    while let Some(batch) = received.recv().await {
+    let batches = futures::stream::poll_fn(|context| received.poll_recv(context)).map(|batch| {
         let room = (MAX_PROBLEMS as usize).saturating_sub(problems.len());
         problems.extend(batch.errors.into_iter().take(room));
-        let rows = batch
+        batch
             .records
             .into_iter()
             .map(|Lined { line, mut record }| StagedRow {
@@ -251,9 +252,9 @@ where
                 members: record.take_members(),
                 model: record.into_model(now),
             })
-            .collect();
-        stage.insert(rows).await?;
-    }
+            .collect()
+    });
+    stage.insert_all(batches).await?;
     let read = reading
         .await
         .map_err(|error| read_failed(file.name, std::io::Error::other(error)))

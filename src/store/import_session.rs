@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use fastbloom::BloomFilter;
+use futures::{Stream, StreamExt};
 use sea_orm::sqlx::pool::{Pool, PoolConnection, PoolOptions};
 use sea_orm::sqlx::postgres::{PgCopyIn, PgPoolCopyExt};
 use sea_orm::{
@@ -122,7 +123,7 @@ impl ImportSession {
             changed_is_view: AtomicBool::new(false),
             entity: PhantomData,
         };
-        let columns = stage.columns(Some("t"));
+        let columns = column_list::<E>(Some("t"));
         // A row's members arrive with it as a JSON array, spread out once all are in.
         let members = if E::MEMBERS.is_some() {
             ", CAST(NULL AS TEXT) AS members"
@@ -242,114 +243,44 @@ impl<E: Staged> Stage<'_, E> {
         format!("changed_{}_{}", members.table, self.number)
     }
 
-    /// The file's columns, those of the key first, each with `prefix.` if given.
-    fn columns(&self, prefix: Option<&str>) -> String {
-        file_columns::<E>()
-            .iter()
-            .map(|column| match prefix {
-                Some(prefix) => format!("{prefix}.{}", quoted(column.as_str())),
-                None => quoted(column.as_str()),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// Adds rows, each with the line of the file it came from.
-    pub async fn insert(&mut self, rows: Vec<StagedRow<E::Model>>) -> Result<(), DbErr> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        self.rows += rows.len();
-        let columns = file_columns::<E>();
-        let key_width = E::PrimaryKey::iter().count();
-        let keys = &mut self.keys;
-        let mut values: Vec<Vec<Value>> = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut row_values = Vec::with_capacity(columns.len() + 2);
-            row_values.push(Value::BigInt(Some(
-                i64::try_from(row.line).unwrap_or(i64::MAX),
-            )));
-            // Taken out of the row, not copied: a file brings millions of strings.
-            let mut model = E::ActiveModel::from(row.model);
-            for column in &columns {
-                let value = model.take(*column).into_value().ok_or_else(|| {
-                    DbErr::Custom(format!("a staged row lacks its {}", column.as_str()))
-                })?;
-                row_values.push(value);
-            }
-            // The key's columns come first, after the line.
-            keys.add(&row_values[1..=key_width]);
-            if E::MEMBERS.is_some() {
-                row_values.push(Value::String(Some(
-                    serde_json::Value::from(row.members).to_string(),
-                )));
-            }
-            values.push(row_values);
-        }
-        match self.session.backend() {
-            DbBackend::Postgres => self.copy_in(values).await,
-            _ => self.insert_values(values).await,
-        }
-    }
-
-    /// The staging table's columns, as its rows are given.
-    fn staged_columns(&self) -> String {
-        let members = if E::MEMBERS.is_some() {
-            ", members"
-        } else {
-            ""
-        };
-        format!("line, {}{members}", self.columns(None))
-    }
-
-    /// Sends rows to PostgreSQL's COPY, in its text format: a multi-row INSERT loaded 22,000
-    /// rows a second, COPY several times as many.
-    async fn copy_in(&mut self, rows: Vec<Vec<Value>>) -> Result<(), DbErr> {
-        let mut text = Vec::new();
-        for row in rows {
-            for (index, value) in row.into_iter().enumerate() {
-                if index > 0 {
-                    text.push(b'\t');
+    /// Stages the rows of `batches`, each with the line of the file it came from. A batch is
+    /// made ready (its values taken out of its rows, its keys noted) while the one before it
+    /// is written, so that both run at once: on SQLite the writing is the connection's thread.
+    pub async fn insert_all(
+        &mut self,
+        batches: impl Stream<Item = Vec<StagedRow<E::Model>>>,
+    ) -> Result<(), DbErr> {
+        let Stage {
+            session,
+            table,
+            rows,
+            keys,
+            copy,
+            ..
+        } = self;
+        let backend = session.backend();
+        let mut batches = std::pin::pin!(batches);
+        let mut ready = None;
+        loop {
+            let next = async {
+                match batches.next().await {
+                    Some(batch) => ready_rows::<E>(backend, keys, batch).map(Some),
+                    None => Ok(None),
                 }
-                copy_text(&mut text, value)?;
+            };
+            let (written, next) = match ready.take() {
+                Some(ready) => tokio::join!(write_rows::<E>(session, table, copy, ready), next),
+                None => (Ok(()), next.await),
+            };
+            written?;
+            match next? {
+                Some(next) => {
+                    *rows += next.rows;
+                    ready = Some(next);
+                }
+                None => return Ok(()),
             }
-            text.push(b'\n');
         }
-        if self.copy.is_none() {
-            let statement = format!("COPY {} ({}) FROM STDIN", self.table, self.staged_columns());
-            let pool = self.session.connection.get_postgres_connection_pool();
-            self.copy = Some(
-                pool.copy_in_raw(&statement)
-                    .await
-                    .map_err(execution_error)?,
-            );
-        }
-        if let Some(copy) = self.copy.as_mut() {
-            copy.send(text).await.map_err(execution_error)?;
-        }
-        Ok(())
-    }
-
-    /// Inserts rows into SQLite with one multi-row statement.
-    async fn insert_values(&mut self, rows: Vec<Vec<Value>>) -> Result<(), DbErr> {
-        let width = rows.first().map_or(0, Vec::len);
-        let row = format!("({})", vec!["?"; width].join(", "));
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {}",
-            self.table,
-            self.staged_columns(),
-            vec![row; rows.len()].join(", ")
-        );
-        let values: Vec<Value> = rows.into_iter().flatten().collect();
-        self.session
-            .connection
-            .execute_raw(Statement::from_sql_and_values(
-                self.session.backend(),
-                sql,
-                values,
-            ))
-            .await?;
-        Ok(())
     }
 
     /// Rows staged.
@@ -570,7 +501,7 @@ impl<E: Staged> Stage<'_, E> {
                 "CREATE TEMPORARY VIEW {changed} AS SELECT line, {columns}, 1 AS is_new \
                  FROM {stage}",
                 changed = self.changed,
-                columns = self.columns(None),
+                columns = column_list::<E>(None),
                 stage = self.table,
             ))
             .await?;
@@ -582,7 +513,7 @@ impl<E: Staged> Stage<'_, E> {
                  SELECT s.line, {columns}, CASE WHEN {absent} THEN 1 ELSE 0 END AS is_new \
                  FROM {stage} s LEFT JOIN {target} t ON {join} WHERE {absent}{differs}",
                 changed = self.changed,
-                columns = self.columns(Some("s")),
+                columns = column_list::<E>(Some("s")),
                 stage = self.table,
             ))
             .await?;
@@ -748,7 +679,7 @@ impl<E: Staged> Stage<'_, E> {
             "INSERT INTO {target} ({columns}, {updated_at}) SELECT {columns}, {placeholder} \
              FROM {changed}",
             target = quoted(E::default().table_name()),
-            columns = self.columns(None),
+            columns = column_list::<E>(None),
             updated_at = quoted(UPDATED_AT),
             placeholder = placeholder(txn.get_database_backend(), 1),
             changed = self.changed,
@@ -842,6 +773,140 @@ impl KeysSeen {
             }
         }
     }
+}
+
+/// A batch of rows made ready for a stage's table: the text of PostgreSQL's COPY, or the
+/// values of SQLite's multi-row INSERT.
+struct ReadyRows {
+    rows: usize,
+    form: ReadyForm,
+}
+
+enum ReadyForm {
+    CopyText(Vec<u8>),
+    Values(Vec<Value>),
+}
+
+/// `batch` ready to be written to a stage of `E`'s rows on `backend`, its keys added to
+/// `keys`. The values are taken out of the rows, not copied: a file brings millions of
+/// strings.
+fn ready_rows<E: Staged>(
+    backend: DbBackend,
+    keys: &mut KeysSeen,
+    batch: Vec<StagedRow<E::Model>>,
+) -> Result<ReadyRows, DbErr> {
+    let columns = file_columns::<E>();
+    let key_width = E::PrimaryKey::iter().count();
+    let rows = batch.len();
+    let mut form = match backend {
+        DbBackend::Postgres => ReadyForm::CopyText(Vec::new()),
+        _ => ReadyForm::Values(Vec::with_capacity(rows * (columns.len() + 2))),
+    };
+    let mut row_values = Vec::with_capacity(columns.len() + 2);
+    for row in batch {
+        row_values.push(Value::BigInt(Some(
+            i64::try_from(row.line).unwrap_or(i64::MAX),
+        )));
+        let mut model = E::ActiveModel::from(row.model);
+        for column in &columns {
+            let value = model.take(*column).into_value().ok_or_else(|| {
+                DbErr::Custom(format!("a staged row lacks its {}", column.as_str()))
+            })?;
+            row_values.push(value);
+        }
+        // The key's columns come first, after the line.
+        keys.add(&row_values[1..=key_width]);
+        if E::MEMBERS.is_some() {
+            row_values.push(Value::String(Some(
+                serde_json::Value::from(row.members).to_string(),
+            )));
+        }
+        match &mut form {
+            ReadyForm::CopyText(text) => {
+                for (index, value) in row_values.drain(..).enumerate() {
+                    if index > 0 {
+                        text.push(b'\t');
+                    }
+                    copy_text(text, value)?;
+                }
+                text.push(b'\n');
+            }
+            ReadyForm::Values(values) => values.append(&mut row_values),
+        }
+    }
+    Ok(ReadyRows { rows, form })
+}
+
+/// Writes `ready` to the stage `table` of `session`: into PostgreSQL's COPY, opened on the
+/// first batch (a multi-row INSERT loaded 22,000 rows a second, COPY several times as many),
+/// or into SQLite with one multi-row statement.
+async fn write_rows<E: Staged>(
+    session: &ImportSession,
+    table: &str,
+    copy: &mut Option<PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>>,
+    ready: ReadyRows,
+) -> Result<(), DbErr> {
+    if ready.rows == 0 {
+        return Ok(());
+    }
+    match ready.form {
+        ReadyForm::CopyText(text) => {
+            let copy = match copy {
+                Some(copy) => copy,
+                None => {
+                    let statement = format!("COPY {table} ({}) FROM STDIN", staged_columns::<E>());
+                    let pool = session.connection.get_postgres_connection_pool();
+                    let opened = pool
+                        .copy_in_raw(&statement)
+                        .await
+                        .map_err(execution_error)?;
+                    copy.insert(opened)
+                }
+            };
+            copy.send(text).await.map_err(execution_error)?;
+        }
+        ReadyForm::Values(values) => {
+            let width = values.len() / ready.rows;
+            let row = format!("({})", vec!["?"; width].join(", "));
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES {}",
+                staged_columns::<E>(),
+                vec![row; ready.rows].join(", ")
+            );
+            session
+                .connection
+                .execute_raw(Statement::from_sql_and_values(
+                    session.backend(),
+                    sql,
+                    values,
+                ))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The file's columns, those of the key first, each with `prefix.` if given.
+fn column_list<E: Staged>(prefix: Option<&str>) -> String {
+    file_columns::<E>()
+        .iter()
+        .map(|column| match prefix {
+            Some(prefix) => format!("{prefix}.{}", quoted(column.as_str())),
+            None => quoted(column.as_str()),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A stage table's columns, as its rows are given.
+fn staged_columns<E: Staged>() -> String {
+    let columns = column_list::<E>(None);
+    let members = if E::MEMBERS.is_some() {
+        ", members"
+    } else {
+        ""
+    };
+    format!("line, {columns}{members}")
 }
 
 /// The `n`th (from 1) placeholder of a statement.

@@ -830,12 +830,14 @@ async fn keys_twice_are_found_past_the_filters_false_alarms_and_its_limit(backen
     let stage_of = |session, codes: Vec<usize>| async move {
         let session: &ImportSession = session;
         let mut stage = session.stage::<payer::Entity>(1).await.unwrap();
-        for (number, batch) in codes.chunks(1_000).enumerate() {
-            stage
-                .insert(payers(2 + number * 1_000, batch))
-                .await
-                .unwrap();
-        }
+        let batches = codes
+            .chunks(1_000)
+            .enumerate()
+            .map(|(number, batch)| payers(2 + number * 1_000, batch));
+        stage
+            .insert_all(futures::stream::iter(batches))
+            .await
+            .unwrap();
         stage.loaded().await.unwrap();
         stage
     };

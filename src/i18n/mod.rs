@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
@@ -16,6 +17,9 @@ static_loader! {
         customise: |bundle| bundle.set_use_isolating(false),
     };
 }
+
+/// The messages without arguments formatted so far, by language (`Lang as usize`).
+static FORMATTED: LazyLock<[RwLock<HashMap<String, String>>; 2]> = LazyLock::new(Default::default);
 
 static SL: LanguageIdentifier = langid!("sl");
 static EN: LanguageIdentifier = langid!("en");
@@ -52,8 +56,24 @@ impl Lang {
     }
 
     /// The message `key`; a missing one shows as its key (the tests keep that from happening).
+    /// Each is formatted once: a page shows dozens, most of them on every page, and Fluent
+    /// resolves a message anew each time.
     pub fn t(self, key: &str) -> String {
-        self.message(key, None)
+        let formatted = &FORMATTED[self as usize];
+        let known = formatted.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(text) = known.get(key) {
+            return text.clone();
+        }
+        drop(known);
+        match LOCALES.lookup_single_language::<&str>(self.id(), key, None) {
+            // Only the bundle's own messages are kept, so the map holds at most all of them.
+            Ok(text) => {
+                let mut known = formatted.write().unwrap_or_else(PoisonError::into_inner);
+                known.insert(key.to_owned(), text.clone());
+                text
+            }
+            Err(_) => LOCALES.lookup_complete(self.id(), key, None),
+        }
     }
 
     /// The message `key` with named arguments; numbers select the plural form.

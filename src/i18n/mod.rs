@@ -19,7 +19,15 @@ static_loader! {
 }
 
 /// The messages without arguments formatted so far, by language (`Lang as usize`).
-static FORMATTED: LazyLock<[RwLock<HashMap<String, String>>; 2]> = LazyLock::new(Default::default);
+static FORMATTED: LazyLock<[RwLock<HashMap<String, String>>; Lang::ALL.len()]> =
+    LazyLock::new(Default::default);
+const _: () = {
+    let mut index = 0;
+    while index < Lang::ALL.len() {
+        assert!(Lang::ALL[index] as usize == index);
+        index += 1;
+    }
+};
 
 static SL: LanguageIdentifier = langid!("sl");
 static EN: LanguageIdentifier = langid!("en");
@@ -34,6 +42,7 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language, each at the index `as usize` gives it.
     pub const ALL: [Lang; 2] = [Lang::Sl, Lang::En];
 
     /// The BCP 47 tag, as in `<html lang>`.

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use chrono::{DateTime, Utc};
 use fastbloom::BloomFilter;
 use futures::{Stream, StreamExt};
+use sea_orm::sqlx::AssertSqlSafe;
 use sea_orm::sqlx::pool::{Pool, PoolConnection, PoolOptions};
 use sea_orm::sqlx::postgres::{PgCopyIn, PgPoolCopyExt};
 use sea_orm::{
@@ -16,6 +17,7 @@ use sea_orm::{
     DbErr, EntityTrait, IdenStatic, Iterable, PrimaryKeyToColumn, QueryResult, SqlErr,
     SqlxPostgresConnector, SqlxSqliteConnector, Statement, Value,
 };
+use sea_query_sqlx::SqlxValues;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::billing::{Changes, IMPORT_LOCK};
@@ -118,7 +120,7 @@ impl ImportSession {
             changed: format!("changed_{}_{number}", E::default().table_name()),
             rows: 0,
             keys: KeysSeen::new(lines),
-            copy: None,
+            loading: None,
             compared_at: None,
             changed_is_view: AtomicBool::new(false),
             entity: PhantomData,
@@ -222,8 +224,8 @@ pub struct Stage<'s, E: Staged> {
     changed: String,
     rows: usize,
     keys: KeysSeen,
-    /// PostgreSQL's bulk load into the table, open while rows arrive.
-    copy: Option<PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>>,
+    /// How rows go into the table while they arrive, from the first batch on.
+    loading: Option<Loading>,
     /// The import history's newest run when the rows were compared.
     compared_at: Option<i64>,
     /// Whether the new and changed rows are a view of the staged ones: all of them, when
@@ -243,9 +245,10 @@ impl<E: Staged> Stage<'_, E> {
         format!("changed_{}_{}", members.table, self.number)
     }
 
-    /// Stages the rows of `batches`, each with the line of the file it came from. A batch is
-    /// made ready (its values taken out of its rows, its keys noted) while the one before it
-    /// is written, so that both run at once: on SQLite the writing is the connection's thread.
+    /// Stages the rows of `batches`, each with the line of the file it came from. Each batch
+    /// is prepared (its values taken out of its rows, its keys noted) while the one before it
+    /// is written: the writing is PostgreSQL's, or the SQLite connection's thread's, once the
+    /// batch is handed over.
     pub async fn insert_all(
         &mut self,
         batches: impl Stream<Item = Vec<StagedRow<E::Model>>>,
@@ -255,28 +258,31 @@ impl<E: Staged> Stage<'_, E> {
             table,
             rows,
             keys,
-            copy,
+            loading,
             ..
         } = self;
+        let session: &ImportSession = session;
         let backend = session.backend();
         let mut batches = std::pin::pin!(batches);
-        let mut ready = None;
+        let mut to_write = None;
         loop {
-            let next = async {
+            let preparing = async {
                 match batches.next().await {
-                    Some(batch) => ready_rows::<E>(backend, keys, batch).map(Some),
+                    Some(batch) => prepare_batch::<E>(backend, keys, batch).map(Some),
                     None => Ok(None),
                 }
             };
-            let (written, next) = match ready.take() {
-                Some(ready) => tokio::join!(write_rows::<E>(session, table, copy, ready), next),
-                None => (Ok(()), next.await),
+            let (written, prepared) = match to_write.take() {
+                Some(batch) => {
+                    tokio::join!(write_batch::<E>(session, table, loading, batch), preparing)
+                }
+                None => (Ok(()), preparing.await),
             };
             written?;
-            match next? {
-                Some(next) => {
-                    *rows += next.rows;
-                    ready = Some(next);
+            match prepared? {
+                Some(batch) => {
+                    *rows += batch.rows;
+                    to_write = Some(batch);
                 }
                 None => return Ok(()),
             }
@@ -291,7 +297,7 @@ impl<E: Staged> Stage<'_, E> {
     /// Ends a loading that will not be finished (the file was refused half-way), so that the
     /// connection stays usable.
     pub async fn abandon(&mut self) -> Result<(), DbErr> {
-        if let Some(copy) = self.copy.take() {
+        if let Some(Loading::Copy(copy)) = self.loading.take() {
             copy.abort("the file was refused")
                 .await
                 .map_err(execution_error)?;
@@ -301,7 +307,8 @@ impl<E: Staged> Stage<'_, E> {
 
     /// Ends the loading once every row is in.
     pub async fn loaded(&mut self) -> Result<(), DbErr> {
-        if let Some(copy) = self.copy.take() {
+        // SQLite's held connection goes back to the session's pool here.
+        if let Some(Loading::Copy(copy)) = self.loading.take() {
             copy.finish().await.map_err(execution_error)?;
         }
         let Some(members) = E::MEMBERS else {
@@ -775,32 +782,60 @@ impl KeysSeen {
     }
 }
 
-/// A batch of rows made ready for a stage's table: the text of PostgreSQL's COPY, or the
+/// A batch of rows prepared for a stage's table: the text of PostgreSQL's COPY, or the
 /// values of SQLite's multi-row INSERT.
-struct ReadyRows {
+struct Batch {
     rows: usize,
-    form: ReadyForm,
+    form: BatchForm,
 }
 
-enum ReadyForm {
+enum BatchForm {
     CopyText(Vec<u8>),
     Values(Vec<Value>),
 }
 
-/// `batch` ready to be written to a stage of `E`'s rows on `backend`, its keys added to
-/// `keys`. The values are taken out of the rows, not copied: a file brings millions of
-/// strings.
-fn ready_rows<E: Staged>(
+/// How a stage's rows go in while they arrive: PostgreSQL's COPY, or SQLite's multi-row
+/// INSERTs on a connection held for them all (the pool pings a connection as it hands it out
+/// and as it takes it back, a round trip to its thread each, and the batch would wait for them
+/// rather than be written while the next is prepared).
+enum Loading {
+    Copy(PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>),
+    Inserts(PoolConnection<sea_orm::sqlx::Sqlite>),
+}
+
+impl Loading {
+    async fn start<E: Staged>(session: &ImportSession, table: &str) -> Result<Loading, DbErr> {
+        let connection = &session.connection;
+        match session.backend() {
+            DbBackend::Postgres => {
+                let statement = format!("COPY {table} ({}) FROM STDIN", staged_columns::<E>());
+                let copy = connection
+                    .get_postgres_connection_pool()
+                    .copy_in_raw(&statement)
+                    .await;
+                copy.map(Loading::Copy).map_err(execution_error)
+            }
+            _ => {
+                let held = connection.get_sqlite_connection_pool().acquire().await;
+                held.map(Loading::Inserts).map_err(execution_error)
+            }
+        }
+    }
+}
+
+/// `batch` prepared for a stage of `E`'s rows on `backend`, its keys added to `keys`. The
+/// values are taken out of the rows, not copied: a file brings millions of strings.
+fn prepare_batch<E: Staged>(
     backend: DbBackend,
     keys: &mut KeysSeen,
     batch: Vec<StagedRow<E::Model>>,
-) -> Result<ReadyRows, DbErr> {
+) -> Result<Batch, DbErr> {
     let columns = file_columns::<E>();
     let key_width = E::PrimaryKey::iter().count();
     let rows = batch.len();
     let mut form = match backend {
-        DbBackend::Postgres => ReadyForm::CopyText(Vec::new()),
-        _ => ReadyForm::Values(Vec::with_capacity(rows * (columns.len() + 2))),
+        DbBackend::Postgres => BatchForm::CopyText(Vec::new()),
+        _ => BatchForm::Values(Vec::with_capacity(rows * (columns.len() + 2))),
     };
     let mut row_values = Vec::with_capacity(columns.len() + 2);
     for row in batch {
@@ -822,7 +857,7 @@ fn ready_rows<E: Staged>(
             )));
         }
         match &mut form {
-            ReadyForm::CopyText(text) => {
+            BatchForm::CopyText(text) => {
                 for (index, value) in row_values.drain(..).enumerate() {
                     if index > 0 {
                         text.push(b'\t');
@@ -831,57 +866,47 @@ fn ready_rows<E: Staged>(
                 }
                 text.push(b'\n');
             }
-            ReadyForm::Values(values) => values.append(&mut row_values),
+            BatchForm::Values(values) => values.append(&mut row_values),
         }
     }
-    Ok(ReadyRows { rows, form })
+    Ok(Batch { rows, form })
 }
 
-/// Writes `ready` to the stage `table` of `session`: into PostgreSQL's COPY, opened on the
-/// first batch (a multi-row INSERT loaded 22,000 rows a second, COPY several times as many),
-/// or into SQLite with one multi-row statement.
-async fn write_rows<E: Staged>(
+/// Writes `batch` to the stage `table` of `session`, starting the `loading` on the first: into
+/// PostgreSQL's COPY (a multi-row INSERT loaded 22,000 rows a second, COPY several times as
+/// many), or into SQLite with one multi-row statement.
+async fn write_batch<E: Staged>(
     session: &ImportSession,
     table: &str,
-    copy: &mut Option<PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>>,
-    ready: ReadyRows,
+    loading: &mut Option<Loading>,
+    batch: Batch,
 ) -> Result<(), DbErr> {
-    if ready.rows == 0 {
+    if batch.rows == 0 {
         return Ok(());
     }
-    match ready.form {
-        ReadyForm::CopyText(text) => {
-            let copy = match copy {
-                Some(copy) => copy,
-                None => {
-                    let statement = format!("COPY {table} ({}) FROM STDIN", staged_columns::<E>());
-                    let pool = session.connection.get_postgres_connection_pool();
-                    let opened = pool
-                        .copy_in_raw(&statement)
-                        .await
-                        .map_err(execution_error)?;
-                    copy.insert(opened)
-                }
-            };
+    let loading = match loading {
+        Some(loading) => loading,
+        None => loading.insert(Loading::start::<E>(session, table).await?),
+    };
+    match (loading, batch.form) {
+        (Loading::Copy(copy), BatchForm::CopyText(text)) => {
             copy.send(text).await.map_err(execution_error)?;
         }
-        ReadyForm::Values(values) => {
-            let width = values.len() / ready.rows;
+        (Loading::Inserts(connection), BatchForm::Values(values)) => {
+            let width = values.len() / batch.rows;
             let row = format!("({})", vec!["?"; width].join(", "));
             let sql = format!(
                 "INSERT INTO {table} ({}) VALUES {}",
                 staged_columns::<E>(),
-                vec![row; ready.rows].join(", ")
+                vec![row; batch.rows].join(", ")
             );
-            session
-                .connection
-                .execute_raw(Statement::from_sql_and_values(
-                    session.backend(),
-                    sql,
-                    values,
-                ))
-                .await?;
+            let values = SqlxValues(sea_orm::Values(values));
+            sea_orm::sqlx::query_with(AssertSqlSafe(sql), values)
+                .execute(&mut **connection)
+                .await
+                .map_err(execution_error)?;
         }
+        _ => return Err(DbErr::Custom("a batch in another engine's form".into())),
     }
     Ok(())
 }

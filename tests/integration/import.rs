@@ -826,19 +826,21 @@ async fn keys_twice_are_found_past_the_filters_false_alarms_and_its_limit(backen
             })
             .collect()
     };
-    // In batches, as the import stages them.
+    // In batches, as the import stages them, with the empty one of a run of bad lines between
+    // them and at the end.
     let stage_of = |session, codes: Vec<usize>| async move {
         let session: &ImportSession = session;
         let mut stage = session.stage::<payer::Entity>(1).await.unwrap();
         let batches = codes
             .chunks(1_000)
             .enumerate()
-            .map(|(number, batch)| payers(2 + number * 1_000, batch));
+            .flat_map(|(number, batch)| [payers(2 + number * 1_000, batch), Vec::new()]);
         stage
             .insert_all(futures::stream::iter(batches))
             .await
             .unwrap();
         stage.loaded().await.unwrap();
+        assert_eq!(stage.staged_rows(), codes.len());
         stage
     };
     let session = ImportSession::open(&db).await.unwrap();

@@ -27,8 +27,16 @@ use crate::import::Reference;
 
 /// A connection of an import's own. Its temporary tables live as long as it does; closing
 /// it drops them, and PostgreSQL's lock with them.
+///
+/// PostgreSQL stages a file's rows in an unlogged table instead, named with the connection's
+/// process id: the server compares them with the stored rows in parallel, which it never does
+/// with a temporary table (the invoice lines' comparison took 4.2 s alone, 1.8 s with two
+/// workers). Closing the session drops its stages; the next import drops those of a session
+/// that ended without closing.
 pub struct ImportSession {
     connection: DatabaseConnection,
+    /// PostgreSQL's process id of the connection, in the names of its stage tables.
+    process: Option<i32>,
     /// The turn to write of the pool the session was opened from: the import's transaction
     /// takes it, so the portal's writers wait for the import without holding a connection.
     turns: WriteTurns,
@@ -68,8 +76,13 @@ impl ImportSession {
                 .await?,
             ),
         };
+        let process = match connection.get_database_backend() {
+            DbBackend::Postgres => Some(start_postgres_session(&connection).await?),
+            _ => None,
+        };
         Ok(ImportSession {
             connection,
+            process,
             turns: db.turns.clone(),
             stages: AtomicUsize::new(0),
             _slot: slot,
@@ -102,8 +115,13 @@ impl ImportSession {
         begin_write_on(&self.connection, &self.turns).await
     }
 
-    /// Closes the connection, dropping its temporary tables and releasing its lock.
+    /// Closes the connection, dropping its stages and releasing its lock.
     pub async fn close(self) {
+        if let Some(process) = self.process
+            && let Err(error) = drop_stages(&self.connection, StagesOf::Process(process)).await
+        {
+            tracing::warn!(%error, "dropping an import's stage tables failed");
+        }
         if let Err(error) = self.connection.close().await {
             tracing::warn!(%error, "closing an import's connection failed");
         }
@@ -113,10 +131,18 @@ impl ImportSession {
     /// file has `lines` lines or fewer.
     pub async fn stage<E: Staged>(&self, lines: u64) -> Result<Stage<'_, E>, DbErr> {
         let number = self.stages.fetch_add(1, Ordering::Relaxed);
+        let entity = E::default().table_name();
+        let (table, kind) = match self.process {
+            Some(process) => (
+                format!("{STAGE_PREFIX}{process}_{entity}_{number}"),
+                "UNLOGGED",
+            ),
+            None => (format!("stage_{entity}_{number}"), "TEMPORARY"),
+        };
         let stage = Stage {
             session: self,
             number,
-            table: format!("stage_{}_{number}", E::default().table_name()),
+            table,
             changed: format!("changed_{}_{number}", E::default().table_name()),
             rows: 0,
             keys: KeysSeen::new(lines),
@@ -133,7 +159,7 @@ impl ImportSession {
             ""
         };
         self.run(&format!(
-            "CREATE TEMPORARY TABLE {} AS SELECT CAST(0 AS BIGINT) AS line, {columns}{members} \
+            "CREATE {kind} TABLE {} AS SELECT CAST(0 AS BIGINT) AS line, {columns}{members} \
              FROM {} t WHERE 1 = 0",
             stage.table,
             quoted(E::default().table_name()),
@@ -932,6 +958,68 @@ fn staged_columns<E: Staged>() -> String {
         ""
     };
     format!("line, {columns}{members}")
+}
+
+/// The start of the names of PostgreSQL's stage tables, which go on with the process id.
+const STAGE_PREFIX: &str = "import_stage_";
+
+/// Readies an import's PostgreSQL connection: drops the stages of sessions that ended without
+/// closing, and lets the comparisons run in parallel; the connection's process id.
+async fn start_postgres_session(connection: &DatabaseConnection) -> Result<i32, DbErr> {
+    let row = connection
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT pg_backend_pid()",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("pg_backend_pid".into()))?;
+    let process: i32 = row.try_get_by_index(0)?;
+    drop_stages(connection, StagesOf::EndedSessions).await?;
+    // A comparison's plan counts every staged row as one that differs, to be gathered from
+    // the workers, and so does not go parallel at the default costs; few rows ever differ.
+    connection
+        .execute_unprepared("SET parallel_setup_cost = 100; SET parallel_tuple_cost = 0")
+        .await?;
+    Ok(process)
+}
+
+/// Whose stage tables to drop.
+enum StagesOf {
+    Process(i32),
+    /// Every session's that is no longer connected (a process id in use by this session was
+    /// a session's that ended: ids are reused).
+    EndedSessions,
+}
+
+async fn drop_stages(connection: &DatabaseConnection, of: StagesOf) -> Result<(), DbErr> {
+    let process = "split_part(c.relname, '_', 3)";
+    let whose = match of {
+        StagesOf::Process(id) => format!("{process} = '{id}'"),
+        StagesOf::EndedSessions => format!(
+            "{process} NOT IN (SELECT CAST(pid AS TEXT) FROM pg_stat_activity \
+             WHERE pid <> pg_backend_pid())"
+        ),
+    };
+    let tables = connection
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!(
+                "SELECT c.relname FROM pg_class c \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = current_schema() AND c.relkind = 'r' \
+                 AND c.relname LIKE '{}%' AND {whose}",
+                STAGE_PREFIX.replace('_', "\\_")
+            ),
+        ))
+        .await?;
+    for table in tables {
+        let name: String = table.try_get_by_index(0)?;
+        // With the temporary views over it, made when its target table was empty.
+        connection
+            .execute_unprepared(&format!("DROP TABLE IF EXISTS {} CASCADE", quoted(&name)))
+            .await?;
+    }
+    Ok(())
 }
 
 /// The `n`th (from 1) placeholder of a statement.

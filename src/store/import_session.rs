@@ -143,10 +143,11 @@ impl ImportSession {
             session: self,
             number,
             table,
-            changed: format!("changed_{}_{number}", E::default().table_name()),
+            changed: format!("changed_{entity}_{number}"),
             rows: 0,
             keys: KeysSeen::new(lines),
-            loading: None,
+            copy: None,
+            inserts: None,
             compared_at: None,
             changed_is_view: AtomicBool::new(false),
             entity: PhantomData,
@@ -162,7 +163,7 @@ impl ImportSession {
             "CREATE {kind} TABLE {} AS SELECT CAST(0 AS BIGINT) AS line, {columns}{members} \
              FROM {} t WHERE 1 = 0",
             stage.table,
-            quoted(E::default().table_name()),
+            quoted(entity),
         ))
         .await?;
         Ok(stage)
@@ -250,8 +251,12 @@ pub struct Stage<'s, E: Staged> {
     changed: String,
     rows: usize,
     keys: KeysSeen,
-    /// How rows go into the table while they arrive, from the first batch on.
-    loading: Option<Loading>,
+    /// PostgreSQL's bulk load into the table, open while rows arrive.
+    copy: Option<PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>>,
+    /// SQLite's connection for the multi-row INSERTs, held while rows arrive: the pool pings a
+    /// connection as it hands it out and as it takes it back, a round trip to its thread each,
+    /// and a batch would wait for them rather than be written while the next is prepared.
+    inserts: Option<PoolConnection<sea_orm::sqlx::Sqlite>>,
     /// The import history's newest run when the rows were compared.
     compared_at: Option<i64>,
     /// Whether the new and changed rows are a view of the staged ones: all of them, when
@@ -284,7 +289,8 @@ impl<E: Staged> Stage<'_, E> {
             table,
             rows,
             keys,
-            loading,
+            copy,
+            inserts,
             ..
         } = self;
         let session: &ImportSession = session;
@@ -300,7 +306,10 @@ impl<E: Staged> Stage<'_, E> {
             };
             let (written, prepared) = match to_write.take() {
                 Some(batch) => {
-                    tokio::join!(write_batch::<E>(session, table, loading, batch), preparing)
+                    tokio::join!(
+                        write_batch::<E>(session, table, copy, inserts, batch),
+                        preparing
+                    )
                 }
                 None => (Ok(()), preparing.await),
             };
@@ -323,7 +332,8 @@ impl<E: Staged> Stage<'_, E> {
     /// Ends a loading that will not be finished (the file was refused half-way), so that the
     /// connection stays usable.
     pub async fn abandon(&mut self) -> Result<(), DbErr> {
-        if let Some(Loading::Copy(copy)) = self.loading.take() {
+        self.inserts = None;
+        if let Some(copy) = self.copy.take() {
             copy.abort("the file was refused")
                 .await
                 .map_err(execution_error)?;
@@ -333,8 +343,9 @@ impl<E: Staged> Stage<'_, E> {
 
     /// Ends the loading once every row is in.
     pub async fn loaded(&mut self) -> Result<(), DbErr> {
-        // SQLite's held connection goes back to the session's pool here.
-        if let Some(Loading::Copy(copy)) = self.loading.take() {
+        // SQLite's held connection goes back to the session's pool.
+        self.inserts = None;
+        if let Some(copy) = self.copy.take() {
             copy.finish().await.map_err(execution_error)?;
         }
         let Some(members) = E::MEMBERS else {
@@ -820,35 +831,6 @@ enum BatchForm {
     Values(Vec<Value>),
 }
 
-/// How a stage's rows go in while they arrive: PostgreSQL's COPY, or SQLite's multi-row
-/// INSERTs on a connection held for them all (the pool pings a connection as it hands it out
-/// and as it takes it back, a round trip to its thread each, and the batch would wait for them
-/// rather than be written while the next is prepared).
-enum Loading {
-    Copy(PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>),
-    Inserts(PoolConnection<sea_orm::sqlx::Sqlite>),
-}
-
-impl Loading {
-    async fn start<E: Staged>(session: &ImportSession, table: &str) -> Result<Loading, DbErr> {
-        let connection = &session.connection;
-        match session.backend() {
-            DbBackend::Postgres => {
-                let statement = format!("COPY {table} ({}) FROM STDIN", staged_columns::<E>());
-                let copy = connection
-                    .get_postgres_connection_pool()
-                    .copy_in_raw(&statement)
-                    .await;
-                copy.map(Loading::Copy).map_err(execution_error)
-            }
-            _ => {
-                let held = connection.get_sqlite_connection_pool().acquire().await;
-                held.map(Loading::Inserts).map_err(execution_error)
-            }
-        }
-    }
-}
-
 /// `batch` prepared for a stage of `E`'s rows on `backend`, its keys added to `keys`. The
 /// values are taken out of the rows, not copied: a file brings millions of strings.
 fn prepare_batch<E: Staged>(
@@ -898,27 +880,41 @@ fn prepare_batch<E: Staged>(
     Ok(Batch { rows, form })
 }
 
-/// Writes `batch` to the stage `table` of `session`, starting the `loading` on the first: into
-/// PostgreSQL's COPY (a multi-row INSERT loaded 22,000 rows a second, COPY several times as
-/// many), or into SQLite with one multi-row statement.
+/// Writes `batch` to the stage `table` of `session`: into PostgreSQL's COPY, opened on the
+/// first batch (a multi-row INSERT loaded 22,000 rows a second, COPY several times as many),
+/// or with one multi-row statement on SQLite's connection, taken on the first batch.
 async fn write_batch<E: Staged>(
     session: &ImportSession,
     table: &str,
-    loading: &mut Option<Loading>,
+    copy: &mut Option<PgCopyIn<PoolConnection<sea_orm::sqlx::Postgres>>>,
+    inserts: &mut Option<PoolConnection<sea_orm::sqlx::Sqlite>>,
     batch: Batch,
 ) -> Result<(), DbErr> {
     if batch.rows == 0 {
         return Ok(());
     }
-    let loading = match loading {
-        Some(loading) => loading,
-        None => loading.insert(Loading::start::<E>(session, table).await?),
-    };
-    match (loading, batch.form) {
-        (Loading::Copy(copy), BatchForm::CopyText(text)) => {
+    let pool = &session.connection;
+    match batch.form {
+        BatchForm::CopyText(text) => {
+            let copy = match copy {
+                Some(copy) => copy,
+                None => {
+                    let statement = format!("COPY {table} ({}) FROM STDIN", staged_columns::<E>());
+                    let pool = pool.get_postgres_connection_pool();
+                    let opened = pool.copy_in_raw(&statement).await;
+                    copy.insert(opened.map_err(execution_error)?)
+                }
+            };
             copy.send(text).await.map_err(execution_error)?;
         }
-        (Loading::Inserts(connection), BatchForm::Values(values)) => {
+        BatchForm::Values(values) => {
+            let connection = match inserts {
+                Some(connection) => connection,
+                None => {
+                    let taken = pool.get_sqlite_connection_pool().acquire().await;
+                    inserts.insert(taken.map_err(execution_error)?)
+                }
+            };
             let width = values.len() / batch.rows;
             let row = format!("({})", vec!["?"; width].join(", "));
             let sql = format!(
@@ -932,7 +928,6 @@ async fn write_batch<E: Staged>(
                 .await
                 .map_err(execution_error)?;
         }
-        _ => return Err(DbErr::Custom("a batch in another engine's form".into())),
     }
     Ok(())
 }

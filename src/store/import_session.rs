@@ -345,7 +345,10 @@ impl<E: Staged> Stage<'_, E> {
     pub async fn loaded(&mut self) -> Result<(), DbErr> {
         // SQLite's held connection goes back to the session's pool.
         self.inserts = None;
-        if let Some(copy) = self.copy.take() {
+        if let Some(mut copy) = self.copy.take() {
+            copy.send(COPY_BINARY_TRAILER)
+                .await
+                .map_err(execution_error)?;
             copy.finish().await.map_err(execution_error)?;
         }
         let Some(members) = E::MEMBERS else {
@@ -819,7 +822,7 @@ impl KeysSeen {
     }
 }
 
-/// A batch of rows prepared for a stage's table: the text of PostgreSQL's COPY, or the
+/// A batch of rows prepared for a stage's table: PostgreSQL's binary COPY data, or the
 /// values of SQLite's multi-row INSERT.
 struct Batch {
     rows: usize,
@@ -827,7 +830,7 @@ struct Batch {
 }
 
 enum BatchForm {
-    CopyText(Vec<u8>),
+    CopyData(Vec<u8>),
     Values(Vec<Value>),
 }
 
@@ -842,7 +845,8 @@ fn prepare_batch<E: Staged>(
     let key_width = E::PrimaryKey::iter().count();
     let rows = batch.len();
     let mut form = match backend {
-        DbBackend::Postgres => BatchForm::CopyText(Vec::new()),
+        // Room for a row of invoice lines' size: the buffer grows for larger ones.
+        DbBackend::Postgres => BatchForm::CopyData(Vec::with_capacity(rows * 128)),
         _ => BatchForm::Values(Vec::with_capacity(rows * (columns.len() + 2))),
     };
     let mut row_values = Vec::with_capacity(columns.len() + 2);
@@ -865,14 +869,12 @@ fn prepare_batch<E: Staged>(
             )));
         }
         match &mut form {
-            BatchForm::CopyText(text) => {
-                for (index, value) in row_values.drain(..).enumerate() {
-                    if index > 0 {
-                        text.push(b'\t');
-                    }
-                    copy_text(text, value)?;
+            BatchForm::CopyData(copy) => {
+                let fields = i16::try_from(row_values.len()).unwrap_or(i16::MAX);
+                copy.extend_from_slice(&fields.to_be_bytes());
+                for value in row_values.drain(..) {
+                    copy_binary(copy, value)?;
                 }
-                text.push(b'\n');
             }
             BatchForm::Values(values) => values.append(&mut row_values),
         }
@@ -895,17 +897,24 @@ async fn write_batch<E: Staged>(
     }
     let pool = &session.connection;
     match batch.form {
-        BatchForm::CopyText(text) => {
+        BatchForm::CopyData(data) => {
             let copy = match copy {
                 Some(copy) => copy,
                 None => {
-                    let statement = format!("COPY {table} ({}) FROM STDIN", staged_columns::<E>());
+                    let statement = format!(
+                        "COPY {table} ({}) FROM STDIN WITH (FORMAT binary)",
+                        staged_columns::<E>()
+                    );
                     let pool = pool.get_postgres_connection_pool();
                     let opened = pool.copy_in_raw(&statement).await;
-                    copy.insert(opened.map_err(execution_error)?)
+                    let copy = copy.insert(opened.map_err(execution_error)?);
+                    copy.send(COPY_BINARY_HEADER)
+                        .await
+                        .map_err(execution_error)?;
+                    copy
                 }
             };
-            copy.send(text).await.map_err(execution_error)?;
+            copy.send(data).await.map_err(execution_error)?;
         }
         BatchForm::Values(values) => {
             let connection = match inserts {
@@ -1092,40 +1101,44 @@ fn execution_error(error: sea_orm::sqlx::Error) -> DbErr {
     DbErr::Exec(sea_orm::RuntimeErr::SqlxError(error.into()))
 }
 
-/// `value` as a field of COPY's text format, written straight into `text`: formatting each
-/// number into a string of its own first showed in the import's profile.
-fn copy_text(text: &mut Vec<u8>, value: Value) -> Result<(), DbErr> {
-    use std::io::Write;
-    let written = match value {
-        Value::String(Some(string)) => {
-            for byte in string.bytes() {
-                match byte {
-                    b'\\' => text.extend_from_slice(b"\\\\"),
-                    b'\n' => text.extend_from_slice(b"\\n"),
-                    b'\r' => text.extend_from_slice(b"\\r"),
-                    b'\t' => text.extend_from_slice(b"\\t"),
-                    _ => text.push(byte),
-                }
-            }
-            Ok(())
+/// The start of PostgreSQL's binary COPY: its signature, no flags, no header extension.
+const COPY_BINARY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+
+/// The end of PostgreSQL's binary COPY: a row of -1 fields.
+const COPY_BINARY_TRAILER: &[u8] = &(-1i16).to_be_bytes();
+
+/// The days from 1 January 2000, PostgreSQL's epoch, to 1 January 1970.
+const POSTGRES_EPOCH_DAYS: i32 = 10_957;
+
+/// `value` as a field of PostgreSQL's binary COPY, written into `copy`: its length, then its
+/// bytes as the column's type receives them (the stage's columns are the stored table's,
+/// whose types the entity's values match). The server parsed text for a third of its COPY's
+/// time, and formatting the numbers as text showed in the import's own profile.
+fn copy_binary(copy: &mut Vec<u8>, value: Value) -> Result<(), DbErr> {
+    fn field(copy: &mut Vec<u8>, bytes: &[u8]) {
+        let length = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
+        copy.extend_from_slice(&length.to_be_bytes());
+        copy.extend_from_slice(bytes);
+    }
+    match value {
+        Value::String(Some(string)) => field(copy, string.as_bytes()),
+        Value::BigInt(Some(number)) => field(copy, &number.to_be_bytes()),
+        Value::Int(Some(number)) => field(copy, &number.to_be_bytes()),
+        Value::SmallInt(Some(number)) => field(copy, &number.to_be_bytes()),
+        Value::Bool(Some(flag)) => field(copy, &[u8::from(flag)]),
+        Value::ChronoDate(Some(date)) => {
+            let days = date.to_epoch_days() - POSTGRES_EPOCH_DAYS;
+            field(copy, &days.to_be_bytes());
         }
-        Value::BigInt(Some(number)) => write!(text, "{number}"),
-        Value::Int(Some(number)) => write!(text, "{number}"),
-        Value::SmallInt(Some(number)) => write!(text, "{number}"),
-        Value::Bool(Some(flag)) => write!(text, "{}", if flag { "t" } else { "f" }),
-        // ISO 8601, as PostgreSQL reads dates whatever its DateStyle.
-        Value::ChronoDate(Some(date)) => write!(text, "{}", date.format("%Y-%m-%d")),
         Value::String(None)
         | Value::BigInt(None)
         | Value::Int(None)
         | Value::SmallInt(None)
         | Value::Bool(None)
-        | Value::ChronoDate(None) => write!(text, "\\N"),
-        other => {
-            return Err(DbErr::Type(format!("no COPY text for {other:?}")));
-        }
-    };
-    written.map_err(|error| DbErr::Custom(error.to_string()))
+        | Value::ChronoDate(None) => copy.extend_from_slice(&(-1i32).to_be_bytes()),
+        other => return Err(DbErr::Type(format!("no binary COPY for {other:?}"))),
+    }
+    Ok(())
 }
 
 fn line_of(row: &QueryResult, index: usize) -> Result<u64, DbErr> {

@@ -1,5 +1,5 @@
 //! Billing files staged on a connection of their own: each file's rows are loaded into a
-//! temporary table, checked and compared with the stored rows there, where the portal never
+//! table of the import's own (temporary on SQLite, unlogged on PostgreSQL), checked and compared with the stored rows there, where the portal never
 //! waits on them, and only what differs is written, in one short transaction. (An upload's
 //! files are compared in its transaction, each after the files before it are written.)
 
@@ -30,9 +30,9 @@ use crate::import::Reference;
 ///
 /// PostgreSQL stages a file's rows, and keeps those that differ, in unlogged tables instead,
 /// named with the connection's process id: the server compares and checks them in parallel,
-/// which it never does with a temporary table (the invoice lines' comparison took 4.2 s alone, 1.8 s with two
-/// workers). Closing the session drops its stages; the next import drops those of a session
-/// that ended without closing.
+/// which it never does with a temporary table (the invoice lines' comparison took 4.2 s
+/// alone, 1.8 s with two workers). Closing the session drops its stages; the next import
+/// drops those of a session that ended without closing.
 pub struct ImportSession {
     connection: DatabaseConnection,
     /// PostgreSQL's process id of the connection, in the names of its stage tables.
@@ -138,7 +138,7 @@ impl ImportSession {
         }
     }
 
-    /// An empty temporary table for the rows of one file to be stored in `E`'s table; the
+    /// An empty table of the session's own (`table_kind`) for the rows of one file to be stored in `E`'s table; the
     /// file has `lines` lines or fewer.
     pub async fn stage<E: Staged>(&self, lines: u64) -> Result<Stage<'_, E>, DbErr> {
         let number = self.stages.fetch_add(1, Ordering::Relaxed);
@@ -257,7 +257,7 @@ pub struct Unknown {
 /// Problems reported per file: enough for anyone to see what is wrong, and bounded.
 pub const MAX_PROBLEMS: u64 = 10_000;
 
-/// The rows of one file, staged in a temporary table of the import's connection.
+/// The rows of one file, staged in a table of the import's connection.
 pub struct Stage<'s, E: Staged> {
     session: &'s ImportSession,
     /// Which of the session's stages: its tables' names end in it.
@@ -389,8 +389,8 @@ impl<E: Staged> Stage<'_, E> {
     pub async fn duplicates(&self) -> Result<Vec<Duplicate>, DbErr> {
         let table = &self.table;
         if self.session.backend() == DbBackend::Postgres {
-            // Temporary tables are not analysed by autovacuum; the comparison is planned on
-            // these figures.
+            // Autovacuum has not analysed the stage yet, if it ever would before the import
+            // ends; the comparison is planned on these figures.
             self.session.run(&format!("ANALYZE {table}")).await?;
         }
         // The usual file has each key once: the keys' filter tells, or one pass over the
@@ -933,7 +933,8 @@ fn prepare_batch<E: Staged>(
         }
         match &mut form {
             BatchForm::CopyData(copy) => {
-                let fields = i16::try_from(row_values.len()).unwrap_or(i16::MAX);
+                let fields = i16::try_from(row_values.len())
+                    .map_err(|_| DbErr::Custom("a staged row of too many fields".into()))?;
                 copy.extend_from_slice(&fields.to_be_bytes());
                 for value in row_values.drain(..) {
                     copy_binary(copy, value)?;
@@ -1167,10 +1168,10 @@ fn execution_error(error: sea_orm::sqlx::Error) -> DbErr {
 /// The start of PostgreSQL's binary COPY: its signature, no flags, no header extension.
 const COPY_BINARY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
 
-/// The end of PostgreSQL's binary COPY: a row of -1 fields.
+/// The end of PostgreSQL's binary COPY: a field count of -1.
 const COPY_BINARY_TRAILER: &[u8] = &(-1i16).to_be_bytes();
 
-/// The days from 1 January 2000, PostgreSQL's epoch, to 1 January 1970.
+/// The days from 1 January 1970 to 1 January 2000, PostgreSQL's epoch for dates.
 const POSTGRES_EPOCH_DAYS: i32 = 10_957;
 
 /// `value` as a field of PostgreSQL's binary COPY, written into `copy`: its length, then its
@@ -1178,20 +1179,22 @@ const POSTGRES_EPOCH_DAYS: i32 = 10_957;
 /// whose types the entity's values match). The server parsed text for a third of its COPY's
 /// time, and formatting the numbers as text showed in the import's own profile.
 fn copy_binary(copy: &mut Vec<u8>, value: Value) -> Result<(), DbErr> {
-    fn field(copy: &mut Vec<u8>, bytes: &[u8]) {
-        let length = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
+    fn field(copy: &mut Vec<u8>, bytes: &[u8]) -> Result<(), DbErr> {
+        let length = i32::try_from(bytes.len())
+            .map_err(|_| DbErr::Custom("a staged value of 2 GiB or more".into()))?;
         copy.extend_from_slice(&length.to_be_bytes());
         copy.extend_from_slice(bytes);
+        Ok(())
     }
     match value {
-        Value::String(Some(string)) => field(copy, string.as_bytes()),
-        Value::BigInt(Some(number)) => field(copy, &number.to_be_bytes()),
-        Value::Int(Some(number)) => field(copy, &number.to_be_bytes()),
-        Value::SmallInt(Some(number)) => field(copy, &number.to_be_bytes()),
-        Value::Bool(Some(flag)) => field(copy, &[u8::from(flag)]),
+        Value::String(Some(string)) => field(copy, string.as_bytes())?,
+        Value::BigInt(Some(number)) => field(copy, &number.to_be_bytes())?,
+        Value::Int(Some(number)) => field(copy, &number.to_be_bytes())?,
+        Value::SmallInt(Some(number)) => field(copy, &number.to_be_bytes())?,
+        Value::Bool(Some(flag)) => field(copy, &[u8::from(flag)])?,
         Value::ChronoDate(Some(date)) => {
             let days = date.to_epoch_days() - POSTGRES_EPOCH_DAYS;
-            field(copy, &days.to_be_bytes());
+            field(copy, &days.to_be_bytes())?;
         }
         Value::String(None)
         | Value::BigInt(None)

@@ -1,7 +1,8 @@
 //! Billing files staged on a connection of their own: each file's rows are loaded into a
-//! table of the import's own (temporary on SQLite, unlogged on PostgreSQL), checked and compared with the stored rows there, where the portal never
-//! waits on them, and only what differs is written, in one short transaction. (An upload's
-//! files are compared in its transaction, each after the files before it are written.)
+//! table of the import's own (temporary on SQLite, unlogged on PostgreSQL), checked and
+//! compared with the stored rows there, where the portal never waits on them, and only what
+//! differs is written, in one short transaction. (An upload's files are compared in its
+//! transaction, each after the files before it are written.)
 
 use std::hash::BuildHasher;
 use std::marker::PhantomData;
@@ -138,8 +139,8 @@ impl ImportSession {
         }
     }
 
-    /// An empty table of the session's own (`table_kind`) for the rows of one file to be stored in `E`'s table; the
-    /// file has `lines` lines or fewer.
+    /// An empty table of the session's own (`table_kind`) for the rows of one file to be
+    /// stored in `E`'s table; the file has `lines` lines or fewer.
     pub async fn stage<E: Staged>(&self, lines: u64) -> Result<Stage<'_, E>, DbErr> {
         let number = self.stages.fetch_add(1, Ordering::Relaxed);
         let entity = E::default().table_name();

@@ -91,10 +91,11 @@ impl MailWorker {
         })
     }
 
-    /// Delivers until `stop` is cancelled, finishing the message in hand.
+    /// Delivers until `stop` is cancelled, finishing the message in hand: a backlog of
+    /// thousands (a notice to everyone) must not hold up a restart.
     pub async fn run(self, stop: CancellationToken) {
-        loop {
-            match self.deliver_due(Utc::now()).await {
+        while !stop.is_cancelled() {
+            match self.deliver_due(Utc::now(), &stop).await {
                 Ok(0) => {}
                 Ok(_) => continue,
                 Err(error) => tracing::error!(%error, "mail worker cannot read the outbox"),
@@ -106,10 +107,19 @@ impl MailWorker {
         }
     }
 
-    /// Delivers the messages due at `now`; returns how many it handled.
-    pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<usize, crate::store::StoreError> {
+    /// Delivers the messages due at `now`, one after another until `stop` is cancelled, and
+    /// gives back the claims of those it then leaves; returns how many it handled.
+    pub async fn deliver_due(
+        &self,
+        now: DateTime<Utc>,
+        stop: &CancellationToken,
+    ) -> Result<usize, crate::store::StoreError> {
         let due = outbox::claim_due(&self.db, now, Duration::seconds(LEASE_SECONDS), BATCH).await?;
+        let mut handled = 0;
         for message in &due {
+            if stop.is_cancelled() {
+                break;
+            }
             match self.send(message).await {
                 Ok(()) => {
                     outbox::mark_sent(&self.db, message.id, Utc::now()).await?;
@@ -117,8 +127,11 @@ impl MailWorker {
                 }
                 Err(failure) => self.record_failure(message, failure).await?,
             }
+            handled += 1;
         }
-        Ok(due.len())
+        let left: Vec<i64> = due[handled..].iter().map(|message| message.id).collect();
+        outbox::release_claims(&self.db, &left).await?;
+        Ok(handled)
     }
 
     async fn record_failure(

@@ -102,6 +102,24 @@ pub async fn claim_due(
     Ok(messages)
 }
 
+/// Gives back the claims of messages a stopping worker will not send: they are due again at
+/// once, for the next instance, rather than after the lease.
+pub async fn release_claims(db: &Db, ids: &[i64]) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    outbox_message::Entity::update_many()
+        .col_expr(
+            outbox_message::Column::ClaimedUntil,
+            sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(outbox_message::Column::Id.is_in(ids.iter().copied()))
+        .filter(outbox_message::Column::Status.eq(OutboxStatus::Queued))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
     outbox_message::ActiveModel {
         id: Set(id),

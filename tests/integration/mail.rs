@@ -9,6 +9,8 @@ use eportal::mail::{OutgoingMail, enqueue};
 use eportal::store::outbox::{self, OutboxMessage, OutboxStatus};
 use eportal::store::{self, Db};
 
+use tokio_util::sync::CancellationToken;
+
 use crate::on_both_databases;
 use crate::support::smtp::{Answer, SmtpSink};
 use crate::support::{Backend, TestApp, TestDatabase, test_config};
@@ -23,6 +25,7 @@ on_both_databases!(
     queued_mail_survives_a_restart,
     claims_never_overlap,
     a_poll_that_finds_nothing_takes_no_write_lock,
+    a_stopping_worker_leaves_its_backlog_due_at_once,
 );
 
 fn mail(to: &str, subject: &str) -> OutgoingMail {
@@ -144,7 +147,10 @@ async fn a_temporary_refusal_is_retried_later(backend: Backend) {
     sink.answer(Answer::Accept);
     let worker = MailWorker::new(app.db.clone(), &app.config, &company(&app.config)).unwrap();
     let handled = worker
-        .deliver_due(Utc::now() + chrono::Duration::minutes(2))
+        .deliver_due(
+            Utc::now() + chrono::Duration::minutes(2),
+            &CancellationToken::new(),
+        )
         .await
         .unwrap();
     assert_eq!(handled, 1);
@@ -173,7 +179,10 @@ async fn delivery_is_abandoned_after_the_attempt_limit(backend: Backend) {
     let worker = MailWorker::new(db.clone(), &config, &company(&config)).unwrap();
     let mut now = Utc::now();
     for _ in 0..5 {
-        worker.deliver_due(now).await.unwrap();
+        worker
+            .deliver_due(now, &CancellationToken::new())
+            .await
+            .unwrap();
         now += chrono::Duration::days(1);
     }
     let message = &outbox::recent(&db, 1).await.unwrap()[0];
@@ -306,4 +315,52 @@ async fn a_poll_that_finds_nothing_takes_no_write_lock(backend: Backend) {
     .unwrap();
     assert!(polled.is_empty());
     held.rollback().await.unwrap();
+}
+
+/// A worker asked to stop finishes the message in hand and stops, however many are queued
+/// (a notice to everyone queues one a customer); what it claimed and did not send is due again
+/// at once, not after its lease.
+async fn a_stopping_worker_leaves_its_backlog_due_at_once(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let config = test_config(&database);
+    const QUEUED: i64 = 300;
+    for n in 0..QUEUED {
+        queue(
+            &db,
+            &config,
+            mail("janez.novak@example.si", &format!("Obvestilo {n}")),
+        )
+        .await;
+    }
+    let worker = MailWorker::new(db.clone(), &config, &company(&config)).unwrap();
+    let stopped = CancellationToken::new();
+    stopped.cancel();
+    assert_eq!(worker.deliver_due(Utc::now(), &stopped).await.unwrap(), 0);
+
+    let stop = CancellationToken::new();
+    let running = tokio::spawn(worker.run(stop.clone()));
+    let sent = || async {
+        outbox::count_by_status(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(status, _)| *status == OutboxStatus::Sent)
+            .map_or(0, |(_, count)| count)
+    };
+    while sent().await == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    stop.cancel();
+    tokio::time::timeout(Duration::from_secs(5), running)
+        .await
+        .expect("the worker stops without delivering its backlog")
+        .unwrap();
+    let left = QUEUED - sent().await;
+    assert!(left > 0, "the worker stopped before the end of the backlog");
+    let lease = chrono::Duration::minutes(5);
+    let due = outbox::claim_due(&db, Utc::now(), lease, QUEUED as u64)
+        .await
+        .unwrap();
+    assert_eq!(due.len() as i64, left, "nothing it left waits for a lease");
 }

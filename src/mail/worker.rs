@@ -108,7 +108,8 @@ impl MailWorker {
     }
 
     /// Delivers the messages due at `now`, one after another until `stop` is cancelled, and
-    /// gives back the claims of those it then leaves; returns how many it handled.
+    /// gives back the claims of those it then leaves (or leaves on an error); returns how many
+    /// it handled.
     pub async fn deliver_due(
         &self,
         now: DateTime<Utc>,
@@ -116,22 +117,35 @@ impl MailWorker {
     ) -> Result<usize, crate::store::StoreError> {
         let due = outbox::claim_due(&self.db, now, Duration::seconds(LEASE_SECONDS), BATCH).await?;
         let mut handled = 0;
+        let mut failed = None;
         for message in &due {
             if stop.is_cancelled() {
                 break;
             }
-            match self.send(message).await {
-                Ok(()) => {
-                    outbox::mark_sent(&self.db, message.id, Utc::now()).await?;
-                    tracing::info!(outbox_id = message.id, "mail delivered");
-                }
-                Err(failure) => self.record_failure(message, failure).await?,
-            }
+            // Counted before it is tried: a message whose delivery is not recorded keeps its
+            // claim, so that it goes again only after the lease.
             handled += 1;
+            if let Err(error) = self.deliver(message).await {
+                failed = Some(error);
+                break;
+            }
         }
-        let left: Vec<i64> = due[handled..].iter().map(|message| message.id).collect();
-        outbox::release_claims(&self.db, &left).await?;
-        Ok(handled)
+        if let Err(error) = outbox::release_claims(&self.db, &due[handled..]).await {
+            tracing::warn!(%error, "mail worker cannot give back its claims; they wait for the lease");
+        }
+        failed.map_or(Ok(handled), Err)
+    }
+
+    /// Sends one message and records the outcome.
+    async fn deliver(&self, message: &OutboxMessage) -> Result<(), crate::store::StoreError> {
+        match self.send(message).await {
+            Ok(()) => {
+                outbox::mark_sent(&self.db, message.id, Utc::now()).await?;
+                tracing::info!(outbox_id = message.id, "mail delivered");
+                Ok(())
+            }
+            Err(failure) => self.record_failure(message, failure).await,
+        }
     }
 
     async fn record_failure(

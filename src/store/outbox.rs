@@ -102,19 +102,21 @@ pub async fn claim_due(
     Ok(messages)
 }
 
-/// Gives back the claims of messages a stopping worker will not send: they are due again at
-/// once, for the next instance, rather than after the lease.
-pub async fn release_claims(db: &Db, ids: &[i64]) -> Result<(), DbErr> {
-    if ids.is_empty() {
+/// Gives back the claims of `messages`, claimed together by one [`claim_due`], that a stopping
+/// worker will not send: they are due again at once, for the next instance, rather than after
+/// the lease. A claim whose lease ran out and that another worker took since is left alone.
+pub async fn release_claims(db: &Db, messages: &[Model]) -> Result<(), DbErr> {
+    let Some(until) = messages.first().and_then(|message| message.claimed_until) else {
         return Ok(());
-    }
+    };
     outbox_message::Entity::update_many()
         .col_expr(
             outbox_message::Column::ClaimedUntil,
             sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .filter(outbox_message::Column::Id.is_in(ids.iter().copied()))
+        .filter(outbox_message::Column::Id.is_in(messages.iter().map(|message| message.id)))
         .filter(outbox_message::Column::Status.eq(OutboxStatus::Queued))
+        .filter(outbox_message::Column::ClaimedUntil.eq(until))
         .exec(db)
         .await?;
     Ok(())

@@ -26,6 +26,7 @@ on_both_databases!(
     claims_never_overlap,
     a_poll_that_finds_nothing_takes_no_write_lock,
     a_stopping_worker_leaves_its_backlog_due_at_once,
+    a_claim_given_back_late_leaves_the_next_workers_alone,
 );
 
 fn mail(to: &str, subject: &str) -> OutgoingMail {
@@ -317,9 +318,8 @@ async fn a_poll_that_finds_nothing_takes_no_write_lock(backend: Backend) {
     held.rollback().await.unwrap();
 }
 
-/// A worker asked to stop finishes the message in hand and stops, however many are queued
-/// (a notice to everyone queues one a customer); what it claimed and did not send is due again
-/// at once, not after its lease.
+/// A worker asked to stop stops, however many are queued (a notice to everyone queues one a
+/// customer); what it claimed and did not send is due again at once, not after its lease.
 async fn a_stopping_worker_leaves_its_backlog_due_at_once(backend: Backend) {
     let database = TestDatabase::new(backend).await;
     let db = database.connect().await;
@@ -348,19 +348,66 @@ async fn a_stopping_worker_leaves_its_backlog_due_at_once(backend: Backend) {
             .find(|(status, _)| *status == OutboxStatus::Sent)
             .map_or(0, |(_, count)| count)
     };
-    while sent().await == 0 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while sent().await == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the worker delivers");
     stop.cancel();
     tokio::time::timeout(Duration::from_secs(5), running)
         .await
         .expect("the worker stops without delivering its backlog")
         .unwrap();
     let left = QUEUED - sent().await;
-    assert!(left > 0, "the worker stopped before the end of the backlog");
+    assert!(
+        left > 0,
+        "the worker delivered its whole backlog before it stopped"
+    );
     let lease = chrono::Duration::minutes(5);
     let due = outbox::claim_due(&db, Utc::now(), lease, QUEUED as u64)
         .await
         .unwrap();
     assert_eq!(due.len() as i64, left, "nothing it left waits for a lease");
+}
+
+/// A worker whose lease ran out (a slow SMTP server) and that then stops must not give back the
+/// claim another worker took meanwhile: that one is sending the messages.
+async fn a_claim_given_back_late_leaves_the_next_workers_alone(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let config = test_config(&database);
+    for n in 0..3 {
+        queue(
+            &db,
+            &config,
+            mail("janez.novak@example.si", &format!("Račun {n}")),
+        )
+        .await;
+    }
+    let now = Utc::now();
+    let short = chrono::Duration::seconds(1);
+    let lease = chrono::Duration::minutes(5);
+    let first = outbox::claim_due(&db, now, short, 10).await.unwrap();
+    let later = now + chrono::Duration::seconds(2);
+    let second = outbox::claim_due(&db, later, lease, 10).await.unwrap();
+    assert_eq!(second.len(), 3, "the lapsed claim is taken over");
+
+    outbox::release_claims(&db, &first).await.unwrap();
+    assert!(
+        outbox::claim_due(&db, later, lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the second worker's claim stands"
+    );
+    outbox::release_claims(&db, &second).await.unwrap();
+    assert_eq!(
+        outbox::claim_due(&db, later, lease, 10)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
 }

@@ -62,6 +62,18 @@ async fn queue(db: &Db, config: &Config, mail: OutgoingMail) {
     txn.commit().await.unwrap();
 }
 
+/// A fresh database with `count` messages queued, `subject` and their number their subjects.
+async fn with_queued(backend: Backend, count: u32, subject: &str) -> (TestDatabase, Db, Config) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.connect().await;
+    let config = test_config(&database);
+    for n in 0..count {
+        let subject = format!("{subject} {n}");
+        queue(&db, &config, mail("janez.novak@example.si", &subject)).await;
+    }
+    (database, db, config)
+}
+
 fn company(config: &Config) -> Company {
     config.company().unwrap().clone()
 }
@@ -269,17 +281,7 @@ async fn queued_mail_survives_a_restart(backend: Backend) {
 }
 
 async fn claims_never_overlap(backend: Backend) {
-    let database = TestDatabase::new(backend).await;
-    let db = database.connect().await;
-    let config = test_config(&database);
-    for n in 0..30 {
-        queue(
-            &db,
-            &config,
-            mail("janez.novak@example.si", &format!("Sporočilo {n}")),
-        )
-        .await;
-    }
+    let (_database, db, _config) = with_queued(backend, 30, "Sporočilo").await;
     let lease = chrono::Duration::minutes(5);
     let claims = futures::future::join_all((0..4).map(|_| {
         let db = db.clone();
@@ -321,18 +323,8 @@ async fn a_poll_that_finds_nothing_takes_no_write_lock(backend: Backend) {
 /// A worker asked to stop stops, however many are queued (a notice to everyone queues one a
 /// customer); what it claimed and did not send is due again at once, not after its lease.
 async fn a_stopping_worker_leaves_its_backlog_due_at_once(backend: Backend) {
-    let database = TestDatabase::new(backend).await;
-    let db = database.connect().await;
-    let config = test_config(&database);
     const QUEUED: i64 = 300;
-    for n in 0..QUEUED {
-        queue(
-            &db,
-            &config,
-            mail("janez.novak@example.si", &format!("Obvestilo {n}")),
-        )
-        .await;
-    }
+    let (_database, db, config) = with_queued(backend, QUEUED as u32, "Obvestilo").await;
     let worker = MailWorker::new(db.clone(), &config, &company(&config)).unwrap();
     let stopped = CancellationToken::new();
     stopped.cancel();
@@ -375,17 +367,7 @@ async fn a_stopping_worker_leaves_its_backlog_due_at_once(backend: Backend) {
 /// A worker whose lease ran out (a slow SMTP server) and that then stops must not give back the
 /// claim another worker took meanwhile: that one is sending the messages.
 async fn a_claim_given_back_late_leaves_the_next_workers_alone(backend: Backend) {
-    let database = TestDatabase::new(backend).await;
-    let db = database.connect().await;
-    let config = test_config(&database);
-    for n in 0..3 {
-        queue(
-            &db,
-            &config,
-            mail("janez.novak@example.si", &format!("Račun {n}")),
-        )
-        .await;
-    }
+    let (_database, db, _config) = with_queued(backend, 3, "Račun").await;
     let now = Utc::now();
     let short = chrono::Duration::seconds(1);
     let lease = chrono::Duration::minutes(5);
@@ -394,20 +376,14 @@ async fn a_claim_given_back_late_leaves_the_next_workers_alone(backend: Backend)
     let second = outbox::claim_due(&db, later, lease, 10).await.unwrap();
     assert_eq!(second.len(), 3, "the lapsed claim is taken over");
 
+    let claimable = || async {
+        outbox::claim_due(&db, later, lease, 10)
+            .await
+            .unwrap()
+            .len()
+    };
     outbox::release_claims(&db, &first).await.unwrap();
-    assert!(
-        outbox::claim_due(&db, later, lease, 10)
-            .await
-            .unwrap()
-            .is_empty(),
-        "the second worker's claim stands"
-    );
+    assert_eq!(claimable().await, 0, "the second worker's claim stands");
     outbox::release_claims(&db, &second).await.unwrap();
-    assert_eq!(
-        outbox::claim_due(&db, later, lease, 10)
-            .await
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(claimable().await, 3);
 }

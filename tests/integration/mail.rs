@@ -8,7 +8,6 @@ use eportal::mail::worker::MailWorker;
 use eportal::mail::{OutgoingMail, enqueue};
 use eportal::store::outbox::{self, OutboxMessage, OutboxStatus};
 use eportal::store::{self, Db};
-
 use tokio_util::sync::CancellationToken;
 
 use crate::on_both_databases;
